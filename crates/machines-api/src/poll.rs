@@ -1,0 +1,282 @@
+//! Watching a status until it settles: KYC and deposits.
+//!
+//! The wait between checks is the server's `next.pollAfterMs` when it gives one; otherwise it starts at
+//! 5 s and backs off to 60 s. Transient failures (network, 5xx, 429) are reported and waited out, at least
+//! as long as the server's `Retry-After`. A [`PollControl`] lets the caller stop the watch, or check at once
+//! (the "I've finished" button).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::UserClient;
+use crate::envelope::Envelope;
+use crate::error::ApiError;
+use crate::models::deposits::Deposit;
+use crate::models::kyc::KycState;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollPolicy {
+    /// The first wait when the server gives no hint.
+    pub initial: Duration,
+    /// The longest wait.
+    pub max: Duration,
+    /// Each wait without a hint is this much longer than the last.
+    pub factor: f64,
+    /// Shortest wait, whatever the hint says.
+    pub min: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(5),
+            max: Duration::from_secs(60),
+            factor: 1.5,
+            min: Duration::from_millis(250),
+        }
+    }
+}
+
+/// Stops a watch or makes it check now. Cheap to clone; all clones control the same watch.
+#[derive(Debug, Clone, Default)]
+pub struct PollControl {
+    cancel: CancellationToken,
+    wake: Arc<Notify>,
+}
+
+impl PollControl {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ends the watch; it returns [`ApiError::Cancelled`].
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// Checks at once instead of waiting out the current interval. A press during a check is kept and
+    /// honoured right after it.
+    pub fn check_now(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+}
+
+/// What a watch reports while it runs.
+#[derive(Debug)]
+pub enum PollEvent<'a, T> {
+    /// A fresh status.
+    Update(&'a T),
+    /// A transient failure that will be retried.
+    Retrying(&'a ApiError),
+}
+
+/// Runs `fetch` until `settled` says so, the control cancels, or a non-transient error occurs.
+pub async fn watch<T, F, Fut>(
+    policy: &PollPolicy,
+    control: &PollControl,
+    mut fetch: F,
+    settled: impl Fn(&T) -> bool,
+    mut on_event: impl FnMut(PollEvent<'_, T>),
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Envelope<T>, ApiError>>,
+{
+    let mut backoff = policy.initial;
+    loop {
+        if control.is_cancelled() {
+            return Err(ApiError::Cancelled);
+        }
+        let fetched = tokio::select! {
+            biased;
+            () = control.cancel.cancelled() => return Err(ApiError::Cancelled),
+            fetched = fetch() => fetched,
+        };
+        let wait = match fetched {
+            Ok(envelope) => {
+                on_event(PollEvent::Update(&envelope.data));
+                if settled(&envelope.data) {
+                    return Ok(envelope.data);
+                }
+                match envelope.next.and_then(|n| n.poll_after) {
+                    Some(hint) => hint.clamp(policy.min, policy.max),
+                    None => grow(&mut backoff, policy),
+                }
+            }
+            Err(error) if error.is_transient() => {
+                on_event(PollEvent::Retrying(&error));
+                let floor = match &error {
+                    ApiError::RateLimited { retry_after: Some(after), .. } => *after,
+                    _ => Duration::ZERO,
+                };
+                grow(&mut backoff, policy).max(floor)
+            }
+            Err(error) => return Err(error),
+        };
+        tokio::select! {
+            () = control.cancel.cancelled() => return Err(ApiError::Cancelled),
+            () = control.wake.notified() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Returns the current backoff and lengthens the next one.
+fn grow(backoff: &mut Duration, policy: &PollPolicy) -> Duration {
+    let current = (*backoff).clamp(policy.min, policy.max);
+    *backoff = current.mul_f64(policy.factor.max(1.0)).min(policy.max);
+    current
+}
+
+impl UserClient {
+    /// Watches `GET /kyc/status` until a terminal state (approved, denied, canceled, locked).
+    pub async fn watch_kyc(
+        &self,
+        policy: &PollPolicy,
+        control: &PollControl,
+        on_event: impl FnMut(PollEvent<'_, KycState>),
+    ) -> Result<KycState, ApiError> {
+        watch(policy, control, || self.kyc_status(), |state| state.status.is_terminal(), on_event).await
+    }
+
+    /// Watches `GET /deposits/{id}` until it completes or fails.
+    pub async fn watch_deposit(
+        &self,
+        deposit_id: &str,
+        policy: &PollPolicy,
+        control: &PollControl,
+        on_event: impl FnMut(PollEvent<'_, Deposit>),
+    ) -> Result<Deposit, ApiError> {
+        watch(policy, control, || self.get_deposit(deposit_id), |d| d.status.is_terminal(), on_event).await
+    }
+
+    /// Watches a new deposit until its address is assigned (it may be null right after creation), or it
+    /// ends without one.
+    pub async fn wait_for_deposit_address(
+        &self,
+        deposit_id: &str,
+        policy: &PollPolicy,
+        control: &PollControl,
+    ) -> Result<Deposit, ApiError> {
+        let settled = |d: &Deposit| d.deposit_address.is_some() || d.status.is_terminal();
+        watch(policy, control, || self.get_deposit(deposit_id), settled, |_| {}).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::Next;
+    use crate::error::Problem;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn env(value: u32, hint_ms: Option<u64>) -> Envelope<u32> {
+        Envelope {
+            data: value,
+            summary: String::new(),
+            next: hint_ms.map(|ms| Next { poll_after: Some(Duration::from_millis(ms)), ..Next::default() }),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn honours_hints_backs_off_and_retries_transients() {
+        let calls = AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let mut retried = 0;
+        let result = watch(
+            &PollPolicy::default(),
+            &PollControl::new(),
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    match n {
+                        0 => Ok(env(0, Some(2_000))),
+                        1 => Err(ApiError::Server { problem: Problem::default() }),
+                        2 => Ok(env(0, None)),
+                        _ => Ok(env(7, None)),
+                    }
+                }
+            },
+            |v| *v == 7,
+            |event| {
+                if matches!(event, PollEvent::Retrying(_)) {
+                    retried += 1;
+                }
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 7);
+        assert_eq!(retried, 1);
+        // 2 s hint, then 5 s after the 5xx, then 7.5 s of grown backoff.
+        assert_eq!(started.elapsed(), Duration::from_millis(14_500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rate_limit_wait_is_a_floor_and_hard_errors_stop() {
+        let calls = AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let result = watch(
+            &PollPolicy::default(),
+            &PollControl::new(),
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    match n {
+                        0 => Err(ApiError::RateLimited {
+                            retry_after: Some(Duration::from_secs(30)),
+                            problem: Problem::default(),
+                        }),
+                        _ => Err(ApiError::NotFound { problem: Problem::default() }),
+                    }
+                }
+            },
+            |_: &u32| false,
+            |_| {},
+        )
+        .await;
+        assert_eq!(result.unwrap_err().code(), "not_found");
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn check_now_skips_the_wait_and_cancel_stops() {
+        let control = PollControl::new();
+        let calls = AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let waker = control.clone();
+        let result = watch(
+            &PollPolicy::default(),
+            &control,
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                // The person presses "I've finished" while the first check is running.
+                if n == 0 {
+                    waker.check_now();
+                }
+                async move { Ok(env(n, Some(60_000))) }
+            },
+            |v| *v == 1,
+            |_| {},
+        )
+        .await;
+        assert_eq!(result.unwrap(), 1);
+        assert_eq!(started.elapsed(), Duration::ZERO);
+
+        let control = PollControl::new();
+        let stopper = control.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            stopper.cancel();
+        });
+        let result = watch(&PollPolicy::default(), &control, || async { Ok(env(0, None)) }, |_| false, |_| {}).await;
+        assert_eq!(result.unwrap_err().code(), "cancelled");
+    }
+}
