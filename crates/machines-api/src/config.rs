@@ -29,7 +29,9 @@ pub struct BaseUrl(Url);
 impl BaseUrl {
     pub fn parse(input: &str) -> Result<Self, ApiError> {
         let input = input.trim();
-        let mut url = Url::parse(input).map_err(|e| ApiError::config(format!("“{input}” is not a URL ({e})")))?;
+        // The input is not repeated in the error: a pasted partner key must not come back on screen.
+        let mut url =
+            Url::parse(input).map_err(|e| ApiError::config(format!("The API URL is not a valid URL ({e})")))?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
@@ -252,6 +254,8 @@ mod tests {
         let both = Overrides::read(env(&[(ENV_API_URL, "http://127.0.0.1:1"), (ENV_PARTNER_KEY, "pk_x")])).unwrap();
         assert_eq!(both.base_url.unwrap().to_string(), "http://127.0.0.1:1/partner/v1");
         assert_eq!(both.partner_key.unwrap().expose(), "pk_x");
+        let pasted_key = Overrides::read(env(&[(ENV_API_URL, "pk_live_abcdef")])).unwrap_err();
+        assert!(!pasted_key.to_string().contains("pk_live"), "{pasted_key}");
         let bad_url = Overrides::read(env(&[(ENV_API_URL, "http://evil.example")])).unwrap_err();
         assert!(bad_url.to_string().starts_with("MACHINES_API_URL: "), "{bad_url}");
         let bad_key = Overrides::read(env(&[(ENV_PARTNER_KEY, "pk secret value")])).unwrap_err();

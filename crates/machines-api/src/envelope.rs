@@ -13,9 +13,11 @@ use std::time::Duration;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Credential, FieldError, Problem};
+use crate::secret::SecretString;
 
 /// The optional `next` hint: when to poll again and what to call. Advisory only (spec Q9).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,11 +42,14 @@ impl<T> Envelope<T> {
 }
 
 #[derive(Deserialize)]
-struct Wire<T> {
+struct Wire<'a> {
     #[serde(default)]
     ok: Option<bool>,
-    // Missing or `null` (serde's default for an `Option` field) is reported as a missing `data`.
-    data: Option<T>,
+    // Kept as the raw text (borrowed, not copied) until `ok` and the status say it is a success, so a
+    // failure whose `data` has another shape still reports the server's own words. Missing and `null`
+    // both come out as `None`.
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
     #[serde(default, deserialize_with = "lenient_string")]
     summary: Option<String>,
     #[serde(default, deserialize_with = "lenient_errors")]
@@ -62,8 +67,9 @@ struct Wire<T> {
 struct OpenResponsesItem {
     #[serde(default, rename = "type")]
     kind: Option<String>,
+    /// The inner envelope as a JSON string. It can hold tokens and keys, so it is held in a wiped buffer.
     #[serde(default)]
-    output: Option<Value>,
+    output: Option<SecretString>,
 }
 
 fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -133,13 +139,14 @@ fn parse_wire<T: DeserializeOwned>(status: u16, body: &[u8], depth: u8) -> Resul
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::decode(format!("empty body with HTTP {status}")));
     }
-    let wire: Wire<T> = serde_json::from_slice(body).map_err(|e| ApiError::decode(describe_json_error(&e)))?;
+    let wire: Wire<'_> = serde_json::from_slice(body).map_err(|e| ApiError::decode(describe_json_error(&e)))?;
     if wire.ok.is_none() && wire.object.as_deref() == Some("response") && depth == 0 {
         return unwrap_open_responses(status, wire.output.unwrap_or_default());
     }
     let problem = Problem { status, summary: wire.summary.clone(), errors: wire.errors };
     match (wire.ok, wire.data) {
-        (Some(true), Some(data)) if (200..300).contains(&status) => {
+        (Some(true), Some(raw)) if (200..300).contains(&status) => {
+            let data = serde_json::from_str::<T>(raw.get()).map_err(|e| ApiError::decode(describe_json_error(&e)))?;
             Ok(Parsed::Ok(Envelope { data, summary: wire.summary.unwrap_or_default(), next: wire.next }))
         }
         (Some(true), None) if (200..300).contains(&status) => Err(ApiError::decode("the response has no data")),
@@ -155,12 +162,9 @@ fn unwrap_open_responses<T: DeserializeOwned>(
     let inner = items
         .into_iter()
         .find(|item| item.kind.as_deref() == Some("function_call_output"))
-        .and_then(|item| match item.output {
-            Some(Value::String(text)) => Some(text),
-            _ => None,
-        })
+        .and_then(|item| item.output)
         .ok_or_else(|| ApiError::decode("an Open Responses reply without a function_call_output"))?;
-    parse_wire(status, inner.as_bytes(), 1)
+    parse_wire(status, inner.expose().as_bytes(), 1)
 }
 
 fn describe_json_error(err: &serde_json::Error) -> String {
@@ -168,7 +172,15 @@ fn describe_json_error(err: &serde_json::Error) -> String {
     match err.classify() {
         Category::Eof => "the body ended early (truncated JSON)".to_owned(),
         Category::Syntax => format!("the body is not JSON (line {}, column {})", err.line(), err.column()),
-        Category::Data => format!("unexpected shape: {err}"),
+        // serde's message can quote the offending value (a token, a key), so only the position and a
+        // missing field's name are reported.
+        Category::Data => {
+            let text = err.to_string();
+            match text.strip_prefix("missing field ") {
+                Some(rest) => format!("missing field {}", rest.split(' ').next().unwrap_or_default()),
+                None => format!("unexpected shape (line {}, column {})", err.line(), err.column()),
+            }
+        }
         Category::Io => "the body could not be read".to_owned(),
     }
 }
@@ -191,6 +203,12 @@ pub(crate) fn parse<T: DeserializeOwned>(
     // read and never fail the failure.
     let problem = match parse_wire::<IgnoredAny>(status, body, 0) {
         Ok(Parsed::Failed(problem)) => problem,
+        // A 404 that is not the API's envelope means this address does not serve the API at all.
+        _ if status == 404 => Problem {
+            status,
+            summary: Some("this address does not serve the Machines partner API; check the API URL".to_owned()),
+            errors: Vec::new(),
+        },
         _ => Problem { status, summary: None, errors: Vec::new() },
     };
     Ok(Err(Failure { status, problem, retry_after }))
@@ -208,7 +226,9 @@ impl Failure {
         let Failure { status, problem, retry_after } = self;
         let code = problem.api_code().map(str::to_owned);
         match (status, code.as_deref()) {
-            (401, _) | (_, Some("unauthorized")) => ApiError::Unauthorized { problem },
+            (401, _) | (_, Some("unauthorized")) => {
+                ApiError::Unauthorized { credential: Credential::PartnerKey, problem }
+            }
             (403, _) | (_, Some("forbidden" | "missing_scope")) => {
                 ApiError::Forbidden { required: required.iter().map(|s| (*s).to_owned()).collect(), problem }
             }
@@ -216,8 +236,8 @@ impl Failure {
             (_, Some("idempotency_conflict")) => ApiError::Conflict { problem },
             (429, _) | (_, Some("rate_limited")) => ApiError::RateLimited { retry_after, problem },
             (409, _) | (_, Some("invalid_state" | "missing_contract")) => ApiError::InvalidState { problem },
-            (408, _) => ApiError::Timeout { after: Duration::ZERO },
-            (500..=599, _) => ApiError::Server { problem },
+            // A 408 is the server giving up on a slow request: transient, like a 5xx.
+            (408 | 500..=599, _) => ApiError::Server { problem },
             _ => ApiError::Validation { problem },
         }
     }
@@ -226,8 +246,9 @@ impl Failure {
 /// Parses a `Retry-After` header: delta-seconds or an HTTP date.
 pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
+    // Capped at a day: a larger value is as good as "not now", and stays far from overflow.
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds.min(86_400)));
     }
     if let Ok(seconds) = value.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
@@ -365,6 +386,32 @@ mod tests {
     }
 
     #[test]
+    fn decode_errors_never_quote_values() {
+        let e = err(200, r#"{"ok":true,"data":{"name":["eyJhbGciOi.secret"]}}"#);
+        assert_eq!(e.code(), "decode");
+        assert!(!e.to_string().contains("eyJ") && !format!("{e:?}").contains("eyJ"), "{e}");
+        let missing = err(200, r#"{"ok":true,"data":{"other":1}}"#);
+        assert!(missing.to_string().contains("missing field `name`"), "{missing}");
+    }
+
+    #[test]
+    fn a_failure_keeps_the_servers_words_whatever_its_data() {
+        let e = err(
+            200,
+            r#"{"ok":false,"data":{},"summary":"kyc required","errors":[{"code":"invalid_state","message":"x"}]}"#,
+        );
+        assert_eq!(e.code(), "invalid_state");
+        assert!(e.to_string().starts_with("kyc required"), "{e}");
+    }
+
+    #[test]
+    fn a_404_from_something_that_is_not_the_api_says_so() {
+        let e = err(404, "<html>Not Found</html>");
+        assert!(e.to_string().contains("check the API URL"), "{e}");
+        assert_eq!(err(408, "").code(), "server");
+    }
+
+    #[test]
     fn open_responses_wrapper_is_unwrapped() {
         let inner = json!({"ok":true,"data":{"name":"wrapped"},"summary":"no cards","errors":[]}).to_string();
         let body = json!({
@@ -389,5 +436,6 @@ mod tests {
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+        assert_eq!(parse_retry_after("99999999999", now), Some(Duration::from_secs(86_400)));
     }
 }

@@ -75,9 +75,9 @@ pub enum ApiError {
     #[error("The Machines API did not answer within {} s. Try again in a moment.", .after.as_secs().max(1))]
     Timeout { after: Duration },
 
-    /// 401: the partner key or session token was refused, even after one fresh session.
-    #[error("The Machines API refused the credentials ({}). Check the partner key in Settings.", .problem.or("not authorized"))]
-    Unauthorized { problem: Problem },
+    /// 401: the partner key was refused, or a session token was refused even after one fresh session.
+    #[error("{}", unauthorized_text(*.credential, .problem))]
+    Unauthorized { credential: Credential, problem: Problem },
 
     /// 403: the session lacks a permission. `required` names the scopes the call needed.
     #[error("Permission missing: this needs {}. ({})", required_text(.required), .problem.or("forbidden"))]
@@ -123,6 +123,23 @@ pub enum ApiError {
     /// A poll or a wait was cancelled by the caller.
     #[error("Cancelled.")]
     Cancelled,
+}
+
+/// Which credential a 401 refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    PartnerKey,
+    Session,
+}
+
+fn unauthorized_text(credential: Credential, problem: &Problem) -> String {
+    let said = problem.or("not authorized");
+    match credential {
+        Credential::PartnerKey => format!("The Machines API refused the partner key ({said}). Check it in Settings."),
+        Credential::Session => {
+            format!("The Machines API refused this session even after signing in again ({said}). Try again later.")
+        }
+    }
 }
 
 fn required_text(required: &[String]) -> String {
@@ -177,7 +194,7 @@ impl ApiError {
     /// The server's words, when the server answered.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Self::Unauthorized { problem }
+            Self::Unauthorized { problem, .. }
             | Self::Forbidden { problem, .. }
             | Self::InvalidState { problem }
             | Self::Validation { problem }

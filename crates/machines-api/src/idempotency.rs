@@ -36,6 +36,19 @@ impl IdempotencyKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key for try `n` (from 2) of one logical action that the server refused without acting, e.g.
+    /// `missing_contract`. A new key per try keeps a server that stores error answers from replaying the
+    /// refusal; deriving it keeps a caller's retry of the whole action on the same sequence of keys.
+    pub fn attempt(&self, n: u32) -> Self {
+        if n <= 1 {
+            return self.clone();
+        }
+        let suffix = format!(".{n}");
+        let keep = Self::MAX_LEN - suffix.len();
+        let base: String = self.0.chars().take(keep).collect();
+        Self(format!("{base}{suffix}"))
+    }
 }
 
 impl fmt::Debug for IdempotencyKey {
@@ -60,6 +73,17 @@ mod tests {
         let b = IdempotencyKey::generate();
         assert_ne!(a, b);
         assert_eq!(IdempotencyKey::parse(a.as_str()).unwrap(), a);
+    }
+
+    #[test]
+    fn attempts_derive_stable_valid_keys() {
+        let key = IdempotencyKey::parse("k".repeat(128)).unwrap();
+        assert_eq!(key.attempt(1), key);
+        let second = key.attempt(2);
+        assert_eq!(second, key.attempt(2));
+        assert_ne!(second, key);
+        assert!(second.as_str().ends_with(".2") && second.as_str().len() == 128);
+        assert!(IdempotencyKey::parse(second.as_str()).is_ok());
     }
 
     #[test]

@@ -41,6 +41,13 @@ impl Default for PollPolicy {
     }
 }
 
+impl PollPolicy {
+    /// The shortest wait, never above `max` (so a policy with `min > max` still works).
+    fn floor(&self) -> Duration {
+        self.min.min(self.max)
+    }
+}
+
 /// Stops a watch or makes it check now. Cheap to clone; all clones control the same watch.
 #[derive(Debug, Clone, Default)]
 pub struct PollControl {
@@ -107,14 +114,15 @@ where
                     return Ok(envelope.data);
                 }
                 match envelope.next.and_then(|n| n.poll_after) {
-                    Some(hint) => hint.clamp(policy.min, policy.max),
+                    Some(hint) => hint.clamp(policy.floor(), policy.max),
                     None => grow(&mut backoff, policy),
                 }
             }
             Err(error) if error.is_transient() => {
                 on_event(PollEvent::Retrying(&error));
+                // The server's Retry-After is honoured, up to an hour, so a hostile value cannot park the watch.
                 let floor = match &error {
-                    ApiError::RateLimited { retry_after: Some(after), .. } => *after,
+                    ApiError::RateLimited { retry_after: Some(after), .. } => (*after).min(MAX_RETRY_AFTER),
                     _ => Duration::ZERO,
                 };
                 grow(&mut backoff, policy).max(floor)
@@ -129,12 +137,17 @@ where
     }
 }
 
-/// Returns the current backoff and lengthens the next one.
+/// Returns the current backoff and lengthens the next one. Never panics, whatever the policy says.
 fn grow(backoff: &mut Duration, policy: &PollPolicy) -> Duration {
-    let current = (*backoff).clamp(policy.min, policy.max);
-    *backoff = current.mul_f64(policy.factor.max(1.0)).min(policy.max);
+    let current = (*backoff).clamp(policy.floor(), policy.max);
+    let factor = if policy.factor.is_finite() { policy.factor.max(1.0) } else { 1.0 };
+    *backoff =
+        Duration::try_from_secs_f64(current.as_secs_f64() * factor).map_or(policy.max, |next| next.min(policy.max));
     current
 }
+
+/// Longest `Retry-After` a watch waits out.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 impl UserClient {
     /// Watches `GET /kyc/status` until a terminal state (approved, denied, canceled, locked).
@@ -244,6 +257,31 @@ mod tests {
         .await;
         assert_eq!(result.unwrap_err().code(), "not_found");
         assert_eq!(started.elapsed(), Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn odd_policies_do_not_panic() {
+        let odd = [
+            PollPolicy { min: Duration::from_secs(120), ..PollPolicy::default() },
+            PollPolicy { factor: f64::INFINITY, ..PollPolicy::default() },
+            PollPolicy { factor: 1e300, ..PollPolicy::default() },
+            PollPolicy { factor: f64::NAN, max: Duration::ZERO, initial: Duration::MAX, ..PollPolicy::default() },
+        ];
+        for policy in odd {
+            let calls = AtomicU32::new(0);
+            let result = watch(
+                &policy,
+                &PollControl::new(),
+                || {
+                    let n = calls.fetch_add(1, Ordering::SeqCst);
+                    async move { Ok(env(n, if n == 1 { Some(1) } else { None })) }
+                },
+                |v| *v == 3,
+                |_| {},
+            )
+            .await;
+            assert_eq!(result.unwrap(), 3, "{policy:?}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -7,6 +7,7 @@
 //! [`SessionBroker::begin`] then falls back to the KYC-only scopes, as the vendor's example does.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +38,7 @@ pub struct Session {
     /// The scopes the server says it granted.
     pub scopes: Vec<String>,
     renew_at: Instant,
+    expires_at: Instant,
 }
 
 impl std::fmt::Debug for Session {
@@ -57,34 +59,66 @@ pub enum Access {
     KycOnly,
 }
 
+/// One scope set's cached session. Each set has its own lock, so a slow mint for cards does not hold up
+/// a KYC call.
+type Slot = Arc<Mutex<Option<Arc<Session>>>>;
+
 pub struct SessionBroker {
     transport: Arc<Transport>,
     partner_key: PartnerKey,
     identity: Identity,
-    cache: Mutex<HashMap<&'static str, Arc<Session>>>,
+    slots: std::sync::Mutex<HashMap<&'static str, Slot>>,
+    /// Bumped by `clear()`: a mint that started before a sign-out is not cached after it.
+    generation: AtomicU64,
 }
 
 impl SessionBroker {
     pub(crate) fn new(transport: Arc<Transport>, partner_key: PartnerKey, identity: Identity) -> Self {
-        Self { transport, partner_key, identity, cache: Mutex::new(HashMap::new()) }
+        Self {
+            transport,
+            partner_key,
+            identity,
+            slots: std::sync::Mutex::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+        }
     }
 
     pub fn identity(&self) -> &Identity {
         &self.identity
     }
 
+    fn slot(&self, set: ScopeSet) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        slots.entry(set.name).or_default().clone()
+    }
+
     /// A usable session for `set`: the cached one, or a new one if there is none or it is due for renewal.
-    /// The cache lock is held while minting so that concurrent callers share one mint.
+    /// The set's lock is held while minting so that concurrent callers share one mint. If renewal fails
+    /// while the old token is still alive, the old token is used.
     pub async fn session(&self, set: ScopeSet) -> Result<Arc<Session>, ApiError> {
-        let mut cache = self.cache.lock().await;
-        if let Some(session) = cache.get(set.name) {
-            if Instant::now() < session.renew_at {
-                return Ok(session.clone());
-            }
+        let slot = self.slot(set);
+        let mut cached = slot.lock().await;
+        let now = Instant::now();
+        if let Some(session) = cached.as_ref().filter(|s| now < s.renew_at) {
+            return Ok(session.clone());
         }
-        let session = Arc::new(self.mint(set).await?);
-        cache.insert(set.name, session.clone());
-        Ok(session)
+        let generation = self.generation.load(Ordering::SeqCst);
+        match self.mint(set).await {
+            Ok(session) => {
+                let session = Arc::new(session);
+                if self.generation.load(Ordering::SeqCst) == generation {
+                    *cached = Some(session.clone());
+                }
+                Ok(session)
+            }
+            Err(err) => match cached.as_ref().filter(|s| Instant::now() < s.expires_at) {
+                Some(still_alive) => {
+                    tracing::warn!(scopes = set.name, code = err.code(), "renewal failed; using the current session");
+                    Ok(still_alive.clone())
+                }
+                None => Err(err),
+            },
+        }
     }
 
     /// Tries to get card access; on 409 "kyc required" gets a KYC session instead and says so.
@@ -99,16 +133,19 @@ impl SessionBroker {
         }
     }
 
-    /// Drops every cached token (sign out, environment switch, app lock). They are wiped as they drop.
-    pub async fn clear(&self) {
-        self.cache.lock().await.clear();
+    /// Drops every cached token (sign out, environment switch, app lock). They are wiped as they drop, and
+    /// a mint still in flight is not cached.
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     /// Forgets `stale` if it is still the cached session for `set`.
     async fn invalidate(&self, set: ScopeSet, stale: &Arc<Session>) {
-        let mut cache = self.cache.lock().await;
-        if cache.get(set.name).is_some_and(|current| Arc::ptr_eq(current, stale)) {
-            cache.remove(set.name);
+        let slot = self.slot(set);
+        let mut cached = slot.lock().await;
+        if cached.as_ref().is_some_and(|current| Arc::ptr_eq(current, stale)) {
+            *cached = None;
         }
     }
 
@@ -126,9 +163,13 @@ impl SessionBroker {
         let info: Envelope<SessionInfo> = self.transport.send(&call, Auth::Partner(&self.partner_key)).await?;
         let info = info.data;
         let requested = Duration::from_secs(u64::from(config.ttl_seconds()));
-        // Trust the shorter of what we asked for and what the server says, so a server that grants less
-        // (or a clock that disagrees) does not leave us holding a dead token.
-        let lifetime = info.expires_at.as_deref().and_then(remaining).map_or(requested, |left| left.min(requested));
+        // Trust the shorter of what we asked for and what the server says, so a server that grants less does
+        // not leave us holding a dead token. A clock running ahead of the server's would make every token
+        // look dead on arrival, so no token is treated as living less than a minute (or its requested ttl);
+        // one that really dies sooner is caught by the 401 path.
+        let floor = requested.min(Duration::from_secs(60));
+        let lifetime =
+            info.expires_at.as_deref().and_then(remaining).map_or(requested, |left| left.clamp(floor, requested));
         let margin = config.renew_before.min(lifetime / 2);
         tracing::info!(scopes = set.name, session_id = %info.session_id, lifetime_s = lifetime.as_secs(), "session minted");
         Ok(Session {
@@ -136,6 +177,7 @@ impl SessionBroker {
             session_id: info.session_id,
             scopes: info.scopes,
             renew_at: minted_at + lifetime.saturating_sub(margin),
+            expires_at: minted_at + lifetime,
         })
     }
 

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{BaseUrl, ClientConfig};
 use crate::envelope::{self, Envelope};
-use crate::error::ApiError;
+use crate::error::{ApiError, Credential};
 use crate::idempotency::IdempotencyKey;
 use crate::retry::Replay;
 use crate::secret::{PartnerKey, SessionToken};
@@ -117,7 +117,13 @@ enum Attempt<T> {
 
 impl Transport {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if config.base_url.is_loopback() {
+            // A proxy from HTTP_PROXY/ALL_PROXY would receive the partner key in clear text, and cannot
+            // reach this machine's loopback anyway.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             // Never follow a redirect: it could carry X-Partner-Key or a token to another host.
@@ -138,6 +144,15 @@ impl Transport {
 
     /// Sends `call`, retrying as its replay class allows, and parses the envelope into `T`.
     pub async fn send<T: DeserializeOwned>(&self, call: &Call<'_>, auth: Auth<'_>) -> Result<Envelope<T>, ApiError> {
+        self.send_inner(call, auth).await.map_err(|error| match (error, auth) {
+            (ApiError::Unauthorized { problem, .. }, Auth::Bearer(_)) => {
+                ApiError::Unauthorized { credential: Credential::Session, problem }
+            }
+            (error, _) => error,
+        })
+    }
+
+    async fn send_inner<T: DeserializeOwned>(&self, call: &Call<'_>, auth: Auth<'_>) -> Result<Envelope<T>, ApiError> {
         let mut attempt = 1;
         loop {
             let outcome = self.attempt::<T>(call, auth, attempt).await?;
@@ -244,12 +259,20 @@ impl Transport {
         if announced.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let mut body = Zeroizing::new(Vec::with_capacity(announced.unwrap_or(1024).min(limit as u64) as usize));
+        let initial = announced.unwrap_or(16 * 1024).min(limit as u64).min(64 * 1024) as usize;
+        let mut body = Zeroizing::new(Vec::with_capacity(initial));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > limit {
+                    let needed = body.len() + chunk.len();
+                    if needed > limit {
                         return Err(too_large());
+                    }
+                    if needed > body.capacity() {
+                        // Grow by hand: `Vec`'s own growth would free the old buffer unwiped.
+                        let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(body.capacity() * 2).min(limit)));
+                        bigger.extend_from_slice(&body);
+                        body = bigger;
                     }
                     body.extend_from_slice(&chunk);
                 }

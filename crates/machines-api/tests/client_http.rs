@@ -204,6 +204,68 @@ async fn a_session_is_renewed_before_it_expires() {
 }
 
 #[tokio::test]
+async fn a_clock_ahead_of_the_server_does_not_force_a_mint_per_call() {
+    let server = MockServer::start().await;
+    // expiresAt already in the past by our clock: a skewed clock, not a dead token.
+    let mints = mount_minter(&server, -600).await;
+    Mock::given(method("GET"))
+        .and(path("/partner/v1/kyc/status"))
+        .respond_with(ok(json!({"status": "pending"})))
+        .mount(&server)
+        .await;
+    let client = client(config(&server));
+    let user = user(&client);
+    for _ in 0..5 {
+        user.kyc_status().await.unwrap();
+    }
+    assert_eq!(mints.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_failed_renewal_keeps_using_the_live_token() {
+    let server = MockServer::start().await;
+    let mints = mount_minter(&server, 100).await;
+    Mock::given(method("GET"))
+        .and(path("/partner/v1/kyc/status"))
+        .respond_with(ok(json!({"status": "pending"})))
+        .mount(&server)
+        .await;
+    let client = client(config(&server));
+    let user = user(&client);
+    user.kyc_status().await.unwrap();
+    // Past the renewal point (50 s) but before expiry (100 s), the mint endpoint starts failing.
+    Mock::given(method("POST"))
+        .and(path("/partner/v1/sessions"))
+        .respond_with(fail(503, "unavailable", "internal_error", "down"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(60)).await;
+    tokio::time::resume();
+    assert_eq!(user.kyc_status().await.unwrap().data.status, KycStatus::Pending);
+    assert_eq!(mints.load(Ordering::SeqCst), 1);
+    assert!(requests_to(&server, "POST", "/partner/v1/sessions").await.len() > 1, "a renewal was attempted");
+}
+
+#[tokio::test]
+async fn sign_out_drops_tokens_and_the_next_call_mints_again() {
+    let server = MockServer::start().await;
+    let mints = mount_minter(&server, 900).await;
+    Mock::given(method("GET"))
+        .and(path("/partner/v1/kyc/status"))
+        .respond_with(ok(json!({"status": "pending"})))
+        .mount(&server)
+        .await;
+    let client = client(config(&server));
+    let user = user(&client);
+    user.kyc_status().await.unwrap();
+    user.broker().clear();
+    user.kyc_status().await.unwrap();
+    assert_eq!(mints.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
 async fn on_401_a_fresh_session_is_minted_and_the_call_retried_once() {
     let server = MockServer::start().await;
     let mints = mount_minter(&server, 900).await;
@@ -238,7 +300,10 @@ async fn a_second_401_is_reported_not_looped() {
     let client = client(config(&server));
     let err = user(&client).balances().await.unwrap_err();
     assert_eq!(err.code(), "unauthorized");
-    assert!(err.to_string().contains("unauthorized: token revoked"), "{err}");
+    assert!(
+        err.to_string().contains("refused this session even after signing in again (unauthorized: token revoked)"),
+        "{err}"
+    );
     assert_eq!(mints.load(Ordering::SeqCst), 2);
     assert_eq!(requests_to(&server, "GET", "/partner/v1/balances").await.len(), 2);
 }
@@ -254,7 +319,10 @@ async fn a_wrong_partner_key_is_unauthorized_with_the_servers_words() {
     let client = client(config(&server));
     let err = user(&client).kyc_status().await.unwrap_err();
     assert_eq!(err.code(), "unauthorized");
-    assert_eq!(err.to_string(), "The Machines API refused the credentials (unauthorized: invalid partner key). Check the partner key in Settings.");
+    assert_eq!(
+        err.to_string(),
+        "The Machines API refused the partner key (unauthorized: invalid partner key). Check it in Settings."
+    );
     assert!(!format!("{err} {err:?}").contains(PARTNER_KEY));
 }
 
@@ -504,7 +572,7 @@ async fn server_down_is_a_network_error_after_retrying_the_connection() {
 }
 
 #[tokio::test]
-async fn a_first_deposit_waits_out_missing_contract_with_the_same_key() {
+async fn a_first_deposit_waits_out_missing_contract_with_derived_keys() {
     let server = MockServer::start().await;
     mount_minter(&server, 900).await;
     Mock::given(method("POST"))
@@ -526,8 +594,10 @@ async fn a_first_deposit_waits_out_missing_contract_with_the_same_key() {
     assert_eq!(deposit.deposit_address, None);
     let attempts = requests_to(&server, "POST", "/partner/v1/deposits").await;
     assert_eq!(attempts.len(), 2);
+    let keys: Vec<&str> =
+        attempts.iter().map(|a| a.headers.get("idempotency-key").unwrap().to_str().unwrap()).collect();
+    assert_eq!(keys, [key.as_str().to_owned(), format!("{}.2", key.as_str())]);
     for attempt in attempts {
-        assert_eq!(attempt.headers.get("idempotency-key").unwrap(), key.as_str());
         assert_eq!(
             serde_json::from_slice::<Value>(&attempt.body).unwrap(),
             json!({"currency": "usdc", "network": "base"})

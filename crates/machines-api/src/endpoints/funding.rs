@@ -76,7 +76,8 @@ impl UserClient {
     }
 
     /// `POST /deposits` with `Idempotency-Key: key`. A first deposit may meet `missing_contract` while the
-    /// collateral contract is provisioned; that is waited out and retried with the same key.
+    /// collateral contract is provisioned; that is waited out and tried again with the derived key
+    /// [`IdempotencyKey::attempt`], so a caller that retries with the same `key` walks the same keys.
     pub async fn create_deposit(
         &self,
         request: &CreateDepositRequest,
@@ -85,7 +86,8 @@ impl UserClient {
         let body = Body::json(request)?;
         let mut tries = 1;
         loop {
-            let call = Call::keyed(Method::POST, vec!["deposits"], body.clone(), key);
+            let try_key = key.attempt(tries);
+            let call = Call::keyed(Method::POST, vec!["deposits"], body.clone(), &try_key);
             match self.broker.call::<DepositData>(FUNDING, call).await {
                 Err(err) if err.api_code() == Some("missing_contract") && tries < MISSING_CONTRACT_TRIES => {
                     tracing::info!(tries, "collateral contract not ready; retrying deposit");

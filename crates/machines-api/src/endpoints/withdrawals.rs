@@ -41,8 +41,10 @@ impl UserClient {
         Ok(envelope.map(|d| d.estimate))
     }
 
-    /// `POST /withdrawals` with `Idempotency-Key: key`. While the answer is `pending`, call again with the
-    /// same request and key after `retryAfterSeconds`.
+    /// `POST /withdrawals` with `Idempotency-Key: key`; the key covers this one POST and its transport
+    /// retries. While the answer is `pending`, call again with the same request after `retryAfterSeconds`,
+    /// each poll with a fresh key as the vendor's client does: a server that replays keyed answers would
+    /// otherwise answer `pending` forever.
     pub async fn create_withdrawal(
         &self,
         request: &CreateWithdrawalRequest,

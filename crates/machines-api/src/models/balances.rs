@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::lenient;
+use super::common::cents;
 
 /// `data` of `GET /balances`. Parses both `data.balances.{…}` (example client, guide) and the five
-/// fields directly under `data` (spec Q13); a missing or malformed amount reads as 0.
+/// fields directly under `data` (spec Q13). A missing amount reads as 0; a malformed one, or a response
+/// with none of the five, is an error rather than a wrong $0.00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", from = "BalancesWire")]
+#[serde(rename_all = "camelCase", try_from = "BalancesWire")]
 pub struct Balances {
     pub credit_limit: i64,
     pub pending_charges: i64,
@@ -27,28 +28,34 @@ enum BalancesWire {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct BalanceFields {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "cents")]
     credit_limit: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "cents")]
     pending_charges: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "cents")]
     posted_charges: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "cents")]
     balance_due: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "cents")]
     spending_power: Option<i64>,
 }
 
-impl From<BalancesWire> for Balances {
-    fn from(wire: BalancesWire) -> Self {
+impl TryFrom<BalancesWire> for Balances {
+    type Error = &'static str;
+
+    fn try_from(wire: BalancesWire) -> Result<Self, Self::Error> {
         let (BalancesWire::Nested { balances: f } | BalancesWire::Flat(f)) = wire;
-        Self {
+        let fields = [f.credit_limit, f.pending_charges, f.posted_charges, f.balance_due, f.spending_power];
+        if fields.iter().all(Option::is_none) {
+            return Err("the balances response has no balance values");
+        }
+        Ok(Self {
             credit_limit: f.credit_limit.unwrap_or_default(),
             pending_charges: f.pending_charges.unwrap_or_default(),
             posted_charges: f.posted_charges.unwrap_or_default(),
             balance_due: f.balance_due.unwrap_or_default(),
             spending_power: f.spending_power.unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -78,12 +85,23 @@ mod tests {
     }
 
     #[test]
-    fn missing_or_odd_amounts_read_as_zero() {
-        let parsed: Balances =
-            serde_json::from_str(r#"{"balances":{"creditLimit":12500,"pendingCharges":null,"balanceDue":"7"}}"#)
-                .unwrap();
-        assert_eq!(parsed, Balances { credit_limit: 12500, ..Balances::default() });
-        assert_eq!(serde_json::from_str::<Balances>("{}").unwrap(), Balances::default());
+    fn missing_amounts_read_as_zero_and_strings_or_decimals_are_read() {
+        let parsed: Balances = serde_json::from_str(
+            r#"{"balances":{"creditLimit":12500,"pendingCharges":null,"balanceDue":"7","spendingPower":12492.6}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed,
+            Balances { credit_limit: 12500, balance_due: 7, spending_power: 12493, ..Balances::default() }
+        );
+    }
+
+    #[test]
+    fn malformed_or_empty_balances_are_errors_not_zero() {
+        for body in ["{}", r#"{"balances":null}"#, r#"{"balances":{"creditLimit":"lots"}}"#, r#"{"spendingPower":[1]}"#]
+        {
+            assert!(serde_json::from_str::<Balances>(body).is_err(), "{body}");
+        }
     }
 
     #[test]

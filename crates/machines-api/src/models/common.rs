@@ -170,6 +170,29 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
+/// An amount in integer cents as a server might send it: an integer, a decimal (rounded) or a numeric
+/// string. Missing or `null` is `None`; anything else is an error, so a malformed amount is never shown as
+/// a confident $0.00.
+pub(crate) fn cents<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    let number = match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()),
+        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match number {
+        Some(n) if n.is_finite() && n.abs() < 9.0e15 => Ok(Some(n.round() as i64)),
+        _ => Err(D::Error::custom("an amount is not a number of cents")),
+    }
+}
+
+/// [`cents`] for a required amount.
+pub(crate) fn cents_required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    cents(deserializer)?.ok_or_else(|| D::Error::custom("an amount is missing"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +222,24 @@ mod tests {
         );
         let plain: Link = serde_json::from_str(r#""https://kyc.machines.cash/verify?x=1""#).unwrap();
         assert_eq!(plain.resolve().unwrap().as_str(), "https://kyc.machines.cash/verify?x=1");
+    }
+
+    #[test]
+    fn cents_accept_numbers_decimals_and_numeric_strings_only() {
+        #[derive(Deserialize)]
+        struct Amount {
+            #[serde(default, deserialize_with = "cents")]
+            value: Option<i64>,
+        }
+        let read = |json: &str| serde_json::from_str::<Amount>(json).map(|a| a.value);
+        assert_eq!(read(r#"{"value":3000}"#).unwrap(), Some(3000));
+        assert_eq!(read(r#"{"value":2999.5}"#).unwrap(), Some(3000));
+        assert_eq!(read(r#"{"value":" 3000 "}"#).unwrap(), Some(3000));
+        assert_eq!(read(r#"{"value":null}"#).unwrap(), None);
+        assert_eq!(read(r#"{}"#).unwrap(), None);
+        assert!(read(r#"{"value":"lots"}"#).is_err());
+        assert!(read(r#"{"value":true}"#).is_err());
+        assert!(read(r#"{"value":1e300}"#).is_err());
     }
 
     #[test]

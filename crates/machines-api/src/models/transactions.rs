@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::null_as_default;
-use super::common::{lenient, open_enum};
+use super::common::{cents_required, lenient, open_enum};
 
 open_enum! {
     /// What a transaction is; also the values of the `type` filter.
@@ -31,6 +31,7 @@ pub struct Transaction {
     /// Free text (`posted` is the only documented value).
     #[serde(default, deserialize_with = "lenient")]
     pub status: Option<String>,
+    #[serde(deserialize_with = "cents_required")]
     pub amount_cents: i64,
     #[serde(default, deserialize_with = "lenient")]
     pub currency: Option<String>,
