@@ -1,0 +1,92 @@
+//! How a simulator instance behaves: keys it accepts, its seed, timings of its state machines, the IV
+//! length of card secrets, and the faults it injects.
+
+use std::time::Duration;
+
+use crate::faults::FaultRule;
+
+/// The partner key Demo mode and the binary accept unless told otherwise. Not a secret: it unlocks only
+/// this simulator's demo money.
+pub const DEMO_PARTNER_KEY: &str = "mk_demo_local_simulator_key";
+
+/// IV length of card-secret ciphertexts. The guide shows 16 bytes; the vendor's own mock uses 12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretIv {
+    #[default]
+    Bytes16,
+    Bytes12,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Partner keys accepted in `X-Partner-Key`; each has its own users and state.
+    pub partner_keys: Vec<String>,
+    /// Seeds ids, PANs, keys and addresses so runs with the same seed and calls are reproducible.
+    pub seed: u64,
+    /// After the verification page is completed, KYC stays `pending` this long, then turns `approved`.
+    pub kyc_pending_for: Duration,
+    /// If set, `needs_verification` completes by itself after this long (no page visit needed).
+    pub kyc_auto_verify_after: Option<Duration>,
+    /// `manual_review` turns `approved` after this long.
+    pub kyc_manual_review_for: Duration,
+    /// `next.pollAfterMs` sent while KYC is in progress.
+    pub kyc_poll_after: Duration,
+    /// A new deposit's address stays null for this many reads after creation.
+    pub deposit_address_after_reads: u32,
+    /// A funded deposit stays `processing` this long, then completes.
+    pub deposit_processing_for: Duration,
+    /// If set, a deposit with an address is funded by itself with `auto_fund_amount` after this long (Demo).
+    pub deposit_auto_fund_after: Option<Duration>,
+    pub auto_fund_amount: f64,
+    /// The first deposit of each user fails once with `missing_contract`, as sandbox provisioning can.
+    pub missing_contract_on_first_deposit: bool,
+    /// An authorised spend is posted after this long.
+    pub spend_posts_after: Duration,
+    /// Lifetime of a card-secrets session.
+    pub secrets_session_ttl: Duration,
+    pub secret_iv: SecretIv,
+    /// A withdrawal answers `pending` this many times before it is `ready`.
+    pub withdrawal_pending_polls: u32,
+    /// Requests per second allowed per partner key (token bucket, burst = rate); `None` is unlimited.
+    pub rate_limit_per_second: Option<u32>,
+    /// Faults in force from the start; more can be added at run time.
+    pub faults: Vec<FaultRule>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            partner_keys: vec![DEMO_PARTNER_KEY.to_owned()],
+            seed: 7,
+            kyc_pending_for: Duration::from_secs(3),
+            kyc_auto_verify_after: None,
+            kyc_manual_review_for: Duration::from_secs(10),
+            kyc_poll_after: Duration::from_secs(2),
+            deposit_address_after_reads: 1,
+            deposit_processing_for: Duration::from_secs(3),
+            deposit_auto_fund_after: None,
+            auto_fund_amount: 50.0,
+            missing_contract_on_first_deposit: false,
+            spend_posts_after: Duration::from_secs(30),
+            secrets_session_ttl: Duration::from_secs(300),
+            secret_iv: SecretIv::Bytes16,
+            withdrawal_pending_polls: 1,
+            rate_limit_per_second: None,
+            faults: Vec::new(),
+        }
+    }
+}
+
+impl SimConfig {
+    /// Everything immediate: no waits in state machines. For tests that walk the journey quickly.
+    pub fn instant() -> Self {
+        Self {
+            kyc_pending_for: Duration::ZERO,
+            kyc_manual_review_for: Duration::ZERO,
+            kyc_poll_after: Duration::from_millis(10),
+            deposit_processing_for: Duration::ZERO,
+            spend_posts_after: Duration::ZERO,
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `machines-sim`: a faithful local simulator of the Machines Cash partner API (`/partner/v1`).
+//!
+//! Built from the API contract (`shared/spec/partner-api.md`), not from what our client sends: every
+//! endpoint of the index with the documented envelope, validation with dotted field paths, scope and
+//! state gates, real expiry, KYC/deposit/card state machines, real AES-GCM, idempotent replay, fault
+//! injection and Open Responses mode. It is the app's Demo mode and the ground every test stands on.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), std::io::Error> {
+//! let sim = machines_sim::Simulator::start(machines_sim::SimConfig::default()).await?;
+//! println!("{} with key {}", sim.base_url(), sim.partner_key());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod clock;
+pub mod config;
+mod crypto;
+pub mod faults;
+mod idempotency;
+mod ids;
+mod reply;
+mod router;
+mod routes;
+mod server;
+mod sim;
+mod state;
+mod validate;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::{SecretIv, SimConfig, DEMO_PARTNER_KEY};
+pub use faults::{FaultKind, FaultRule};
+
+/// Starts simulators.
+pub struct Simulator;
+
+impl Simulator {
+    /// Starts a simulator on a random loopback port.
+    pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+        Self::start_on(config, 0).await
+    }
+
+    /// Starts a simulator on `port` of 127.0.0.1 (0 picks a free one).
+    pub async fn start_on(config: SimConfig, port: u16) -> std::io::Result<SimHandle> {
+        let (listener, addr) = server::bind(port).await?;
+        let sim = Arc::new(sim::Sim::new(config, format!("http://{addr}")));
+        let (stop, stopped) = watch::channel(false);
+        let server = Arc::new(server::Server::new(sim.clone()));
+        let task = tokio::spawn(server.run(listener, stopped));
+        Ok(SimHandle { addr, sim, stop, task: Some(task) })
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct SimHandle {
+    addr: SocketAddr,
+    sim: Arc<sim::Sim>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/partner/v1`
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, router::API_PREFIX)
+    }
+
+    /// `http://127.0.0.1:PORT`: the origin of the simulator's own pages and `/_sim` routes.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The first partner key the simulator accepts.
+    pub fn partner_key(&self) -> &str {
+        self.sim.config.partner_keys.first().map(String::as_str).unwrap_or(DEMO_PARTNER_KEY)
+    }
+
+    /// Adds a fault rule from now on.
+    pub fn inject(&self, rule: FaultRule) {
+        self.sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).add(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// Moves the simulator's clock forward (session expiry, KYC and deposit timers, limit windows).
+    pub fn advance_clock(&self, by: Duration) {
+        self.sim.clock.advance(by);
+    }
+
+    /// Counts of what the simulator holds, for tests: `{"users": n, "cards": n, ...}`.
+    pub fn summary(&self) -> serde_json::Value {
+        routes::admin::counts(&router::lock(&self.sim))
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Simulator-only routes under `/_sim`: fault injection, the clock, session expiry, KYC overrides and a
+//! state summary. They exist for tests and Demo mode and never on the real API.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::faults::FaultRule;
+use crate::reply::Reply;
+use crate::sim::{Req, Sim};
+use crate::state::{KycStatus, State};
+use crate::validate::Check;
+
+fn faults_json(sim: &Sim) -> Value {
+    let book = sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    json!({"faults": book.rules()})
+}
+
+/// `GET /_sim/faults`.
+pub fn faults_list(sim: &Sim, _st: &mut State, _req: &Req) -> Reply {
+    Reply::ok("faults", faults_json(sim))
+}
+
+/// `POST /_sim/faults` with a rule: `{method?, path, kind, ms?|status?|retryAfter?, times?, probability?}`.
+pub fn faults_add(sim: &Sim, _st: &mut State, req: &Req) -> Reply {
+    let rule: FaultRule = match serde_json::from_slice(req.body) {
+        Ok(rule) => rule,
+        Err(err) => return Reply::bad_request(&format!("not a fault rule: {err}")),
+    };
+    if rule.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+        return Reply::invalid("probability", "must be between 0 and 1");
+    }
+    sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).add(rule);
+    Reply::ok("fault added", faults_json(sim))
+}
+
+/// `DELETE /_sim/faults`.
+pub fn faults_clear(sim: &Sim, _st: &mut State, _req: &Req) -> Reply {
+    sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    Reply::ok("faults cleared", faults_json(sim))
+}
+
+/// `POST /_sim/clock/advance {seconds}`.
+pub fn clock_advance(sim: &Sim, _st: &mut State, req: &Req) -> Reply {
+    let body = match req.json() {
+        Ok(body) => body,
+        Err(reply) => return reply,
+    };
+    let mut check = Check::new(&body);
+    let seconds = check.integer("seconds", true, 0, 10 * 366 * 86_400);
+    if let Err(reply) = check.finish() {
+        return reply;
+    }
+    sim.clock.advance(Duration::from_secs(seconds.unwrap_or_default().unsigned_abs()));
+    Reply::ok("clock advanced", json!({"now": crate::clock::iso(sim.clock.now())}))
+}
+
+/// `POST /_sim/sessions/expire`: every session token expires now (the next Bearer call answers 401).
+pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Reply {
+    let past = sim.clock.now() - time::Duration::seconds(1);
+    let mut expired = 0;
+    for partner in st.partners.values_mut() {
+        for session in partner.sessions.values_mut() {
+            session.expires_at = past;
+            expired += 1;
+        }
+    }
+    Reply::ok("sessions expired", json!({"expired": expired}))
+}
+
+/// `POST /_sim/users/{userId}/kyc {status, reason?}`: sets a user's KYC status directly.
+pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let body = match req.json() {
+        Ok(body) => body,
+        Err(reply) => return reply,
+    };
+    let options =
+        ["not_submitted", "pending", "manual_review", "needs_verification", "needs_information", "approved", "denied"];
+    let mut check = Check::new(&body);
+    let status = check.one_of("status", true, &options);
+    let reason = check.string("reason", false, 0, 200).map(str::to_owned);
+    if let Err(reply) = check.finish() {
+        return reply;
+    }
+    let status = match status.unwrap_or_default() {
+        "not_submitted" => KycStatus::NotSubmitted,
+        "pending" => KycStatus::Pending,
+        "manual_review" => KycStatus::ManualReview,
+        "needs_verification" => KycStatus::NeedsVerification,
+        "needs_information" => KycStatus::NeedsInformation,
+        "approved" => KycStatus::Approved,
+        _ => KycStatus::Denied,
+    };
+    let now = sim.clock.now();
+    let user_id = req.param("user_id");
+    let Some(user) = st.partners.values_mut().find_map(|p| p.users.get_mut(user_id)) else {
+        return Reply::not_found("user");
+    };
+    user.kyc.status = status;
+    user.kyc.reason = reason;
+    user.kyc.since = now;
+    Reply::ok("kyc set", json!({"userId": user_id, "status": status.as_str()}))
+}
+
+/// Counts of everything held, across partners.
+pub fn counts(st: &State) -> Value {
+    let users = st.partners.values().flat_map(|p| p.users.values());
+    let (mut cards, mut deposits, mut transactions, mut user_count) = (0, 0, 0, 0);
+    for user in users {
+        user_count += 1;
+        cards += user.cards.len();
+        deposits += user.deposits.len();
+        transactions += user.transactions.len();
+    }
+    let sessions: usize = st.partners.values().map(|p| p.sessions.len()).sum();
+    json!({"partners": st.partners.len(), "users": user_count, "sessions": sessions, "cards": cards,
+        "deposits": deposits, "transactions": transactions})
+}
+
+/// `GET /_sim/state`.
+pub fn summary(_sim: &Sim, st: &mut State, _req: &Req) -> Reply {
+    Reply::ok("state", counts(st))
+}

@@ -1,0 +1,427 @@
+//! Deposits: assets → range → estimate → create → track, and the simulator's `fund` route.
+//!
+//! Lifecycle: `pending` (no address yet; it stays null for `deposit_address_after_reads` reads after
+//! creation) → `awaitingDeposit` (address shown) → `processing` (funds seen, via `/_sim/.../fund` or the
+//! Demo auto-fund timer) → `completed` after `deposit_processing_for`, which raises the credit limit and
+//! records a `collateral` transaction. Funding below the minimum fails the deposit.
+
+use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
+
+use crate::auth::{bearer, gate_agreements};
+use crate::clock::{iso, to_time};
+use crate::config::SimConfig;
+use crate::idempotency;
+use crate::reply::Reply;
+use crate::sim::{user, Req, Sim};
+use crate::state::{DepositRec, Owner, State, TxRec, User};
+use crate::validate::Check;
+
+/// One depositable asset on one network.
+pub struct Route {
+    pub ticker: &'static str,
+    pub name: &'static str,
+    pub network: &'static str,
+    pub network_label: &'static str,
+    pub chain_id: Option<u64>,
+    pub token_contract: Option<&'static str>,
+    pub supports_extra_id: bool,
+    /// US dollars per unit.
+    pub usd_rate: f64,
+    pub min_amount: f64,
+}
+
+/// What the simulator accepts. USDC on Base is production's route, rUSD on Base Sepolia sandbox's; HBAR
+/// shows a route with a memo (`payinExtraId`) and a non-dollar unit.
+pub const ROUTES: [Route; 3] = [
+    Route {
+        ticker: "USDC",
+        name: "USD Coin",
+        network: "base",
+        network_label: "Base",
+        chain_id: Some(8453),
+        token_contract: Some("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"),
+        supports_extra_id: false,
+        usd_rate: 1.0,
+        min_amount: 1.0,
+    },
+    Route {
+        ticker: "RUSD",
+        name: "rUSD",
+        network: "base",
+        network_label: "Base Sepolia",
+        chain_id: Some(84532),
+        token_contract: Some("0x10b5Be494C2962A7B318aFB63f0Ee30b959D000b"),
+        supports_extra_id: false,
+        usd_rate: 1.0,
+        min_amount: 1.0,
+    },
+    Route {
+        ticker: "HBAR",
+        name: "Hedera",
+        network: "hbar",
+        network_label: "Hedera",
+        chain_id: None,
+        token_contract: None,
+        supports_extra_id: true,
+        usd_rate: 0.25,
+        min_amount: 25.0,
+    },
+];
+
+/// The route for `currency` on `network` (case-insensitive): an unknown currency is a 400 on `currency`,
+/// a known currency on a network we do not serve is `chain_not_supported` on `network`.
+pub fn find_route(currency: &str, network: &str, field_prefix: &str) -> Result<&'static Route, Reply> {
+    let currency = currency.trim().to_ascii_lowercase();
+    let network = network.trim().to_ascii_lowercase();
+    let mut by_currency = ROUTES.iter().filter(|r| r.ticker.eq_ignore_ascii_case(&currency)).peekable();
+    if by_currency.peek().is_none() {
+        return Err(Reply::invalid(&format!("{field_prefix}currency"), &format!("unsupported currency {currency}")));
+    }
+    by_currency.find(|r| r.network == network).ok_or_else(|| {
+        Reply::rejected(
+            "chain_not_supported",
+            &format!("{field_prefix}network"),
+            &format!("{currency} is not available on {network}"),
+        )
+    })
+}
+
+/// The assets list shape shared with withdrawals: `{assets: [{ticker, name, icon, networks: [...]}]}`.
+pub fn assets_json(req: &Req) -> Result<Value, Reply> {
+    let q = req.query.get("q").map(|q| q.trim().to_ascii_lowercase()).unwrap_or_default();
+    let limit = match req.query.get("limit") {
+        None => 20,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => return Err(Reply::invalid("limit", "must be an integer from 1 to 100")),
+        },
+    };
+    let mut assets: Vec<Value> = Vec::new();
+    for route in ROUTES.iter() {
+        if !q.is_empty()
+            && !route.ticker.to_ascii_lowercase().contains(&q)
+            && !route.name.to_ascii_lowercase().contains(&q)
+        {
+            continue;
+        }
+        let network = json!({
+            "id": route.network, "label": route.network_label, "chainId": route.chain_id,
+            "tokenContract": route.token_contract, "supportsExtraId": route.supports_extra_id,
+        });
+        match assets.iter_mut().find(|a| a["ticker"] == route.ticker) {
+            Some(asset) => {
+                if let Some(networks) = asset["networks"].as_array_mut() {
+                    networks.push(network);
+                }
+            }
+            None => {
+                assets.push(json!({"ticker": route.ticker, "name": route.name, "icon": null, "networks": [network]}))
+            }
+        }
+    }
+    assets.truncate(limit);
+    Ok(json!({"assets": assets}))
+}
+
+fn route_body(req: &Req) -> Result<(Map<String, Value>, &'static Route), Reply> {
+    let body = req.json()?;
+    let mut check = Check::new(&body);
+    let currency = check.string("currency", true, 1, 20).unwrap_or_default().to_owned();
+    let network = check.string("network", true, 1, 20).unwrap_or_default().to_owned();
+    check.finish()?;
+    let route = find_route(&currency, &network, "")?;
+    Ok((body, route))
+}
+
+fn range_json(route: &Route, user: &User) -> Value {
+    json!({
+        "fromCurrency": route.ticker.to_ascii_lowercase(), "fromNetwork": route.network,
+        "toCurrency": "usdc", "toNetwork": "base", "contractId": user.contract_id,
+        "payoutAddress": user.wallet_address, "payoutChainId": 8453,
+        "minAmount": route.min_amount, "maxAmount": null,
+    })
+}
+
+/// `GET /deposits/assets`.
+pub fn assets(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    if let Err(reply) = bearer(sim, st, req, None) {
+        return reply;
+    }
+    match assets_json(req) {
+        Ok(data) => Reply::ok("deposit assets", data),
+        Err(reply) => reply,
+    }
+}
+
+/// `POST /deposits/range`.
+pub fn range(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let ctx = match bearer(sim, st, req, None) {
+        Ok(ctx) => ctx,
+        Err(reply) => return reply,
+    };
+    let route = match route_body(req) {
+        Ok((_, route)) => route,
+        Err(reply) => return reply,
+    };
+    match user(st, &ctx.owner) {
+        Ok(user) => Reply::ok("deposit range", json!({"range": range_json(route, user)})),
+        Err(reply) => reply,
+    }
+}
+
+/// `POST /deposits/estimate`.
+pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let ctx = match bearer(sim, st, req, None) {
+        Ok(ctx) => ctx,
+        Err(reply) => return reply,
+    };
+    let (body, route) = match route_body(req) {
+        Ok(found) => found,
+        Err(reply) => return reply,
+    };
+    let mut check = Check::new(&body);
+    let amount = check.number("amount", true, 0.0);
+    let unit = check.one_of("amountCurrency", false, &["crypto", "usd"]).unwrap_or("crypto");
+    if let Err(reply) = check.finish() {
+        return reply;
+    }
+    let amount = amount.unwrap_or_default();
+    let usd = if unit == "usd" { amount } else { amount * route.usd_rate };
+    let rate_id = format!("rate_{}", st.token(16));
+    let user = match user(st, &ctx.owner) {
+        Ok(user) => user,
+        Err(reply) => return reply,
+    };
+    let mut estimate = range_json(route, user);
+    estimate["quotedAmount"] = json!(amount);
+    estimate["quotedAmountCurrency"] = json!(unit);
+    estimate["estimatedToAmount"] = json!((usd * 100.0).round() / 100.0);
+    estimate["rateId"] = json!(rate_id);
+    Reply::ok("deposit estimate", json!({"estimate": estimate}))
+}
+
+fn route_of(deposit: &DepositRec) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.ticker.eq_ignore_ascii_case(&deposit.currency) && r.network == deposit.network)
+}
+
+/// The deposit object; the address is withheld (null) while the deposit is still `pending`.
+pub fn deposit_json(deposit: &DepositRec, user: &User) -> Value {
+    let shown = deposit.status != "pending";
+    let memo = route_of(deposit)
+        .filter(|r| r.supports_extra_id)
+        .map(|_| deposit.id[deposit.id.len().saturating_sub(8)..].to_owned());
+    json!({
+        "id": deposit.id, "contractId": user.contract_id, "changeNowId": null,
+        "fromCurrency": deposit.currency, "fromNetwork": deposit.network,
+        "depositAddress": if shown { json!(deposit.address) } else { Value::Null },
+        "payinExtraId": if shown { json!(memo) } else { Value::Null },
+        "chainId": deposit.chain_id, "minAmount": deposit.min_amount, "maxAmount": null,
+        "status": deposit.status, "createdAt": iso(deposit.created_at), "updatedAt": iso(deposit.updated_at),
+    })
+}
+
+/// Counts a read; the address appears once the deposit has been read more than the configured times.
+fn read(deposit: &mut DepositRec, now: OffsetDateTime, config: &SimConfig) {
+    deposit.reads = deposit.reads.saturating_add(1);
+    if deposit.status == "pending" && deposit.reads > config.deposit_address_after_reads {
+        deposit.status = "awaitingDeposit".to_owned();
+        deposit.updated_at = now;
+    }
+}
+
+/// `POST /deposits`.
+pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let ctx = match bearer(sim, st, req, None) {
+        Ok(ctx) => ctx,
+        Err(reply) => return reply,
+    };
+    match user(st, &ctx.owner).map(|u| gate_agreements(u)) {
+        Ok(Ok(())) => {}
+        Ok(Err(reply)) | Err(reply) => return reply,
+    }
+    let (body, route) = match route_body(req) {
+        Ok(found) => found,
+        Err(reply) => return reply,
+    };
+    let mut check = Check::new(&body);
+    check.number("amount", false, 0.0);
+    if let Err(reply) = check.finish() {
+        return reply;
+    }
+    let now = sim.clock.now();
+    let seed = sim.config.seed;
+    let missing_contract = sim.config.missing_contract_on_first_deposit;
+    idempotency::once(sim, st, &ctx, req, |st| {
+        let id = format!("cm{}", st.token(23));
+        let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+        if missing_contract && !user.contract_ready {
+            // Provisioning "finishes" with this first attempt; the next one succeeds, as in sandbox.
+            user.contract_ready = true;
+            return Reply::conflict(
+                "missing_contract",
+                "contract not ready",
+                "the collateral contract is still being provisioned; retry in about 1.5 s",
+            );
+        }
+        user.contract_ready = true;
+        let material = format!("{seed}/{}/{}/{}", ctx.owner.partner, ctx.owner.user_id, user.deposits.len());
+        let address = if route.chain_id.is_some() {
+            crate::ids::deposit_address(&material)
+        } else {
+            format!("0.0.{}", 4_000_000 + user.deposits.len() * 7 + 11)
+        };
+        let deposit = DepositRec {
+            id: id.clone(),
+            currency: route.ticker.to_ascii_lowercase(),
+            network: route.network.to_owned(),
+            chain_id: route.chain_id,
+            address,
+            reads: 0,
+            status: "pending".to_owned(),
+            min_amount: route.min_amount,
+            funded_amount: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let data = json!({"deposit": deposit_json(&deposit, user)});
+        user.deposits.push(deposit);
+        st.deposit_owners.insert(id, ctx.owner.clone());
+        Reply::ok_next("deposit created", data, 1500, "deposits.get")
+    })
+}
+
+fn is_active(deposit: &DepositRec, now: OffsetDateTime) -> bool {
+    matches!(deposit.status.as_str(), "pending" | "awaitingDeposit" | "processing")
+        || now - deposit.updated_at < time::Duration::hours(24)
+}
+
+/// `GET /deposits?scope=active|all`.
+pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let ctx = match bearer(sim, st, req, None) {
+        Ok(ctx) => ctx,
+        Err(reply) => return reply,
+    };
+    let scope = req.query.get("scope").map(String::as_str).unwrap_or("active");
+    if scope != "active" && scope != "all" {
+        return Reply::invalid("scope", "must be active or all");
+    }
+    let now = sim.clock.now();
+    let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+    for deposit in user.deposits.iter_mut() {
+        read(deposit, now, &sim.config);
+    }
+    let user = &*user;
+    let deposits: Vec<Value> = user
+        .deposits
+        .iter()
+        .rev()
+        .filter(|d| scope == "all" || is_active(d, now))
+        .map(|d| deposit_json(d, user))
+        .collect();
+    Reply::ok("deposits", json!({"deposits": deposits}))
+}
+
+/// `GET /deposits/{depositId}`.
+pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let ctx = match bearer(sim, st, req, None) {
+        Ok(ctx) => ctx,
+        Err(reply) => return reply,
+    };
+    let id = req.param("deposit_id");
+    if id.len() < 8 {
+        return Reply::invalid("depositId", "must be at least 8 characters");
+    }
+    let now = sim.clock.now();
+    let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+    let Some(index) = user.deposits.iter().position(|d| d.id == id) else { return Reply::not_found("deposit") };
+    read(&mut user.deposits[index], now, &sim.config);
+    let user = &*user;
+    let deposit = &user.deposits[index];
+    let data = json!({"deposit": deposit_json(deposit, user)});
+    if matches!(deposit.status.as_str(), "pending" | "awaitingDeposit" | "processing") {
+        Reply::ok_next("deposit", data, 1500, "deposits.get")
+    } else {
+        Reply::ok("deposit", data)
+    }
+}
+
+/// Marks a deposit as funded (`processing`), or failed when below its minimum.
+fn fund_deposit(deposit: &mut DepositRec, amount: f64, now: OffsetDateTime) {
+    deposit.funded_amount = Some(amount);
+    deposit.status = if amount < deposit.min_amount { "failed" } else { "processing" }.to_owned();
+    deposit.updated_at = now;
+}
+
+/// Timed deposit transitions: the Demo auto-fund, and `processing` → `completed` with its effects.
+pub fn tick(user: &mut User, now: OffsetDateTime, config: &SimConfig, next_tx: &mut u64) {
+    let mut credited = Vec::new();
+    for deposit in user.deposits.iter_mut() {
+        if let Some(after) = config.deposit_auto_fund_after {
+            if deposit.status == "awaitingDeposit" && now - deposit.updated_at >= to_time(after) {
+                fund_deposit(deposit, config.auto_fund_amount, now);
+            }
+        }
+        if deposit.status == "processing" && now - deposit.updated_at >= to_time(config.deposit_processing_for) {
+            deposit.status = "completed".to_owned();
+            deposit.updated_at = now;
+            let rate = route_of(deposit).map_or(1.0, |r| r.usd_rate);
+            let cents = (deposit.funded_amount.unwrap_or_default() * rate * 100.0).round() as i64;
+            credited.push(cents);
+        }
+    }
+    for cents in credited {
+        user.credit_limit += cents;
+        user.transactions.push(TxRec {
+            transaction_id: format!("txn_{:06}", *next_tx),
+            kind: "collateral".to_owned(),
+            status: "posted".to_owned(),
+            amount_cents: cents,
+            merchant_name: None,
+            card_id: None,
+            created_at: now,
+            posts_at: None,
+        });
+        *next_tx += 1;
+    }
+}
+
+/// `POST /_sim/deposits/{depositId}/fund {amount}`: funds arrive at the deposit address.
+pub fn fund(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+    let id = req.param("deposit_id").to_owned();
+    let Some(owner) = st.deposit_owners.get(&id).cloned() else { return Reply::not_found("deposit") };
+    let body = match req.json() {
+        Ok(body) => body,
+        Err(reply) => return reply,
+    };
+    let mut check = Check::new(&body);
+    let amount = check.number("amount", true, 0.0);
+    if let Err(reply) = check.finish() {
+        return reply;
+    }
+    sim.tick(st, &owner);
+    let now = sim.clock.now();
+    if let Err(reply) = fund_owned(st, &owner, &id, amount.unwrap_or_default(), now) {
+        return reply;
+    }
+    // With no processing delay the deposit completes in this same call.
+    sim.tick(st, &owner);
+    let Some(user) = st.user(&owner) else { return Reply::not_found("deposit") };
+    match user.deposits.iter().find(|d| d.id == id) {
+        Some(deposit) => Reply::ok("deposit funded", json!({"deposit": deposit_json(deposit, user)})),
+        None => Reply::not_found("deposit"),
+    }
+}
+
+fn fund_owned(st: &mut State, owner: &Owner, id: &str, amount: f64, now: OffsetDateTime) -> Result<(), Reply> {
+    let user = st.user_mut(owner).ok_or_else(|| Reply::not_found("deposit"))?;
+    let deposit = user.deposits.iter_mut().find(|d| d.id == id).ok_or_else(|| Reply::not_found("deposit"))?;
+    match deposit.status.as_str() {
+        "awaitingDeposit" => {
+            fund_deposit(deposit, amount, now);
+            Ok(())
+        }
+        "pending" => Err(Reply::invalid_state("invalid state", "the deposit has no address yet; read it first")),
+        other => Err(Reply::invalid_state("invalid state", &format!("the deposit is already {other}"))),
+    }
+}

@@ -1,0 +1,17 @@
+//! Request handlers, one module per domain. Every API handler has the same shape,
+//! `fn(&Sim, &mut State, &Req) -> Reply`: it runs under the state lock, never awaits, and answers in the
+//! envelope. `router.rs` maps methods and paths onto them.
+
+pub mod admin;
+pub mod agreements;
+pub mod cards;
+pub mod deposits;
+pub mod encryption;
+pub mod kyc;
+pub mod ledger;
+pub mod secrets;
+pub mod sessions;
+pub mod spend;
+pub mod users;
+pub mod verify;
+pub mod withdrawals;

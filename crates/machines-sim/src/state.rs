@@ -1,0 +1,292 @@
+//! The simulator's memory: partners, their users and everything a user owns. One mutex guards it all
+//! (see `Sim`), so every request sees and leaves a consistent state; handlers never await while holding it.
+
+use std::collections::HashMap;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// KYC status as the simulator tracks it; serialised in snake_case as the partner API does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KycStatus {
+    NotSubmitted,
+    Pending,
+    ManualReview,
+    NeedsVerification,
+    NeedsInformation,
+    Approved,
+    Denied,
+}
+
+impl KycStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotSubmitted => "not_submitted",
+            Self::Pending => "pending",
+            Self::ManualReview => "manual_review",
+            Self::NeedsVerification => "needs_verification",
+            Self::NeedsInformation => "needs_information",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Kyc {
+    pub status: KycStatus,
+    pub reason: Option<String>,
+    /// The last application as submitted (it is the simulator's own data; never logged).
+    pub application: Option<Value>,
+    /// Signs the verification link so only the link we issued completes verification.
+    pub signature: String,
+    /// When the current status started; drives the timed transitions.
+    pub since: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct CardRec {
+    pub card_id: String,
+    pub pan: String,
+    pub cvc: String,
+    pub status: String,
+    pub expiration_month: u8,
+    pub expiration_year: u16,
+    /// `{amountCents, frequency}` or null.
+    pub limit: Value,
+    pub encrypted_name: Value,
+    pub encrypted_color: Value,
+    pub encrypted_emoji: Value,
+    pub encrypted_memo: Value,
+    pub is_pinned: bool,
+    pub sort_order: i64,
+    pub folder_id: Value,
+    pub created_at: OffsetDateTime,
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DepositRec {
+    pub id: String,
+    pub currency: String,
+    pub network: String,
+    pub chain_id: Option<u64>,
+    pub address: String,
+    /// Reads since creation; the address is withheld until `deposit_address_after_reads`.
+    pub reads: u32,
+    pub status: String,
+    pub min_amount: f64,
+    pub funded_amount: Option<f64>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct TxRec {
+    pub transaction_id: String,
+    pub kind: String,
+    pub status: String,
+    pub amount_cents: i64,
+    pub merchant_name: Option<String>,
+    pub card_id: Option<String>,
+    pub created_at: OffsetDateTime,
+    /// For an authorised spend: when it posts.
+    pub posts_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WithdrawalRec {
+    pub polls: u32,
+    pub amount_cents: i64,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub user_id: String,
+    /// The issuer-side id, used in verification links.
+    pub internal_id: String,
+    pub wallet_address: Option<String>,
+    pub wallet_chain: String,
+    pub wallet_label: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub kyc: Kyc,
+    pub agreements_accepted_at: Option<OffsetDateTime>,
+    pub contract_id: String,
+    /// False until the first deposit has met `missing_contract` (when that fault is configured).
+    pub contract_ready: bool,
+    /// AES-256 key for card label encryption.
+    pub data_key: [u8; 32],
+    pub cards: Vec<CardRec>,
+    pub deposits: Vec<DepositRec>,
+    pub transactions: Vec<TxRec>,
+    /// Collateral value in cents.
+    pub credit_limit: i64,
+    pub pending_charges: i64,
+    pub posted_charges: i64,
+    pub balance_due: i64,
+    /// By request-body fingerprint: re-POSTing the same request is polling the same withdrawal.
+    pub withdrawals: HashMap<String, WithdrawalRec>,
+    /// Idempotency-Key → body fingerprint, so a key reused for another request is refused.
+    pub withdrawal_keys: HashMap<String, String>,
+}
+
+impl User {
+    pub fn spending_power(&self) -> i64 {
+        (self.credit_limit - self.pending_charges - self.balance_due).max(0)
+    }
+
+    pub fn kyc_approved(&self) -> bool {
+        self.kyc.status == KycStatus::Approved
+    }
+
+    pub fn card(&self, card_id: &str) -> Option<&CardRec> {
+        self.cards.iter().find(|c| c.card_id == card_id)
+    }
+
+    pub fn card_mut(&mut self, card_id: &str) -> Option<&mut CardRec> {
+        self.cards.iter_mut().find(|c| c.card_id == card_id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRec {
+    pub session_id: String,
+    pub user_id: String,
+    pub scopes: Vec<String>,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecretsSessionRec {
+    pub user_id: String,
+    pub key: [u8; 16],
+    pub expires_at: OffsetDateTime,
+}
+
+/// A stored answer to an `Idempotency-Key`.
+#[derive(Debug, Clone)]
+pub struct IdemRecord {
+    pub method: String,
+    pub path: String,
+    pub body_hash: String,
+    pub status: u16,
+    pub body: Value,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Default)]
+pub struct Partner {
+    pub users: HashMap<String, User>,
+    /// By session token.
+    pub sessions: HashMap<String, SessionRec>,
+    /// By secrets session id.
+    pub secrets_sessions: HashMap<String, SecretsSessionRec>,
+    /// By (user id, key).
+    pub idempotency: HashMap<(String, String), IdemRecord>,
+}
+
+/// Where an object lives, for the `/_sim` routes and `/verify`, which name objects without a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub partner: String,
+    pub user_id: String,
+}
+
+pub struct State {
+    pub partners: HashMap<String, Partner>,
+    pub rng: StdRng,
+    /// internal user id → owner (verification links).
+    pub internal_ids: HashMap<String, Owner>,
+    pub card_owners: HashMap<String, Owner>,
+    pub deposit_owners: HashMap<String, Owner>,
+    /// Sequence for readable transaction ids.
+    pub next_tx: u64,
+}
+
+impl State {
+    pub fn new(partner_keys: &[String], seed: u64) -> Self {
+        Self {
+            partners: partner_keys.iter().map(|k| (k.clone(), Partner::default())).collect(),
+            rng: StdRng::seed_from_u64(seed),
+            internal_ids: HashMap::new(),
+            card_owners: HashMap::new(),
+            deposit_owners: HashMap::new(),
+            next_tx: 1,
+        }
+    }
+
+    pub fn user(&self, owner: &Owner) -> Option<&User> {
+        self.partners.get(&owner.partner)?.users.get(&owner.user_id)
+    }
+
+    pub fn user_mut(&mut self, owner: &Owner) -> Option<&mut User> {
+        self.partners.get_mut(&owner.partner)?.users.get_mut(&owner.user_id)
+    }
+
+    /// A random v4 UUID from the seeded generator.
+    pub fn uuid(&mut self) -> String {
+        random_uuid(&mut self.rng)
+    }
+
+    /// `len` random lower-case letters and digits (cuid-like ids, tokens).
+    pub fn token(&mut self, len: usize) -> String {
+        random_token(&mut self.rng, len)
+    }
+
+    pub fn next_transaction_id(&mut self) -> String {
+        let id = format!("txn_{:06}", self.next_tx);
+        self.next_tx += 1;
+        id
+    }
+
+    /// The user, created if needed (sessions and users/resolve may each come first).
+    pub fn ensure_user(&mut self, partner: &str, user_id: &str, now: OffsetDateTime) -> &mut User {
+        let State { partners, rng, internal_ids, .. } = self;
+        let users = &mut partners.entry(partner.to_owned()).or_default().users;
+        users.entry(user_id.to_owned()).or_insert_with(|| {
+            let internal_id = random_uuid(rng);
+            let owner = Owner { partner: partner.to_owned(), user_id: user_id.to_owned() };
+            internal_ids.insert(internal_id.clone(), owner);
+            User {
+                user_id: user_id.to_owned(),
+                internal_id,
+                wallet_address: None,
+                wallet_chain: "evm".to_owned(),
+                wallet_label: None,
+                created_at: now,
+                kyc: Kyc {
+                    status: KycStatus::NotSubmitted,
+                    reason: None,
+                    application: None,
+                    signature: random_token(rng, 32),
+                    since: now,
+                },
+                agreements_accepted_at: None,
+                contract_id: random_uuid(rng),
+                contract_ready: false,
+                data_key: rng.random(),
+                cards: Vec::new(),
+                deposits: Vec::new(),
+                transactions: Vec::new(),
+                credit_limit: 0,
+                pending_charges: 0,
+                posted_charges: 0,
+                balance_due: 0,
+                withdrawals: HashMap::new(),
+                withdrawal_keys: HashMap::new(),
+            }
+        })
+    }
+}
+
+pub fn random_uuid(rng: &mut StdRng) -> String {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string()
+}
+
+pub fn random_token(rng: &mut StdRng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
