@@ -31,7 +31,8 @@ pub struct SimConfig {
     pub kyc_manual_review_for: Duration,
     /// `next.pollAfterMs` sent while KYC is in progress.
     pub kyc_poll_after: Duration,
-    /// A new deposit's address stays null for this many reads after creation.
+    /// A new deposit's address is null in the create answer (as the vendor's example client expects) and
+    /// for this many reads after it; 0 shows it on the first read, as the guide's step 9 does.
     pub deposit_address_after_reads: u32,
     /// A funded deposit stays `processing` this long, then completes.
     pub deposit_processing_for: Duration,
@@ -62,7 +63,7 @@ impl Default for SimConfig {
             kyc_auto_verify_after: None,
             kyc_manual_review_for: Duration::from_secs(10),
             kyc_poll_after: Duration::from_secs(2),
-            deposit_address_after_reads: 1,
+            deposit_address_after_reads: 0,
             deposit_processing_for: Duration::from_secs(3),
             deposit_auto_fund_after: None,
             auto_fund_amount: 50.0,

@@ -74,6 +74,8 @@ pub struct DepositRec {
     pub network: String,
     pub chain_id: Option<u64>,
     pub address: String,
+    /// The relay order id on routes that go through ChangeNow; none on sandbox rUSD.
+    pub change_now_id: Option<String>,
     /// Reads since creation; the address is withheld until `deposit_address_after_reads`.
     pub reads: u32,
     pub status: String,

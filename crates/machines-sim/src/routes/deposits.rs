@@ -28,6 +28,8 @@ pub struct Route {
     pub supports_extra_id: bool,
     /// US dollars per unit.
     pub usd_rate: f64,
+    /// Whether deposits go through the ChangeNow relay (they get a `changeNowId`).
+    pub relayed: bool,
     pub min_amount: f64,
 }
 
@@ -43,6 +45,7 @@ pub const ROUTES: [Route; 3] = [
         token_contract: Some("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"),
         supports_extra_id: false,
         usd_rate: 1.0,
+        relayed: true,
         min_amount: 1.0,
     },
     Route {
@@ -54,6 +57,7 @@ pub const ROUTES: [Route; 3] = [
         token_contract: Some("0x10b5Be494C2962A7B318aFB63f0Ee30b959D000b"),
         supports_extra_id: false,
         usd_rate: 1.0,
+        relayed: false,
         min_amount: 1.0,
     },
     Route {
@@ -65,6 +69,7 @@ pub const ROUTES: [Route; 3] = [
         token_contract: None,
         supports_extra_id: true,
         usd_rate: 0.25,
+        relayed: true,
         min_amount: 25.0,
     },
 ];
@@ -212,7 +217,7 @@ pub fn deposit_json(deposit: &DepositRec, user: &User) -> Value {
         .filter(|r| r.supports_extra_id)
         .map(|_| deposit.id[deposit.id.len().saturating_sub(8)..].to_owned());
     json!({
-        "id": deposit.id, "contractId": user.contract_id, "changeNowId": null,
+        "id": deposit.id, "contractId": user.contract_id, "changeNowId": deposit.change_now_id,
         "fromCurrency": deposit.currency, "fromNetwork": deposit.network,
         "depositAddress": if shown { json!(deposit.address) } else { Value::Null },
         "payinExtraId": if shown { json!(memo) } else { Value::Null },
@@ -254,6 +259,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     let missing_contract = sim.config.missing_contract_on_first_deposit;
     idempotency::once(sim, st, &ctx, req, |st| {
         let id = format!("cm{}", st.token(23));
+        let change_now_id = route.relayed.then(|| hex::encode(rand::Rng::random::<[u8; 7]>(&mut st.rng)));
         let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
         if missing_contract && !user.contract_ready {
             // Provisioning "finishes" with this first attempt; the next one succeeds, as in sandbox.
@@ -277,6 +283,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
             network: route.network.to_owned(),
             chain_id: route.chain_id,
             address,
+            change_now_id,
             reads: 0,
             status: "pending".to_owned(),
             min_amount: route.min_amount,
