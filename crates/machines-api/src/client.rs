@@ -94,7 +94,7 @@ pub(crate) fn invalid_argument(field: &str, message: &str) -> ApiError {
 /// An id used as a path segment: the API's minimum is 8 characters; a sane maximum keeps junk out.
 pub(crate) fn path_id<'a>(field: &str, id: &'a str) -> Result<&'a str, ApiError> {
     let id = id.trim();
-    if (8..=256).contains(&id.len()) && !id.chars().any(char::is_control) {
+    if (8..=256).contains(&id.chars().count()) && !id.chars().any(char::is_control) {
         Ok(id)
     } else {
         Err(invalid_argument(field, "must be 8 to 256 characters"))

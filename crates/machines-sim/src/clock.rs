@@ -7,6 +7,9 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// A hundred years: the furthest the clock may be moved.
+const MAX_OFFSET_MS: i64 = 100 * 366 * 86_400 * 1000;
+
 #[derive(Debug, Default)]
 pub struct SimClock {
     offset_ms: AtomicI64,
@@ -14,12 +17,17 @@ pub struct SimClock {
 
 impl SimClock {
     pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + time::Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+        let offset = time::Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst));
+        let now = OffsetDateTime::now_utc();
+        now.checked_add(offset).unwrap_or(now)
     }
 
+    /// Moves time forward, at most [`MAX_OFFSET_MS`] in all, so dates stay far from the calendar's end.
     pub fn advance(&self, by: Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX / 2);
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+        let ms = i64::try_from(by.as_millis()).unwrap_or(MAX_OFFSET_MS);
+        let _ = self.offset_ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+            Some(current.saturating_add(ms).min(MAX_OFFSET_MS))
+        });
     }
 }
 
@@ -68,5 +76,9 @@ mod tests {
         let before = clock.now();
         clock.advance(Duration::from_secs(3600));
         assert!(clock.now() - before >= time::Duration::seconds(3600));
+        for _ in 0..1000 {
+            clock.advance(Duration::MAX);
+        }
+        assert!(clock.now().year() < 2200, "capped, and no panic");
     }
 }

@@ -48,7 +48,7 @@ pub struct SimConfig {
     pub secret_iv: SecretIv,
     /// A withdrawal answers `pending` this many times before it is `ready`.
     pub withdrawal_pending_polls: u32,
-    /// Requests per second allowed per partner key (token bucket, burst = rate); `None` is unlimited.
+    /// API requests per second this simulator answers (one token bucket, burst = rate); `None` is unlimited.
     pub rate_limit_per_second: Option<u32>,
     /// Faults in force from the start; more can be added at run time.
     pub faults: Vec<FaultRule>,

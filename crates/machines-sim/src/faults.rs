@@ -118,7 +118,9 @@ impl FaultBook {
                 continue;
             }
             if let Some(p) = rule.probability {
-                if !self.rng.random_bool(p.clamp(0.0, 1.0)) {
+                // A probability that is not a number never fires (and never reaches `random_bool`).
+                let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+                if !self.rng.random_bool(p) {
                     continue;
                 }
             }

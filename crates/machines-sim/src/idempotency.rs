@@ -15,6 +15,8 @@ const LIFETIME: time::Duration = time::Duration::hours(24);
 /// A stable fingerprint of a request body: its JSON value re-serialised (so key order and whitespace
 /// do not matter), or the raw bytes if it is not JSON.
 pub fn body_hash(body: &[u8]) -> String {
+    // An empty body is the request `{}`, as handlers read it.
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let canonical = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| serde_json::to_vec(&v).ok())
@@ -87,5 +89,6 @@ mod tests {
         assert_eq!(body_hash(br#"{"a":1,"b":2}"#), body_hash(b"{ \"b\": 2, \"a\": 1 }"));
         assert_ne!(body_hash(br#"{"a":1}"#), body_hash(br#"{"a":2}"#));
         assert_eq!(body_hash(b"not json"), body_hash(b"not json"));
+        assert_eq!(body_hash(b""), body_hash(b"{}"));
     }
 }

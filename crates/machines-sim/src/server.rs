@@ -63,6 +63,8 @@ pub(crate) struct Server {
     sim: Arc<Sim>,
     router: Router,
     bucket: Option<Mutex<Bucket>>,
+    /// Open Responses wrappers made so far, for their ids.
+    wrapped: std::sync::atomic::AtomicU64,
 }
 
 impl Server {
@@ -72,7 +74,7 @@ impl Server {
             let rate = f64::from(rate);
             Mutex::new(Bucket { rate, tokens: rate, at: Instant::now() })
         });
-        Self { sim, router, bucket }
+        Self { sim, router, bucket, wrapped: std::sync::atomic::AtomicU64::new(1) }
     }
 
     /// Accepts connections until `shutdown` turns true.
@@ -157,7 +159,8 @@ impl Server {
             Ok(response) => response,
             Err(never) => match never {},
         };
-        if drop_after {
+        // Only a write that was carried out is "lost in transit"; a refused one is answered normally.
+        if drop_after && response.status().is_success() {
             tracing::debug!(%method, %path, "dropping the connection after commit");
             return Err(Dropped);
         }
@@ -192,10 +195,10 @@ impl Server {
         };
         let envelope: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let summary = envelope.get("summary").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let (response_id, generated_call) = {
-            let mut st = lock(&self.sim);
-            (format!("resp_{}", st.token(24)), format!("call_{}", st.token(24)))
-        };
+        // Counted, not drawn from the seeded generator, so asking for this wrapper does not change the
+        // ids and card numbers a seed produces.
+        let n = self.wrapped.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (response_id, generated_call) = (format!("resp_{n:024}"), format!("call_{n:024}"));
         let now = self.sim.clock.now();
         let wrapped = json!({
             "id": response_id,

@@ -131,8 +131,8 @@ pub struct User {
     pub balance_due: i64,
     /// By request-body fingerprint: re-POSTing the same request is polling the same withdrawal.
     pub withdrawals: HashMap<String, WithdrawalRec>,
-    /// Idempotency-Key → body fingerprint, so a key reused for another request is refused.
-    pub withdrawal_keys: HashMap<String, String>,
+    /// Idempotency-Key → (body fingerprint, when), so a key reused for another request is refused.
+    pub withdrawal_keys: HashMap<String, (String, OffsetDateTime)>,
 }
 
 impl User {

@@ -222,3 +222,68 @@ async fn a_withdrawal_goes_from_quote_to_signature_payload() {
     let reused = CreateWithdrawalRequest { amount_cents: 1400, ..request };
     assert_eq!(user.create_withdrawal(&reused, &key).await.unwrap_err().code(), "conflict");
 }
+
+#[tokio::test]
+async fn a_refused_withdrawal_keeps_its_key_free_and_an_expired_signature_is_renewed() {
+    let sim = Simulator::start(SimConfig { withdrawal_pending_polls: 0, ..SimConfig::instant() }).await.unwrap();
+    let user = ready_user(&sim, "renew@example.com").await;
+    let destination = WithdrawalDestination {
+        address: Some("0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E".into()),
+        ..WithdrawalDestination::new("usdc", "base")
+    };
+    let request = CreateWithdrawalRequest {
+        amount_cents: 100,
+        source: WithdrawalSource::default(),
+        destination,
+        admin_address: None,
+    };
+    let key = IdempotencyKey::generate();
+    let refused = user.create_withdrawal(&request, &key).await.unwrap_err();
+    assert_eq!(refused.code(), "validation", "no funds yet");
+
+    let deposit = user
+        .create_deposit(&CreateDepositRequest::new("usdc", "base", None), &IdempotencyKey::generate())
+        .await
+        .unwrap()
+        .data;
+    assert_eq!(fund(&sim, &deposit.id, 5.0).await, 200, "funds may arrive before the address was read");
+    let corrected = CreateWithdrawalRequest { amount_cents: 50, ..request.clone() };
+    let first = user.create_withdrawal(&corrected, &key).await.unwrap().data;
+    assert_eq!(first.status, WithdrawalStatus::Ready, "the refused attempt did not claim the key");
+
+    sim.advance_clock(Duration::from_secs(3600));
+    let later = user.create_withdrawal(&corrected, &IdempotencyKey::generate()).await.unwrap().data;
+    assert_ne!(later.expires_at, first.expires_at, "an expired signature is not served again");
+}
+
+#[tokio::test]
+async fn absurd_admin_input_is_refused_not_fatal() {
+    let sim = Simulator::start(SimConfig::instant()).await.unwrap();
+    let user = ready_user(&sim, "absurd@example.com").await;
+    let deposit = user
+        .create_deposit(&CreateDepositRequest::new("usdc", "base", None), &IdempotencyKey::generate())
+        .await
+        .unwrap()
+        .data;
+    assert_eq!(fund(&sim, &deposit.id, 1e17).await, 400);
+    let http = reqwest::Client::new();
+    for (path, body) in [
+        ("/_sim/faults", json!({"path": "/**", "kind": "error", "status": 200})),
+        ("/_sim/faults", json!({"path": "/**", "kind": "latency", "ms": 1, "probability": 2.0})),
+        ("/_sim/clock/advance", json!({"seconds": -5})),
+    ] {
+        let response = http.post(format!("{}{path}", sim.origin())).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{path} {body}");
+    }
+    // Moving the clock as far as it goes leaves the simulator answering.
+    for _ in 0..50 {
+        http.post(format!("{}/_sim/clock/advance", sim.origin()))
+            .json(&json!({"seconds": 316_224_000}))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(user.balances().await.unwrap().data.credit_limit, 0);
+    let short_id = user.get_deposit("\u{e9}\u{e9}\u{e9}\u{e9}").await.unwrap_err();
+    assert_eq!(short_id.code(), "validation");
+}

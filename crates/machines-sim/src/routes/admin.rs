@@ -30,6 +30,11 @@ pub fn faults_add(sim: &Sim, _st: &mut State, req: &Req) -> Reply {
     if rule.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
         return Reply::invalid("probability", "must be between 0 and 1");
     }
+    if let crate::faults::FaultKind::Error { status } = rule.kind {
+        if !(500..=599).contains(&status) {
+            return Reply::invalid("status", "must be a 5xx status");
+        }
+    }
     sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).add(rule);
     Reply::ok("fault added", faults_json(sim))
 }

@@ -336,7 +336,7 @@ pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Reply {
         Err(reply) => return reply,
     };
     let id = req.param("deposit_id");
-    if id.len() < 8 {
+    if id.chars().count() < 8 {
         return Reply::invalid("depositId", "must be at least 8 characters");
     }
     let now = sim.clock.now();
@@ -378,7 +378,7 @@ pub fn tick(user: &mut User, now: OffsetDateTime, config: &SimConfig, next_tx: &
         }
     }
     for cents in credited {
-        user.credit_limit += cents;
+        user.credit_limit = user.credit_limit.saturating_add(cents);
         user.transactions.push(TxRec {
             transaction_id: format!("txn_{:06}", *next_tx),
             kind: "collateral".to_owned(),
@@ -403,6 +403,9 @@ pub fn fund(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     };
     let mut check = Check::new(&body);
     let amount = check.number("amount", true, 0.0);
+    if amount.is_some_and(|a| a > MAX_FUND_AMOUNT) {
+        check.fail("amount", format!("must be at most {MAX_FUND_AMOUNT}"));
+    }
     if let Err(reply) = check.finish() {
         return reply;
     }
@@ -420,6 +423,9 @@ pub fn fund(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     }
 }
 
+/// The largest single funding, in asset units: far beyond any demo, far below overflowing cents.
+const MAX_FUND_AMOUNT: f64 = 1.0e9;
+
 fn fund_owned(st: &mut State, owner: &Owner, id: &str, amount: f64, now: OffsetDateTime) -> Result<(), Reply> {
     let user = st.user_mut(owner).ok_or_else(|| Reply::not_found("deposit"))?;
     let deposit = user.deposits.iter_mut().find(|d| d.id == id).ok_or_else(|| Reply::not_found("deposit"))?;
@@ -428,7 +434,12 @@ fn fund_owned(st: &mut State, owner: &Owner, id: &str, amount: f64, now: OffsetD
             fund_deposit(deposit, amount, now);
             Ok(())
         }
-        "pending" => Err(Reply::invalid_state("invalid state", "the deposit has no address yet; read it first")),
+        // The address exists even while the create answer withholds it; funds sent to it arrive.
+        "pending" => {
+            deposit.status = "awaitingDeposit".to_owned();
+            fund_deposit(deposit, amount, now);
+            Ok(())
+        }
         other => Err(Reply::invalid_state("invalid state", &format!("the deposit is already {other}"))),
     }
 }

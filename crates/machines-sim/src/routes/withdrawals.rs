@@ -18,6 +18,8 @@ use crate::sim::{user, Req, Sim};
 use crate::state::{State, User, WithdrawalRec};
 use crate::validate::{is_evm_address, Check};
 
+/// How long a withdrawal's signature payload is valid.
+const SIGNATURE_LIFETIME: time::Duration = time::Duration::minutes(10);
 const COORDINATOR: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const COLLATERAL_PROXY: &str = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
@@ -174,41 +176,38 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     let seed = sim.config.seed;
     let pending_polls = sim.config.withdrawal_pending_polls;
     let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
-    if let Some(key) = idem {
-        match user.withdrawal_keys.get(&key) {
-            Some(known) if *known != hash => {
-                return Reply::conflict(
-                    "idempotency_conflict",
-                    "conflict",
-                    "this Idempotency-Key was already used for a different request",
-                )
-            }
-            Some(_) => {}
-            None => {
-                user.withdrawal_keys.insert(key, hash.clone());
-            }
+    // Keys and finished withdrawals are forgotten after a day, like other idempotency records; a ready
+    // withdrawal whose signature has expired starts over, so the same request later gets a fresh one.
+    user.withdrawal_keys.retain(|_, (_, at)| now - *at < time::Duration::hours(24));
+    user.withdrawals.retain(|_, r| now < r.created_at + SIGNATURE_LIFETIME);
+    if let Some(key) = &idem {
+        if user.withdrawal_keys.get(key).is_some_and(|(known, _)| *known != hash) {
+            return Reply::conflict(
+                "idempotency_conflict",
+                "conflict",
+                "this Idempotency-Key was already used for a different request",
+            );
         }
     }
-    let record = match user.withdrawals.get_mut(&slot) {
-        Some(record) => record,
-        None => {
-            if cents > user.spending_power() {
-                return Reply::invalid("amountCents", "exceeds the spending power available to withdraw");
-            }
-            user.withdrawals.entry(slot.clone()).or_insert(WithdrawalRec {
-                polls: 0,
-                amount_cents: cents,
-                created_at: now,
-            })
-        }
-    };
+    if !user.withdrawals.contains_key(&slot) && cents > user.spending_power() {
+        return Reply::invalid("amountCents", "exceeds the spending power available to withdraw");
+    }
+    // Only an accepted request claims its key, so a refused one can be corrected and sent with it again.
+    if let Some(key) = idem {
+        user.withdrawal_keys.entry(key).or_insert((hash.clone(), now));
+    }
+    let record = user.withdrawals.entry(slot.clone()).or_insert(WithdrawalRec {
+        polls: 0,
+        amount_cents: cents,
+        created_at: now,
+    });
     record.polls = record.polls.saturating_add(1);
     if record.polls <= pending_polls {
         let data = json!({"status": "pending", "retryAfterSeconds": 2, "parameters": null, "signature": null,
             "expiresAt": null, "execution": null, "relay": null});
         return Reply::ok_next("withdrawal pending", data, 2000, "withdrawals.create");
     }
-    let expires = record.created_at + time::Duration::minutes(10);
+    let expires = record.created_at + SIGNATURE_LIFETIME;
     let material = format!("{seed}/{}/{slot}", ctx.owner.user_id);
     let recipient = dest.get("address").and_then(Value::as_str).unwrap_or_default();
     let token = route.token_contract.unwrap_or_default();
