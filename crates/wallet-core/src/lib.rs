@@ -1,0 +1,16 @@
+//! `wallet-core`: what the desktop wallet decides and shows, with no Tauri and no window in it.
+//!
+//! The Tauri shell (`src-tauri`) holds state and talks to the OS (keychain, clipboard, browser); this
+//! crate holds the rules it applies and the views it sends to the web UI. Views carry only public or
+//! masked data (`serde::Serialize` + `specta::Type` for the typed bindings); secrets stay in
+//! `machines_api::SecretString` and never appear in a view unless a person asked to reveal them.
+
+pub mod address;
+pub mod card_view;
+pub mod clipboard;
+pub mod deposit_view;
+pub mod error;
+pub mod kyc_form;
+pub mod kyc_view;
+pub mod links;
+pub mod money;
