@@ -14,3 +14,5 @@ pub mod kyc_form;
 pub mod kyc_view;
 pub mod links;
 pub mod money;
+pub mod settings;
+pub mod stage;

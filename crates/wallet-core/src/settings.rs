@@ -1,0 +1,219 @@
+//! The non-secret preferences the app keeps (environment, user id, wallet, timers), their defaults and
+//! bounds, and a tolerant reader: a stored file with one bad or unknown value loses only that value (it
+//! falls back to its default, with a message saying so), never the rest. No secret has a field here: the
+//! partner key lives in the OS keychain and tokens in memory.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::kyc_form::FieldProblem;
+
+/// Which API the app talks to, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum EnvironmentSetting {
+    Demo,
+    Sandbox,
+    Production,
+    Custom { url: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub environment: EnvironmentSetting,
+    pub user_id: Option<String>,
+    pub wallet_address: Option<String>,
+    pub wallet_label: Option<String>,
+    /// Seconds a revealed card stays on screen.
+    pub reveal_seconds: u32,
+    /// Seconds before a copied value is cleared; `None` is never.
+    pub clipboard_clear_seconds: Option<u32>,
+    /// Minutes of inactivity before the app locks.
+    pub idle_lock_minutes: u32,
+    /// Session lifetime asked of the API.
+    pub session_ttl_seconds: u32,
+}
+
+pub const REVEAL_SECONDS: std::ops::RangeInclusive<u32> = 5..=120;
+pub const CLIPBOARD_SECONDS: std::ops::RangeInclusive<u32> = 10..=300;
+pub const IDLE_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=240;
+pub const SESSION_TTL_SECONDS: std::ops::RangeInclusive<u32> = 60..=86_400;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            environment: EnvironmentSetting::Demo,
+            user_id: None,
+            wallet_address: None,
+            wallet_label: None,
+            reveal_seconds: 30,
+            clipboard_clear_seconds: Some(20),
+            idle_lock_minutes: 10,
+            session_ttl_seconds: 900,
+        }
+    }
+}
+
+fn range_problem(field: &str, value: u32, range: &std::ops::RangeInclusive<u32>, unit: &str) -> Option<FieldProblem> {
+    (!range.contains(&value)).then(|| FieldProblem {
+        field: field.to_owned(),
+        message: format!("Choose between {} and {} {unit}.", range.start(), range.end()),
+    })
+}
+
+impl Settings {
+    /// Problems a person must fix before these settings are saved.
+    pub fn validate(&self) -> Vec<FieldProblem> {
+        let mut problems: Vec<FieldProblem> = [
+            range_problem("revealSeconds", self.reveal_seconds, &REVEAL_SECONDS, "seconds"),
+            self.clipboard_clear_seconds
+                .and_then(|s| range_problem("clipboardClearSeconds", s, &CLIPBOARD_SECONDS, "seconds")),
+            range_problem("idleLockMinutes", self.idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes"),
+            range_problem("sessionTtlSeconds", self.session_ttl_seconds, &SESSION_TTL_SECONDS, "seconds"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some(user_id) = &self.user_id {
+            let chars = user_id.chars().count();
+            if !(1..=120).contains(&chars) || user_id.chars().any(char::is_control) {
+                problems.push(FieldProblem { field: "userId".into(), message: "Use 1 to 120 characters.".into() });
+            }
+        }
+        if let Some(address) = &self.wallet_address {
+            if let Err(err) = crate::address::parse_wallet(address) {
+                problems.push(FieldProblem { field: "walletAddress".into(), message: err.to_string() });
+            }
+        }
+        if let EnvironmentSetting::Custom { url } = &self.environment {
+            if let Err(err) = machines_api::BaseUrl::parse(url) {
+                problems.push(FieldProblem { field: "environment.url".into(), message: err.to_string() });
+            }
+        }
+        problems
+    }
+
+    /// Reads stored settings field by field. Each value that is missing, malformed or out of bounds is
+    /// replaced by its default and named in the returned notes; the others are kept.
+    pub fn from_stored(stored: &Value) -> (Self, Vec<String>) {
+        let defaults = Self::default();
+        let Some(map) = stored.as_object() else {
+            let note = "The saved settings could not be read; defaults are in use.".to_owned();
+            return (defaults, if stored.is_null() { Vec::new() } else { vec![note] });
+        };
+        let mut notes = Vec::new();
+        let mut settings = Self::default();
+        let mut bad = Vec::new();
+        // `null` is a real value for the optional settings ("never clear", no user yet) and a parse failure,
+        // hence a reset with a note, for the others.
+        macro_rules! field {
+            ($name:literal, $label:literal, $slot:expr) => {
+                if let Some(value) = map.get($name).cloned() {
+                    match serde_json::from_value(value) {
+                        Ok(parsed) => $slot = parsed,
+                        Err(_) => bad.push($label),
+                    }
+                }
+            };
+        }
+        field!("environment", "environment", settings.environment);
+        field!("userId", "user id", settings.user_id);
+        field!("walletAddress", "wallet address", settings.wallet_address);
+        field!("walletLabel", "wallet label", settings.wallet_label);
+        field!("revealSeconds", "reveal time", settings.reveal_seconds);
+        field!("clipboardClearSeconds", "clipboard time", settings.clipboard_clear_seconds);
+        field!("idleLockMinutes", "idle lock time", settings.idle_lock_minutes);
+        field!("sessionTtlSeconds", "session lifetime", settings.session_ttl_seconds);
+        for label in bad {
+            notes.push(format!("The saved {label} could not be read; the default is in use."));
+        }
+        // Values that parse but break a rule are reset one by one, so the rest survives.
+        for problem in settings.validate() {
+            match problem.field.as_str() {
+                "revealSeconds" => settings.reveal_seconds = defaults.reveal_seconds,
+                "clipboardClearSeconds" => settings.clipboard_clear_seconds = defaults.clipboard_clear_seconds,
+                "idleLockMinutes" => settings.idle_lock_minutes = defaults.idle_lock_minutes,
+                "sessionTtlSeconds" => settings.session_ttl_seconds = defaults.session_ttl_seconds,
+                "userId" => settings.user_id = None,
+                "walletAddress" => settings.wallet_address = None,
+                "environment.url" => settings.environment = EnvironmentSetting::Demo,
+                _ => continue,
+            }
+            notes.push(format!("The saved {} was not valid ({}); it was reset.", problem.field, problem.message));
+        }
+        (settings, notes)
+    }
+
+    /// What is written to the store.
+    pub fn to_stored(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Object(Map::new()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_follow_the_product_spec() {
+        let d = Settings::default();
+        assert_eq!(d.environment, EnvironmentSetting::Demo);
+        assert_eq!(
+            (d.reveal_seconds, d.clipboard_clear_seconds, d.idle_lock_minutes, d.session_ttl_seconds),
+            (30, Some(20), 10, 900)
+        );
+        assert!(d.validate().is_empty());
+    }
+
+    #[test]
+    fn round_trips_through_the_store() {
+        let settings = Settings {
+            environment: EnvironmentSetting::Custom { url: "https://api-dev.machines.cash".into() },
+            user_id: Some("alice@example.com".into()),
+            wallet_address: Some("0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E".into()),
+            clipboard_clear_seconds: None,
+            ..Settings::default()
+        };
+        let (read, notes) = Settings::from_stored(&settings.to_stored());
+        assert_eq!(read, settings);
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_damaged_store_loses_only_the_damaged_values() {
+        let stored = json!({
+            "environment": {"kind": "sandbox"},
+            "userId": "alice@example.com",
+            "walletAddress": "0x462b1ed1b62f4c282c0ea342bcefcf8f9919226E",
+            "revealSeconds": "thirty",
+            "clipboardClearSeconds": 2,
+            "idleLockMinutes": 15,
+            "unknownFutureSetting": true
+        });
+        let (read, notes) = Settings::from_stored(&stored);
+        assert_eq!(read.environment, EnvironmentSetting::Sandbox);
+        assert_eq!(read.user_id.as_deref(), Some("alice@example.com"));
+        assert_eq!(read.idle_lock_minutes, 15);
+        assert_eq!(read.reveal_seconds, 30, "unreadable: default");
+        assert_eq!(read.clipboard_clear_seconds, Some(20), "out of bounds: default");
+        assert_eq!(read.wallet_address, None, "a checksum typo is not kept");
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert_eq!(Settings::from_stored(&json!("garbage")).0, Settings::default());
+        assert!(Settings::from_stored(&Value::Null).1.is_empty(), "first start: nothing to report");
+    }
+
+    #[test]
+    fn validation_names_each_field() {
+        let bad = Settings {
+            reveal_seconds: 1,
+            idle_lock_minutes: 0,
+            user_id: Some(String::new()),
+            environment: EnvironmentSetting::Custom { url: "http://evil.example".into() },
+            ..Settings::default()
+        };
+        let fields: Vec<String> = bad.validate().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["revealSeconds", "idleLockMinutes", "userId", "environment.url"]);
+    }
+}
