@@ -105,6 +105,31 @@ impl SimHandle {
         routes::admin::counts(&router::lock(&self.sim))
     }
 
+    /// Funds a deposit as `POST /_sim/deposits/{id}/fund` does (Demo mode's "simulate a deposit").
+    pub fn fund_deposit(&self, deposit_id: &str, amount: f64) -> Result<(), String> {
+        let params = std::collections::HashMap::from([("deposit_id".to_owned(), deposit_id.to_owned())]);
+        let query = std::collections::HashMap::new();
+        let headers = axum::http::HeaderMap::new();
+        let body = serde_json::json!({"amount": amount}).to_string();
+        let method = axum::http::Method::POST;
+        let path = format!("/deposits/{deposit_id}/fund");
+        let req = sim::Req {
+            method: &method,
+            path: &path,
+            params: &params,
+            query: &query,
+            headers: &headers,
+            body: body.as_bytes(),
+        };
+        let reply = routes::deposits::fund(&self.sim, &mut router::lock(&self.sim), &req);
+        if reply.is_success() {
+            Ok(())
+        } else {
+            let message = reply.body["errors"][0]["message"].as_str().unwrap_or("the deposit could not be funded");
+            Err(message.to_owned())
+        }
+    }
+
     /// Stops accepting connections and waits for the server task to end.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);

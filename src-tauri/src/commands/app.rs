@@ -1,0 +1,78 @@
+//! The app itself: what the header shows, the lock, activity for the idle lock.
+
+use serde::Serialize;
+use tauri::State;
+use wallet_core::error::UiError;
+
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStateView {
+    pub environment: String,
+    pub demo: bool,
+    pub api_host: String,
+    pub locked: bool,
+    pub has_partner_key: bool,
+    pub user_id: Option<String>,
+    pub wallet_address: Option<String>,
+    /// Things to tell the person once (e.g. settings that could not be read).
+    pub notes: Vec<String>,
+}
+
+/// What the header and the first screen need. Connecting may start the Demo simulator.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_state(state: State<'_, AppState>) -> Result<AppStateView, UiError> {
+    let settings = state.settings.lock().await.clone();
+    let notes = std::mem::take(&mut *state.notes.lock().await);
+    let (environment, demo, api_host, has_partner_key) = match state.connect().await {
+        Ok(connection) => (connection.environment.clone(), connection.demo, connection.api_host.clone(), true),
+        Err(err) if err.code == "partner_key" => (settings_environment(&settings), false, String::new(), false),
+        Err(err) => return Err(err),
+    };
+    Ok(AppStateView {
+        environment,
+        demo,
+        api_host,
+        locked: state.is_locked(),
+        has_partner_key,
+        user_id: settings.user_id,
+        wallet_address: settings.wallet_address,
+        notes,
+    })
+}
+
+fn settings_environment(settings: &wallet_core::settings::Settings) -> String {
+    use wallet_core::settings::EnvironmentSetting as E;
+    match settings.environment {
+        E::Demo => "demo",
+        E::Sandbox => "sandbox",
+        E::Production => "production",
+        E::Custom { .. } => "custom",
+    }
+    .to_owned()
+}
+
+/// Locks now: the clipboard is cleared if it still holds our value and sessions are dropped.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_app(state: State<'_, AppState>) -> Result<(), UiError> {
+    state.lock().await;
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_app(state: State<'_, AppState>) -> Result<(), UiError> {
+    state.locked.store(false, std::sync::atomic::Ordering::SeqCst);
+    state.touch();
+    Ok(())
+}
+
+/// The person did something: the idle timer starts again.
+#[tauri::command]
+#[specta::specta]
+pub fn activity(state: State<'_, AppState>) {
+    state.touch();
+}

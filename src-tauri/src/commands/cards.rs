@@ -1,0 +1,168 @@
+//! Cards: list with decrypted labels, create, lock and unlock, delete, and the secrets: reveal (the one
+//! view with digits) and copy (digits go from Rust to the clipboard, never through the webview).
+
+use std::time::{Duration, Instant};
+
+use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
+use machines_api::IdempotencyKey;
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
+use wallet_core::card_view::{card_view, copy_value, reveal_view, CardView, CopyWhat, RevealView};
+use wallet_core::error::{UiAction, UiError};
+use wallet_core::kyc_form::FieldProblem;
+use wallet_core::money::parse_dollars;
+
+use super::funding::clipboard_error;
+use super::ui;
+use crate::state::AppState;
+
+fn field_error(field: &str, message: String) -> UiError {
+    let mut error = UiError::new("validation", "Check the highlighted fields", message.clone(), UiAction::FixFields);
+    error.fields = vec![FieldProblem { field: field.into(), message }];
+    error
+}
+
+/// Every card that is not canceled, with its label decrypted.
+#[tauri::command]
+#[specta::specta]
+pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, UiError> {
+    let user = state.user().await?;
+    let mut views = Vec::new();
+    for card in user.all_cards().await.map_err(ui)? {
+        // A label that cannot be decrypted is shown as no label rather than failing the whole list.
+        let label = match &card.encrypted_name {
+            Some(field) => user.decrypt(field).await.ok().map(|e| e.data),
+            None => None,
+        };
+        views.push(card_view(&card, label));
+    }
+    Ok(views)
+}
+
+/// Creates a card with an optional label (encrypted through the API) and limit (dollars in, cents out).
+#[tauri::command]
+#[specta::specta]
+pub async fn create_card(
+    state: State<'_, AppState>,
+    label: Option<String>,
+    limit: Option<String>,
+    frequency: Option<String>,
+) -> Result<CardView, UiError> {
+    let user = state.user().await?;
+    let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+    if label.as_ref().is_some_and(|l| l.chars().count() > 60) {
+        return Err(field_error("label", "Use at most 60 characters.".into()));
+    }
+    let limit = match limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(text) => {
+            let cents = parse_dollars(text).map_err(|e| field_error("limit", e.to_string()))?;
+            if cents <= 0 {
+                return Err(field_error("limit", "A limit must be more than $0.00.".into()));
+            }
+            let frequency = LimitFrequency::from_wire(frequency.as_deref().unwrap_or("perAuthorization"));
+            if !frequency.is_known() {
+                return Err(field_error("frequency", "Choose how often the limit applies.".into()));
+            }
+            Some(CardLimit { amount_cents: cents, frequency })
+        }
+    };
+    let encrypted_name = match &label {
+        Some(text) => Some(user.encrypt(text).await.map_err(ui)?.data),
+        None => None,
+    };
+    let request = CreateCardRequest { encrypted_name, limit, ..CreateCardRequest::default() };
+    let card = user.create_card(&request, &IdempotencyKey::generate()).await.map_err(ui)?.data;
+    Ok(card_view(&card, label))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_card(state: State<'_, AppState>, id: String) -> Result<CardView, UiError> {
+    let user = state.user().await?;
+    Ok(card_view(&user.lock_card(&id).await.map_err(ui)?.data, None))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_card(state: State<'_, AppState>, id: String) -> Result<CardView, UiError> {
+    let user = state.user().await?;
+    Ok(card_view(&user.unlock_card(&id).await.map_err(ui)?.data, None))
+}
+
+/// Cancels a card for good (the UI asks first, naming the card).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_card(state: State<'_, AppState>, id: String) -> Result<(), UiError> {
+    let user = state.user().await?;
+    user.delete_card(&id).await.map_err(ui).map(|_| ())
+}
+
+/// Decrypts the card and returns its digits for the countdown. Rust keeps nothing: the decrypted
+/// values are wiped as soon as the view is built.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_card(state: State<'_, AppState>, id: String) -> Result<RevealView, UiError> {
+    let user = state.user().await?;
+    let seconds = state.settings.lock().await.reveal_seconds;
+    let reveal = user.reveal_card(&id).await.map_err(ui)?;
+    Ok(reveal_view(&id, &reveal, seconds))
+}
+
+/// The UI hid the card. Nothing of it is held in Rust, so there is nothing to wipe here; the command
+/// exists so that hiding is also an activity for the idle timer.
+#[tauri::command]
+#[specta::specta]
+pub fn hide_card(state: State<'_, AppState>) {
+    state.touch();
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyReceipt {
+    pub label: String,
+    pub clears_in_seconds: Option<u32>,
+}
+
+/// Copies the number, expiry or CVC straight from Rust to the clipboard (with the OS privacy hints), and
+/// clears it after the configured time if it still holds that value.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_card(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    what: CopyWhat,
+) -> Result<CopyReceipt, UiError> {
+    let user = state.user().await?;
+    let clear_after = state.settings.lock().await.clipboard_clear_seconds.map(|s| Duration::from_secs(u64::from(s)));
+    let reveal = user.reveal_card(&id).await.map_err(ui)?;
+    let value = copy_value(&reveal, what);
+    drop(reveal);
+    if value.is_empty() {
+        return Err(UiError::new(
+            "no_value",
+            "Nothing to copy",
+            "The card has no valid expiry to copy.",
+            UiAction::Dismiss,
+        ));
+    }
+    let due = {
+        let mut guard = state.clipboard.lock().map_err(|_| clipboard_error("busy".into()))?;
+        let (guard, board) = &mut *guard;
+        guard.copy(board, &value, Instant::now(), clear_after).map_err(|e| clipboard_error(e.to_string()))?
+    };
+    if let Some(due) = due {
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(due.saturating_duration_since(Instant::now())).await;
+            let state = app.state::<AppState>();
+            if let Ok(mut guard) = state.clipboard.lock() {
+                let (guard, board) = &mut *guard;
+                if let Err(err) = guard.tick(board, Instant::now()) {
+                    tracing::warn!(%err, "could not clear the clipboard");
+                }
+            };
+        });
+    }
+    Ok(CopyReceipt { label: what.label().to_owned(), clears_in_seconds: clear_after.map(|d| d.as_secs() as u32) })
+}

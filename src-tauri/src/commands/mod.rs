@@ -1,0 +1,16 @@
+//! The typed commands the web UI may call, one file per domain. Each returns a view (never a secret,
+//! except the reveal view a person asked for) or a `UiError`.
+
+pub mod app;
+pub mod cards;
+pub mod funding;
+pub mod kyc;
+pub mod onboarding;
+pub mod settings;
+
+use wallet_core::error::UiError;
+
+/// Maps a client error to what the UI shows.
+pub(crate) fn ui(error: machines_api::ApiError) -> UiError {
+    UiError::from(&error)
+}

@@ -1,0 +1,72 @@
+//! Set-up: who the user is, and where in the journey they are.
+
+use machines_api::models::users::ResolveUserRequest;
+use machines_api::session::Identity;
+use std::sync::Arc;
+use tauri::{AppHandle, State};
+use wallet_core::error::{UiAction, UiError};
+use wallet_core::kyc_form::FieldProblem;
+use wallet_core::stage::{current_stage, Stage};
+
+use super::ui;
+use crate::state::AppState;
+
+fn invalid(field: &str, message: String) -> UiError {
+    let mut error = UiError::new("validation", "Check the highlighted fields", message.clone(), UiAction::FixFields);
+    error.fields = vec![FieldProblem { field: field.into(), message }];
+    error
+}
+
+/// Links the user and wallet, mints a KYC session, saves the (non-secret) identity, and says which
+/// screen comes next.
+#[tauri::command]
+#[specta::specta]
+pub async fn start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_id: String,
+    wallet_address: String,
+    wallet_label: Option<String>,
+) -> Result<Stage, UiError> {
+    state.ensure_unlocked()?;
+    let user_id = user_id.trim().to_owned();
+    let chars = user_id.chars().count();
+    if !(1..=120).contains(&chars) || user_id.chars().any(char::is_control) {
+        return Err(invalid("userId", "Use 1 to 120 characters.".into()));
+    }
+    let wallet =
+        wallet_core::address::parse_wallet(&wallet_address).map_err(|e| invalid("walletAddress", e.to_string()))?;
+    let label = wallet_label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+    if label.as_ref().is_some_and(|l| l.chars().count() > 120) {
+        return Err(invalid("walletLabel", "Use at most 120 characters.".into()));
+    }
+    let user = {
+        let mut connection = state.connect().await?;
+        let request =
+            ResolveUserRequest { user_id: user_id.clone(), wallet_address: Some(wallet.clone()), wallet_label: label };
+        connection.client.resolve_user(&request).await.map_err(ui)?;
+        let user = Arc::new(
+            connection
+                .client
+                .user(Identity { user_id: user_id.clone(), wallet_address: Some(wallet.clone()) })
+                .map_err(ui)?,
+        );
+        user.broker().begin().await.map_err(ui)?;
+        connection.user = Some(user.clone());
+        user
+    };
+    let mut settings = state.settings.lock().await.clone();
+    settings.user_id = Some(user_id);
+    settings.wallet_address = Some(wallet);
+    super::settings::persist(&app, &settings)?;
+    *state.settings.lock().await = settings;
+    current_stage(&user).await.map_err(ui)
+}
+
+/// Where the user is now (read from the API).
+#[tauri::command]
+#[specta::specta]
+pub async fn stage(state: State<'_, AppState>) -> Result<Stage, UiError> {
+    let user = state.user().await?;
+    current_stage(&user).await.map_err(ui)
+}

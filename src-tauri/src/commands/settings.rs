@@ -1,0 +1,104 @@
+//! Settings and the partner key. Settings go to the store from Rust only; the key goes to the keychain.
+
+use tauri::{AppHandle, State};
+use wallet_core::error::{UiAction, UiError};
+use wallet_core::settings::{EnvironmentSetting, Settings};
+
+use crate::state::AppState;
+use crate::vault;
+
+pub const STORE_FILE: &str = "settings.json";
+pub const STORE_KEY: &str = "settings";
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings, UiError> {
+    Ok(state.settings.lock().await.clone())
+}
+
+/// Validates and saves. Switching environment signs out and drops every token.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings, UiError> {
+    state.ensure_unlocked()?;
+    let problems = settings.validate();
+    if !problems.is_empty() {
+        let mut error = UiError::new(
+            "validation",
+            "Check the highlighted fields",
+            "Some settings are out of range.",
+            UiAction::FixFields,
+        );
+        error.fields = problems;
+        return Err(error);
+    }
+    let previous = state.settings.lock().await.clone();
+    persist(&app, &settings)?;
+    let switched = previous.environment != settings.environment;
+    let user_changed = previous.user_id != settings.user_id || previous.wallet_address != settings.wallet_address;
+    *state.settings.lock().await = settings.clone();
+    if switched || user_changed || previous.session_ttl_seconds != settings.session_ttl_seconds {
+        state.clear_clipboard();
+        state.disconnect().await;
+    }
+    Ok(settings)
+}
+
+pub fn persist(app: &AppHandle, settings: &Settings) -> Result<(), UiError> {
+    use tauri_plugin_store::StoreExt;
+    let fail = |e: tauri_plugin_store::Error| {
+        UiError::new(
+            "store",
+            "Settings not saved",
+            format!("The settings file could not be written: {e}."),
+            UiAction::Retry,
+        )
+    };
+    let store = app.store(STORE_FILE).map_err(fail)?;
+    store.set(STORE_KEY, settings.to_stored());
+    store.save().map_err(fail)
+}
+
+fn key_environment(environment: &EnvironmentSetting) -> Result<&'static str, UiError> {
+    match environment {
+        EnvironmentSetting::Sandbox => Ok("sandbox"),
+        EnvironmentSetting::Production => Ok("production"),
+        EnvironmentSetting::Custom { .. } => Ok("custom"),
+        EnvironmentSetting::Demo => Err(UiError::new(
+            "validation",
+            "Demo needs no key",
+            "Demo mode runs without a partner key. Choose Sandbox, Production or a custom URL first.",
+            UiAction::Dismiss,
+        )),
+    }
+}
+
+/// Stores the partner key for the current environment in the OS keychain. It is never sent back.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_partner_key(state: State<'_, AppState>, key: String) -> Result<(), UiError> {
+    state.ensure_unlocked()?;
+    let key = machines_api::PartnerKey::parse(key).map_err(|e| {
+        let mut error = UiError::new("validation", "Check the partner key", e.to_string(), UiAction::FixFields);
+        error.fields = vec![wallet_core::kyc_form::FieldProblem { field: "partnerKey".into(), message: e.to_string() }];
+        error
+    })?;
+    let environment = key_environment(&state.settings.lock().await.environment)?;
+    vault::store(environment.to_owned(), key).await?;
+    state.disconnect().await;
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_partner_key(state: State<'_, AppState>) -> Result<(), UiError> {
+    state.ensure_unlocked()?;
+    let environment = key_environment(&state.settings.lock().await.environment)?;
+    vault::forget(environment.to_owned()).await?;
+    state.disconnect().await;
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! What the running app holds: settings, the connection to the API (and in Demo mode the embedded
+//! simulator), the signed-in user's client, the clipboard guard and the lock. Secrets live here only as
+//! `machines-api` secret types; nothing here is ever serialized to the webview.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use machines_api::config::{ClientConfig, Overrides};
+use machines_api::session::Identity;
+use machines_api::{BaseUrl, Client, PartnerKey, UserClient};
+use machines_sim::{SimConfig, SimHandle, Simulator};
+use tokio::sync::Mutex;
+use wallet_core::clipboard::ClipboardGuard;
+use wallet_core::error::{UiAction, UiError};
+use wallet_core::links::LinkPolicy;
+use wallet_core::settings::{EnvironmentSetting, Settings};
+
+use crate::clipboard::SystemClipboard;
+use crate::vault;
+
+/// The API the app is connected to.
+pub struct Connection {
+    pub client: Client,
+    pub environment: String,
+    pub demo: bool,
+    pub api_host: String,
+    pub links: LinkPolicy,
+    /// The embedded simulator in Demo mode; dropping it stops the server.
+    pub simulator: Option<SimHandle>,
+    pub user: Option<Arc<UserClient>>,
+}
+
+pub struct AppState {
+    pub settings: Mutex<Settings>,
+    /// Problems found reading the settings at start-up, shown once.
+    pub notes: Mutex<Vec<String>>,
+    pub connection: Mutex<Option<Connection>>,
+    pub clipboard: std::sync::Mutex<(ClipboardGuard, SystemClipboard)>,
+    pub locked: std::sync::atomic::AtomicBool,
+    pub last_activity: std::sync::Mutex<Instant>,
+    /// Environment-variable overrides, read once at start.
+    pub overrides: Mutex<Overrides>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, notes: Vec<String>, overrides: Overrides) -> Self {
+        Self {
+            settings: Mutex::new(settings),
+            notes: Mutex::new(notes),
+            connection: Mutex::new(None),
+            clipboard: std::sync::Mutex::new((ClipboardGuard::default(), SystemClipboard::new())),
+            locked: std::sync::atomic::AtomicBool::new(false),
+            last_activity: std::sync::Mutex::new(Instant::now()),
+            overrides: Mutex::new(overrides),
+        }
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.locked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn touch(&self) {
+        if let Ok(mut at) = self.last_activity.lock() {
+            *at = Instant::now();
+        }
+    }
+
+    pub fn idle_for(&self) -> Duration {
+        self.last_activity.lock().map(|at| at.elapsed()).unwrap_or_default()
+    }
+
+    /// Refuses work while locked.
+    pub fn ensure_unlocked(&self) -> Result<(), UiError> {
+        if self.is_locked() {
+            Err(UiError::new(
+                "locked",
+                "Locked",
+                "Machines Wallet is locked. Unlock it to continue.",
+                UiAction::Dismiss,
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Locks: clears the clipboard if it still holds our value and signs the user's sessions out.
+    pub async fn lock(&self) {
+        self.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.clear_clipboard();
+        if let Some(connection) = self.connection.lock().await.as_ref() {
+            if let Some(user) = &connection.user {
+                user.broker().clear();
+            }
+        }
+    }
+
+    pub fn clear_clipboard(&self) {
+        if let Ok(mut guard) = self.clipboard.lock() {
+            let (guard, board) = &mut *guard;
+            if let Err(err) = guard.clear_if_ours(board) {
+                tracing::warn!(%err, "could not clear the clipboard");
+            }
+        }
+    }
+
+    /// Drops the connection and every token (environment switch, sign-out).
+    pub async fn disconnect(&self) {
+        *self.connection.lock().await = None;
+    }
+
+    /// The connection, made from the settings (and overrides) if there is none yet.
+    pub async fn connect(&self) -> Result<tokio::sync::MappedMutexGuard<'_, Connection>, UiError> {
+        let mut slot = self.connection.lock().await;
+        if slot.is_none() {
+            let settings = self.settings.lock().await.clone();
+            *slot = Some(self.open(&settings).await?);
+        }
+        tokio::sync::MutexGuard::try_map(slot, Option::as_mut)
+            .map_err(|_| UiError::new("config", "Not connected", "The connection could not be made.", UiAction::Retry))
+    }
+
+    async fn open(&self, settings: &Settings) -> Result<Connection, UiError> {
+        let overrides = self.overrides.lock().await;
+        let (base_url, key, environment, simulator) = match (&overrides.base_url, &settings.environment) {
+            (Some(url), _) => {
+                let key = overrides.partner_key.clone().ok_or_else(missing_key)?;
+                (url.clone(), key, "custom".to_owned(), None)
+            }
+            (None, EnvironmentSetting::Demo) => {
+                let sim = start_demo().await?;
+                let base = BaseUrl::parse(&sim.base_url()).map_err(|e| UiError::from(&e))?;
+                let key = PartnerKey::parse(sim.partner_key()).map_err(|_| missing_key())?;
+                (base, key, "demo".to_owned(), Some(sim))
+            }
+            (None, other) => {
+                let (name, url) = match other {
+                    EnvironmentSetting::Sandbox => ("sandbox", machines_api::config::SANDBOX_URL.to_owned()),
+                    EnvironmentSetting::Production => ("production", machines_api::config::PRODUCTION_URL.to_owned()),
+                    EnvironmentSetting::Custom { url } => ("custom", url.clone()),
+                    EnvironmentSetting::Demo => ("demo", String::new()),
+                };
+                let base = BaseUrl::parse(&url).map_err(|e| UiError::from(&e))?;
+                let key = match overrides.partner_key.clone() {
+                    Some(key) => key,
+                    None => vault::load(name.to_owned()).await?.ok_or_else(missing_key)?,
+                };
+                (base, key, name.to_owned(), None)
+            }
+        };
+        let mut config = ClientConfig::new(base_url.clone());
+        config.session_ttl = Duration::from_secs(u64::from(settings.session_ttl_seconds));
+        let client = Client::new(config, key).map_err(|e| UiError::from(&e))?;
+        let links = match &simulator {
+            Some(sim) => LinkPolicy::default().with_demo_origin(&sim.origin()),
+            None => LinkPolicy::default(),
+        };
+        let user = match (&settings.user_id, &settings.wallet_address) {
+            (Some(user_id), wallet) => Some(Arc::new(
+                client
+                    .user(Identity { user_id: user_id.clone(), wallet_address: wallet.clone() })
+                    .map_err(|e| UiError::from(&e))?,
+            )),
+            _ => None,
+        };
+        Ok(Connection {
+            client,
+            demo: simulator.is_some(),
+            api_host: base_url.host(),
+            environment,
+            links,
+            simulator,
+            user,
+        })
+    }
+
+    /// The signed-in user's client, or an error that leads to set-up.
+    pub async fn user(&self) -> Result<Arc<UserClient>, UiError> {
+        self.ensure_unlocked()?;
+        let connection = self.connect().await?;
+        connection.user.clone().ok_or_else(|| {
+            UiError::new("setup", "Set up first", "Enter your user id and wallet address to begin.", UiAction::Dismiss)
+        })
+    }
+}
+
+fn missing_key() -> UiError {
+    UiError::new(
+        "partner_key",
+        "Partner key needed",
+        "This environment needs your Machines partner key. Add it in Settings, or switch to Demo.",
+        UiAction::OpenSettings,
+    )
+}
+
+/// Demo mode's simulator: the whole journey offline. Verification completes on its own page (opened in
+/// the browser) and a deposit funds itself shortly after its address is shown, so a person can see the
+/// money arrive without sending any.
+async fn start_demo() -> Result<SimHandle, UiError> {
+    let config = SimConfig {
+        kyc_pending_for: Duration::from_secs(3),
+        deposit_auto_fund_after: Some(Duration::from_secs(20)),
+        auto_fund_amount: 50.0,
+        deposit_processing_for: Duration::from_secs(5),
+        spend_posts_after: Duration::from_secs(60),
+        ..SimConfig::default()
+    };
+    Simulator::start(config).await.map_err(|e| {
+        UiError::new("demo", "Demo unavailable", format!("The demo server could not start: {e}."), UiAction::Retry)
+    })
+}

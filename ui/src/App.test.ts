@@ -1,0 +1,320 @@
+// A smoke test of the whole UI against a mocked core: the screens render from the commands' answers and
+// hand over to each other as the journey moves on. Run in jsdom with `@tauri-apps/api/mocks`.
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, mount, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import App from "./App.svelte";
+import type { CardView, DepositView, FormDefinition, KycView, UiError } from "./api";
+import { app } from "./lib/app.svelte";
+import { get } from "svelte/store";
+import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
+import { clearToasts } from "./lib/toast.svelte";
+import { funding, wallet } from "./lib/wallet.svelte";
+
+const FORM: FormDefinition = {
+  fields: [
+    { name: "firstName", label: "First name", kind: "text", required: true, minLength: 1, maxLength: 50, pattern: null, options: [], description: null, children: [], secret: false },
+    { name: "nationalId", label: "National ID number", kind: "text", required: true, minLength: null, maxLength: 20, pattern: null, options: [], description: null, children: [], secret: true },
+    {
+      name: "address", label: "Address", kind: "group", required: true, minLength: null, maxLength: null, pattern: null, options: [], description: null, secret: false,
+      children: [
+        { name: "postalCode", label: "Postal code", kind: "text", required: true, minLength: 1, maxLength: 20, pattern: null, options: [], description: null, children: [], secret: false },
+      ],
+    },
+    { name: "annualSalary", label: "Annual salary", kind: "select", required: true, minLength: null, maxLength: null, pattern: null, options: [{ value: "$50,000\u2013$99,999", label: "$50,000\u2013$99,999" }], description: null, children: [], secret: false },
+  ],
+};
+
+const PENDING: KycView = { status: "pending", title: "Checking your details", message: "Wait.", next: "wait", reason: null, verificationUrl: null, poll: true, terminal: false };
+const APPROVED: KycView = { ...PENDING, status: "approved", title: "Identity verified", next: "goToAgreements", poll: false, terminal: true };
+
+const CARD: CardView = {
+  cardId: "card_1", label: "Groceries", name: "Groceries", brand: "VISA", last4: "4242", masked: "\u2022\u2022\u2022\u2022 4242",
+  expiry: "12/29", status: "active", statusText: "Active", canLock: true, canUnlock: false, canDelete: true, canReveal: true,
+  limitText: "$25.00 per transaction", limitCents: 2500,
+};
+
+const DEPOSIT: DepositView = {
+  id: "dep_1", status: "awaiting_deposit", statusText: "Waiting for your deposit", inProgress: true, succeeded: false, failed: false,
+  awaitingAddress: false, address: "0x969A9c0fDe4a00000000000000000000000000aB", addressGroups: ["0x969A", "9c0f", "De4a"],
+  networkLabel: "Base", chainId: 8453, currency: "USDC", minimumText: "1 USDC", memo: null,
+  warning: "Send only USDC on Base to this address.", paymentUri: "ethereum:0x1@8453/transfer?address=0x2",
+  qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+};
+
+let calls: Array<[string, Record<string, unknown> | undefined]> = [];
+let handlers: Record<string, (args: Record<string, unknown>) => unknown> = {};
+
+function core(over: Record<string, (args: Record<string, unknown>) => unknown>) {
+  handlers = {
+    app_state: () => ({ environment: "demo", demo: true, apiHost: "127.0.0.1", locked: false, hasPartnerKey: true, userId: null, walletAddress: null, notes: [] }),
+    get_settings: () => ({ environment: { kind: "demo" }, userId: null, walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900 }),
+    activity: () => null,
+    hide_card: () => null,
+    ...over,
+  };
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args as Record<string, unknown> | undefined]);
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "internal", title: "Not in this test", message: `No mock for ${cmd}.`, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+}
+
+async function settle() {
+  for (let i = 0; i < 10; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+  }
+}
+
+function text() {
+  return document.body.textContent ?? "";
+}
+
+function input(id: string, value: string) {
+  const el = document.getElementById(id) as HTMLInputElement;
+  expect(el, id).toBeTruthy();
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function button(label: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll("button")].find((b) => b.textContent?.trim().startsWith(label));
+  expect(found, `button ${label}`).toBeTruthy();
+  return found as HTMLButtonElement;
+}
+
+let component: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  calls = [];
+  document.body.innerHTML = '<div id="app"></div>';
+  app.core = null;
+  app.screen = "loading";
+  app.kycView = null;
+  app.blocked = null;
+  app.notes = [];
+  clearKycValues();
+  clearToasts();
+  wallet.tab = "cards";
+  funding.deposit = null;
+  funding.route = "";
+});
+
+afterEach(() => {
+  if (component) unmount(component);
+  component = null;
+  clearMocks();
+  vi.useRealTimers();
+});
+
+describe("the journey against a mocked core", () => {
+  it("sets up, fills in the KYC form, and lands errors on dotted paths", async () => {
+    core({
+      start: () => ({ stage: "kycForm" }),
+      kyc_form: () => FORM,
+      kyc_check: () => [],
+      kyc_submit: () => {
+        throw { code: "validation", title: "Check the highlighted fields", message: "Some answers need correcting.", action: "fixFields", fields: [{ field: "address.postalCode", message: "Postal code is not valid." }, { field: "", message: "The application was not accepted." }], retryAfterSeconds: null } satisfies UiError;
+      },
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    expect(text()).toContain("Set up your wallet");
+    expect(text()).toContain("DEMO");
+    expect(text()).toContain("demo money only");
+
+    input("setup-userId", "alice@example.com");
+    input("setup-walletAddress", "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E");
+    button("Continue").click();
+    await settle();
+    expect(calls.find(([c]) => c === "start")?.[1]).toEqual({ userId: "alice@example.com", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", walletLabel: null });
+    expect(text()).toContain("Verify your identity");
+
+    const national = document.getElementById("kyc-nationalId") as HTMLInputElement;
+    expect(national.type).toBe("password");
+    button("Show").click();
+    flushSync();
+    expect(national.type).toBe("text");
+    expect((document.getElementById("kyc-firstName") as HTMLInputElement).maxLength).toBe(50);
+
+    input("kyc-firstName", "Ada");
+    input("kyc-nationalId", "123456789");
+    input("kyc-address__postalCode", "x");
+    const select = document.getElementById("kyc-annualSalary") as HTMLSelectElement;
+    select.selectedIndex = 1;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    button("Submit for verification").click();
+    await settle();
+
+    const submitted = calls.find(([c]) => c === "kyc_submit")?.[1];
+    expect(submitted).toEqual({ values: { firstName: "Ada", nationalId: "123456789", "address.postalCode": "x", annualSalary: "$50,000\u2013$99,999" } });
+    const postal = document.getElementById("kyc-address__postalCode") as HTMLInputElement;
+    expect(postal.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById("kyc-address__postalCode-problem")?.textContent).toContain("Postal code is not valid.");
+    expect(text()).toContain("The application was not accepted.");
+    expect(text()).not.toContain("{");
+  });
+
+  it("polls the status, then accepts the agreements and opens the wallet", async () => {
+    let statusCalls = 0;
+    core({
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "waiting" }),
+      kyc_status: () => (++statusCalls >= 3 ? APPROVED : PENDING),
+      agreements: () => ({ agreements: [{ id: "a1", text: "Terms one", links: [{ label: "Read", url: "https://example.com/t" }] }, { id: "a2", text: "Terms two", links: [] }], accepted: false, acceptedAt: null }),
+      accept_agreements: () => ({ agreements: [], accepted: true, acceptedAt: "2025-01-02T03:04:05Z" }),
+      balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    expect(text()).toContain("Checking your details");
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(statusCalls).toBe(2);
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(text()).toContain("Identity verified");
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(statusCalls).toBe(3); // approved is terminal: polling stopped
+
+    button("Continue to the agreements").click();
+    await settle();
+    const accept = button("Accept");
+    expect(accept.disabled).toBe(true);
+    const boxes = [...document.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    expect(boxes).toHaveLength(2);
+    boxes[0]!.click();
+    flushSync();
+    expect(accept.disabled).toBe(true);
+    boxes[1]!.click();
+    flushSync();
+    expect(accept.disabled).toBe(false);
+    accept.click();
+    await settle();
+    expect(text()).toContain("You accepted these agreements on");
+    button("Continue to the wallet").click();
+    await settle();
+    expect(text()).toContain("$100.00");
+    expect(text()).toContain("Groceries");
+    expect(text()).toContain("$25.00 per transaction");
+  });
+
+  it("reveals with a countdown, hides at zero and on blur, and copies without revealing", async () => {
+    core({
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+      reveal_card: () => ({ cardId: "card_1", numberGroups: ["4242", "4242", "4242", "4242"], expiry: "12/29", cvc: "123", secondsLeft: 3 }),
+      copy_card: () => ({ label: "Card number", clearsInSeconds: 20 }),
+      delete_card: () => null,
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+
+    button("Copy number").click();
+    await settle();
+    expect(calls.some(([c]) => c === "reveal_card")).toBe(false);
+    expect(calls.find(([c]) => c === "copy_card")?.[1]).toEqual({ id: "card_1", what: "number" });
+    expect(text()).toContain("Card number copied \u2014 clears in 20 s");
+
+    button("Reveal").click();
+    await settle();
+    const digits = document.querySelector('[aria-label="Card number"]');
+    expect([...(digits?.querySelectorAll("span") ?? [])].map((s) => s.textContent)).toEqual(["4242", "4242", "4242", "4242"]);
+    expect(text()).toContain("123");
+    expect(text()).toContain("0:03");
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(text()).not.toContain("123");
+    expect(calls.filter(([c]) => c === "hide_card").length).toBeGreaterThanOrEqual(1);
+
+    button("Reveal").click();
+    await settle();
+    expect(text()).toContain("123");
+    window.dispatchEvent(new Event("blur"));
+    await settle();
+    expect(text()).not.toContain("123");
+
+    button("Delete").click();
+    await settle();
+    expect(text()).toContain("Delete \u201cGroceries\u201d?");
+    button("Delete card").click();
+    await settle();
+    expect(calls.find(([c]) => c === "delete_card")?.[1]).toEqual({ id: "card_1" });
+  });
+
+  it("creates a deposit, shows its address and QR code, and polls every 2 s", async () => {
+    let polls = 0;
+    core({
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$0.00", creditLimit: "$0.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [],
+      deposit_routes: () => [{ currency: "rusd", network: "base", label: "rUSD on Base" }],
+      create_deposit: () => DEPOSIT,
+      deposit_status: () => (++polls >= 2 ? { ...DEPOSIT, status: "completed", statusText: "Completed", inProgress: false, succeeded: true, qrSvg: null, paymentUri: null } : DEPOSIT),
+      copy_deposit_address: () => null,
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    button("Fund").click();
+    await settle();
+    button("Create deposit").click();
+    await settle();
+    expect(calls.find(([c]) => c === "create_deposit")?.[1]).toEqual({ currency: "rusd", network: "base" });
+    expect(text()).toContain("0x969A");
+    expect(document.querySelector(".qr svg")).toBeTruthy();
+    expect(text()).toContain("Simulate deposit");
+    button("Copy address").click();
+    await settle();
+    expect(calls.find(([c]) => c === "copy_deposit_address")?.[1]).toEqual({ id: "dep_1" });
+
+    const balancesBefore = calls.filter(([c]) => c === "balances").length;
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(polls).toBe(2);
+    expect(text()).toContain("Completed");
+    expect(calls.filter(([c]) => c === "balances").length).toBeGreaterThan(balancesBefore);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(polls).toBe(2);
+  });
+
+  it("locks: the screen is replaced and the form's values are forgotten", async () => {
+    let locked = false;
+    core({
+      app_state: () => ({ environment: "sandbox", demo: false, apiHost: "dev-api.machines.cash", locked, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$1.00", creditLimit: "$1.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+      lock_app: () => {
+        locked = true;
+        return null;
+      },
+      unlock_app: () => {
+        locked = false;
+        return null;
+      },
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    expect(text()).toContain("Sandbox");
+    expect(text()).not.toContain("DEMO");
+    setKycValue("nationalId", "123456789");
+    button("Lock").click();
+    await settle();
+    expect(text()).toContain("Machines Wallet is locked");
+    expect(text()).not.toContain("Groceries");
+    expect(get(kycValues)).toEqual({});
+    expect(calls.some(([c]) => c === "lock_app")).toBe(true);
+    button("Unlock").click();
+    await settle();
+    expect(text()).toContain("Groceries");
+  });
+});

@@ -1,0 +1,172 @@
+// The KYC form's values and problems, keyed by dotted path (`firstName`, `address.postalCode`), exactly
+// the paths the core and the server use. Pure functions: the components only draw what these return.
+
+import type { FieldDef, FieldOption, FieldProblem } from "../api";
+
+/** What the person typed, by dotted path. Held in memory only (see `kycValues`). */
+export type FormValues = Record<string, string>;
+
+/**
+ * An empty map for keys the server chose. It has no prototype, so a field named `constructor` or
+ * `toString` is just a key (and assigning it works under Tauri's frozen `Object.prototype`).
+ */
+export function emptyMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The value typed at `path`, or "" (never something inherited from `Object.prototype`). */
+export function valueAt(values: FormValues, path: string): string {
+  if (!Object.prototype.hasOwnProperty.call(values, path)) return "";
+  const value = values[path];
+  return typeof value === "string" ? value : "";
+}
+
+/** One input of the form: its dotted path and its definition; `group` is the enclosing group's name. */
+export interface LeafField {
+  path: string;
+  def: FieldDef;
+  group: string | null;
+}
+
+/** The dotted path of `child` inside the group `parent`. */
+export function childPath(parent: string, child: string): string {
+  return `${parent}.${child}`;
+}
+
+/** Every input, in the form's order: group members replace their group, with dotted paths. */
+export function leafFields(fields: readonly FieldDef[]): LeafField[] {
+  const out: LeafField[] = [];
+  for (const def of fields) {
+    if (def.kind === "group") {
+      for (const child of def.children) {
+        out.push({ path: childPath(def.name, child.name), def: child, group: def.name });
+      }
+    } else {
+      out.push({ path: def.name, def, group: null });
+    }
+  }
+  return out;
+}
+
+/**
+ * A DOM id for the input at `path`. Letters, digits, `-` and `_` are kept; `.` becomes `__` and any
+ * other character its code, so distinct paths never share an id and the id needs no CSS escaping.
+ */
+export function inputId(path: string, prefix = "kyc"): string {
+  let id = "";
+  for (const ch of path) {
+    if (/[A-Za-z0-9_-]/.test(ch)) id += ch;
+    else if (ch === ".") id += "__";
+    else id += `_${ch.codePointAt(0)?.toString(16)}_`;
+  }
+  return `${prefix}-${id}`;
+}
+
+/** Where each problem is shown. */
+export interface PlacedProblems {
+  /** Messages under an input (leaf path) or a group's fieldset (group name). */
+  byPath: Record<string, string[]>;
+  /** Messages above the form: `field: ""`, or a path this form does not have. */
+  formLevel: string[];
+}
+
+/**
+ * Sorts problems onto the inputs they name. A problem on a path the form does not show is kept above
+ * the form (prefixed with the path, so it is not lost); repeated messages are shown once.
+ */
+export function placeProblems(fields: readonly FieldDef[], problems: readonly FieldProblem[]): PlacedProblems {
+  const known = new Set<string>();
+  for (const leaf of leafFields(fields)) known.add(leaf.path);
+  for (const def of fields) if (def.kind === "group") known.add(def.name);
+
+  const byPath = emptyMap<string[]>();
+  const formLevel: string[] = [];
+  for (const problem of problems) {
+    const path = problem.field.trim();
+    if (path === "") {
+      if (!formLevel.includes(problem.message)) formLevel.push(problem.message);
+    } else if (known.has(path)) {
+      const list = (byPath[path] ??= []);
+      if (!list.includes(problem.message)) list.push(problem.message);
+    } else {
+      const text = `${path}: ${problem.message}`;
+      if (!formLevel.includes(text)) formLevel.push(text);
+    }
+  }
+  return { byPath, formLevel };
+}
+
+/**
+ * The input to focus for "fix the fields": the first input, in form order, that has a problem. A problem
+ * on a whole group focuses the group's first member. `null` when no input has one.
+ */
+export function firstProblemPath(fields: readonly FieldDef[], problems: readonly FieldProblem[]): string | null {
+  const named = new Set(problems.map((p) => p.field.trim()).filter((f) => f !== ""));
+  for (const leaf of leafFields(fields)) {
+    if (named.has(leaf.path) || (leaf.group !== null && named.has(leaf.group))) return leaf.path;
+  }
+  return null;
+}
+
+/**
+ * The values to send: only paths this form has, only non-blank ones, each exactly as typed or chosen
+ * (option values contain U+2013 and must reach the server byte for byte, so nothing is trimmed or
+ * normalised here; the core does its own checks).
+ */
+export function valuesToSend(fields: readonly FieldDef[], values: FormValues): FormValues {
+  const out = emptyMap<string>();
+  for (const leaf of leafFields(fields)) {
+    const value = valueAt(values, leaf.path);
+    if (value.trim() !== "") out[leaf.path] = value;
+  }
+  return out;
+}
+
+/** Problems limited to the inputs the person has already left (so a first blur does not flag them all). */
+export function problemsFor(problems: readonly FieldProblem[], touched: ReadonlySet<string>): FieldProblem[] {
+  return problems.filter((p) => {
+    const path = p.field.trim();
+    if (path === "") return false;
+    if (touched.has(path)) return true;
+    // A group-level problem shows once any member was touched.
+    for (const t of touched) if (t.startsWith(`${path}.`)) return true;
+    return false;
+  });
+}
+
+// ---- The occupation list. -------------------------------------------------------------------------
+
+/**
+ * The value for what was typed in the occupation box: the option whose label or code matches exactly
+ * (ignoring surrounding spaces and case), else the typed text itself (free SOC codes such as `49-3023`
+ * are accepted by the server).
+ */
+export function occupationValue(text: string, options: readonly FieldOption[]): string {
+  const t = text.trim();
+  if (t === "") return "";
+  const lower = t.toLowerCase();
+  const hit =
+    options.find((o) => o.value === t || o.label === t) ??
+    options.find((o) => o.value.toLowerCase() === lower || o.label.toLowerCase() === lower);
+  return hit ? hit.value : t;
+}
+
+/** What the occupation box shows for a stored value: the option's "code — label", or the value. */
+export function occupationText(value: string, options: readonly FieldOption[]): string {
+  if (value === "") return "";
+  return options.find((o) => o.value === value)?.label ?? value;
+}
+
+/** Options whose label or value contains every word of `query` (case-insensitive), at most `limit`. */
+export function filterOptions(options: readonly FieldOption[], query: string, limit = 50): FieldOption[] {
+  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== "" && w !== "\u2014");
+  const out: FieldOption[] = [];
+  for (const option of options) {
+    const hay = `${option.label} ${option.value}`.toLowerCase();
+    if (words.every((w) => hay.includes(w))) {
+      out.push(option);
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+// The Settings form: what the inputs hold, and the Settings value they make. The ranges mirror
+// wallet-core's (`settings.rs`); the core checks again and has the last word.
+
+import type { EnvironmentSetting, Settings } from "../api";
+
+/** Number inputs give numbers (or null when empty); text may come in too. */
+type NumberInput = number | string | null;
+
+export interface SettingsForm {
+  kind: EnvironmentSetting["kind"];
+  url: string;
+  revealSeconds: NumberInput;
+  clipboardNever: boolean;
+  clipboardSeconds: NumberInput;
+  idleLockMinutes: NumberInput;
+}
+
+export const RANGES = {
+  revealSeconds: [5, 120, "seconds"],
+  clipboardClearSeconds: [10, 300, "seconds"],
+  idleLockMinutes: [1, 240, "minutes"],
+} as const;
+
+/** A whole number from an input, or null when it is empty or not a whole number. */
+export function wholeNumber(value: NumberInput): number | null {
+  if (value === null) return null;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function inRange(field: keyof typeof RANGES, value: NumberInput, problems: Record<string, string>): number {
+  const [min, max, unit] = RANGES[field];
+  const n = wholeNumber(value);
+  if (n === null || n < min || n > max) problems[field] = `Choose between ${min} and ${max} ${unit}.`;
+  return n ?? 0;
+}
+
+/** The environment the form describes. */
+export function environmentOf(form: Pick<SettingsForm, "kind" | "url">): EnvironmentSetting {
+  switch (form.kind) {
+    case "custom":
+      return { kind: "custom", url: form.url.trim() };
+    case "sandbox":
+      return { kind: "sandbox" };
+    case "production":
+      return { kind: "production" };
+    default:
+      return { kind: "demo" };
+  }
+}
+
+/**
+ * The settings to save (everything the form does not show is kept from `loaded`), or the problems by
+ * field name (`revealSeconds`, `environment.url`, …) when something is out of range.
+ */
+export function settingsProblems(
+  form: SettingsForm,
+  loaded: Settings,
+): { settings: Settings } | { problems: Record<string, string> } {
+  const problems: Record<string, string> = {};
+  const revealSeconds = inRange("revealSeconds", form.revealSeconds, problems);
+  const clipboardClearSeconds = form.clipboardNever
+    ? null
+    : inRange("clipboardClearSeconds", form.clipboardSeconds, problems);
+  const idleLockMinutes = inRange("idleLockMinutes", form.idleLockMinutes, problems);
+  const environment = environmentOf(form);
+  if (environment.kind === "custom") {
+    const url = environment.url;
+    if (url === "") problems["environment.url"] = "Enter the API's base URL.";
+    else if (!/^https?:\/\/\S+$/i.test(url)) problems["environment.url"] = "Start the URL with https://.";
+  }
+  if (Object.keys(problems).length > 0) return { problems };
+  return {
+    settings: { ...loaded, environment, revealSeconds, clipboardClearSeconds, idleLockMinutes },
+  };
+}

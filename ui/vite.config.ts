@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+// The UI is served by Tauri from `ui/dist` (relative asset paths, so `base: "./"`) under a strict CSP
+// (`default-src 'self'`): no inline scripts, no eval, no external assets. Vite's module-preload polyfill
+// is turned off so the built page holds nothing but one module script and one stylesheet.
+export default defineConfig(({ mode }) => ({
+  root: ".",
+  base: "./",
+  plugins: [svelte()],
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    modulePreload: { polyfill: false },
+  },
+  // Tests mount components in jsdom: use Svelte's browser build, not its server build.
+  resolve: mode === "test" ? { conditions: ["browser"] } : undefined,
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts"],
+    restoreMocks: true,
+  },
+}));
