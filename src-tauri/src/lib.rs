@@ -5,58 +5,67 @@
 mod clipboard;
 pub mod commands;
 pub mod state;
-mod vault;
+pub mod vault;
 
 use std::time::Duration;
 
 use machines_api::config::Overrides;
 use tauri::Manager;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::Builder;
 use wallet_core::settings::Settings;
 
-use commands::{app, cards, funding, kyc, onboarding, settings};
+use commands::settings;
 use state::AppState;
 
-/// Every command, for the IPC handler and the TypeScript bindings.
+/// Every command, for the IPC handler and the TypeScript bindings, for one concrete runtime (`collect_commands!`
+/// cannot name an outer generic): `tauri::Wry` in the app, the mock runtime in command tests.
+#[macro_export]
+macro_rules! commands_for {
+    ($runtime:ty) => {
+        tauri_specta::Builder::<$runtime>::new().commands(tauri_specta::collect_commands![
+            $crate::commands::app::app_state,
+            $crate::commands::app::lock_app,
+            $crate::commands::app::unlock_app,
+            $crate::commands::app::activity,
+            $crate::commands::settings::get_settings,
+            $crate::commands::settings::save_settings::<$runtime>,
+            $crate::commands::settings::set_partner_key,
+            $crate::commands::settings::forget_partner_key,
+            $crate::commands::onboarding::start::<$runtime>,
+            $crate::commands::onboarding::stage,
+            $crate::commands::kyc::kyc_form,
+            $crate::commands::kyc::kyc_check,
+            $crate::commands::kyc::kyc_submit,
+            $crate::commands::kyc::kyc_status,
+            $crate::commands::kyc::open_verification::<$runtime>,
+            $crate::commands::kyc::agreements,
+            $crate::commands::kyc::accept_agreements,
+            $crate::commands::kyc::open_link::<$runtime>,
+            $crate::commands::funding::deposit_routes,
+            $crate::commands::funding::create_deposit,
+            $crate::commands::funding::deposit_status,
+            $crate::commands::funding::copy_deposit_address,
+            $crate::commands::funding::demo_fund,
+            $crate::commands::funding::balances,
+            $crate::commands::cards::cards,
+            $crate::commands::cards::create_card,
+            $crate::commands::cards::lock_card,
+            $crate::commands::cards::unlock_card,
+            $crate::commands::cards::delete_card,
+            $crate::commands::cards::reveal_card,
+            $crate::commands::cards::hide_card,
+            $crate::commands::cards::copy_card::<$runtime>,
+        ])
+    };
+}
+
+/// The app's commands on the real runtime.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
-        app::app_state,
-        app::lock_app,
-        app::unlock_app,
-        app::activity,
-        settings::get_settings,
-        settings::save_settings,
-        settings::set_partner_key,
-        settings::forget_partner_key,
-        onboarding::start,
-        onboarding::stage,
-        kyc::kyc_form,
-        kyc::kyc_check,
-        kyc::kyc_submit,
-        kyc::kyc_status,
-        kyc::open_verification,
-        kyc::agreements,
-        kyc::accept_agreements,
-        kyc::open_link,
-        funding::deposit_routes,
-        funding::create_deposit,
-        funding::deposit_status,
-        funding::copy_deposit_address,
-        funding::demo_fund,
-        funding::balances,
-        cards::cards,
-        cards::create_card,
-        cards::lock_card,
-        cards::unlock_card,
-        cards::delete_card,
-        cards::reveal_card,
-        cards::hide_card,
-        cards::copy_card,
-    ])
+    commands_for!(tauri::Wry)
 }
 
 /// Reads the settings store (tolerantly) and the environment overrides.
-fn load_state(app: &tauri::App) -> AppState {
+pub fn load_state<R: tauri::Runtime>(app: &tauri::App<R>) -> AppState {
     use tauri_plugin_store::StoreExt;
     let stored = app.store(settings::STORE_FILE).ok().and_then(|store| store.get(settings::STORE_KEY));
     let (settings, mut notes) = Settings::from_stored(&stored.unwrap_or(serde_json::Value::Null));

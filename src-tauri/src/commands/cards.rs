@@ -128,8 +128,8 @@ pub struct CopyReceipt {
 /// clears it after the configured time if it still holds that value.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_card(
-    app: AppHandle,
+pub async fn copy_card<R: tauri::Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
     what: CopyWhat,

@@ -85,7 +85,10 @@ pub async fn kyc_status(state: State<'_, AppState>) -> Result<KycView, UiError> 
 /// Opens the verification link in the system browser, if it passes the allowlist.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_verification(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
+pub async fn open_verification<R: tauri::Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), UiError> {
     let user = state.user().await?;
     let view = kyc_view(&user.kyc_status().await.map_err(ui)?.data);
     let url = view.verification_url.ok_or_else(|| {
@@ -94,7 +97,7 @@ pub async fn open_verification(app: AppHandle, state: State<'_, AppState>) -> Re
     open_checked(&app, &state, &url).await
 }
 
-async fn open_checked(app: &AppHandle, state: &AppState, url: &str) -> Result<(), UiError> {
+async fn open_checked<R: tauri::Runtime>(app: &AppHandle<R>, state: &AppState, url: &str) -> Result<(), UiError> {
     let checked = {
         let connection = state.connect().await?;
         connection.links.check(url).map_err(|refusal| {
@@ -114,7 +117,11 @@ async fn open_checked(app: &AppHandle, state: &AppState, url: &str) -> Result<()
 /// Opens an agreement's link (same allowlist).
 #[tauri::command]
 #[specta::specta]
-pub async fn open_link(app: AppHandle, state: State<'_, AppState>, url: String) -> Result<(), UiError> {
+pub async fn open_link<R: tauri::Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<(), UiError> {
     state.ensure_unlocked()?;
     open_checked(&app, &state, &url).await
 }

@@ -21,8 +21,8 @@ fn invalid(field: &str, message: String) -> UiError {
 /// screen comes next.
 #[tauri::command]
 #[specta::specta]
-pub async fn start(
-    app: AppHandle,
+pub async fn start<R: tauri::Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     user_id: String,
     wallet_address: String,

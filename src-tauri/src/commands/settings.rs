@@ -19,8 +19,8 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings, UiErro
 /// Validates and saves. Switching environment signs out and drops every token.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_settings(
-    app: AppHandle,
+pub async fn save_settings<R: tauri::Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Result<Settings, UiError> {
@@ -48,7 +48,7 @@ pub async fn save_settings(
     Ok(settings)
 }
 
-pub fn persist(app: &AppHandle, settings: &Settings) -> Result<(), UiError> {
+pub fn persist<R: tauri::Runtime>(app: &AppHandle<R>, settings: &Settings) -> Result<(), UiError> {
     use tauri_plugin_store::StoreExt;
     let fail = |e: tauri_plugin_store::Error| {
         UiError::new(

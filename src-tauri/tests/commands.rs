@@ -1,0 +1,187 @@
+//! Every command through Tauri's IPC (mock runtime) against a real simulator on loopback: the journey
+//! works command by command, errors come back as `UiError` with fields, and no response carries the
+//! partner key, a session token or the national id — the card number only in the reveal a person asked for.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
+
+use machines_api::config::Overrides;
+use machines_api::{BaseUrl, PartnerKey};
+use machines_sim::{SimConfig, Simulator};
+use machines_wallet::state::AppState;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::Manager;
+use wallet_core::settings::Settings;
+
+struct Harness {
+    webview: tauri::WebviewWindow<MockRuntime>,
+    transcript: Vec<String>,
+}
+
+impl Harness {
+    fn call(&mut self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.call_from("tauri://localhost", cmd, args)
+    }
+
+    fn call_from(&mut self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        let result = get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap());
+        let text = match &result {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        self.transcript.push(format!("{cmd}: {text}"));
+        result
+    }
+}
+
+fn harness(sim: &machines_sim::SimHandle) -> (tauri::App<MockRuntime>, Harness) {
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let overrides = Overrides {
+        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
+        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
+    };
+    app.manage(AppState::new(Settings::default(), Vec::new(), overrides));
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    (app, Harness { webview, transcript: Vec::new() })
+}
+
+#[test]
+fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (_app, mut h) = harness(&sim);
+    assert!(h.call("get_settings", json!({})).is_ok(), "the app's own commands are allowed");
+    for (cmd, args) in [
+        ("plugin:store|get", json!({"rid": 0, "key": "settings"})),
+        ("plugin:store|load", json!({"path": "settings.json"})),
+        ("plugin:opener|open_url", json!({"url": "https://machines.cash"})),
+        ("plugin:clipboard-manager|read_text", json!({})),
+    ] {
+        let refused = h.call(cmd, args).unwrap_err();
+        assert!(
+            refused.as_str().is_some_and(|m| m.contains("not allowed") || m.contains("not found")),
+            "{cmd}: {refused}"
+        );
+    }
+    let foreign = h.call_from("https://evil.example", "get_settings", json!({})).unwrap_err();
+    assert!(foreign.as_str().is_some_and(|m| m.contains("not allowed")), "{foreign}");
+}
+
+#[test]
+fn the_journey_command_by_command_leaks_nothing() {
+    let data = std::env::temp_dir().join(format!("machines-wallet-commands-{}", std::process::id()));
+    std::env::set_var("XDG_DATA_HOME", &data);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let partner_key = sim.partner_key().to_owned();
+
+    let (_app, mut h) = harness(&sim);
+
+    // Set-up: a checksum typo is a field error; then the real address.
+    let typo = h.call("start", json!({"userId": "ipc@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226e", "walletLabel": null})).unwrap_err();
+    assert_eq!(typo["code"], json!("validation"), "{typo}");
+    assert_eq!(typo["fields"][0]["field"], json!("walletAddress"));
+    let stage = h.call("start", json!({"userId": "ipc@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": "Main"})).unwrap();
+    assert_eq!(stage, json!({"stage": "kycForm"}));
+    let state = h.call("app_state", json!({})).unwrap();
+    assert_eq!((state["userId"].clone(), state["locked"].clone()), (json!("ipc@example.com"), json!(false)));
+
+    // KYC: the form from /kyc/values, a client-side field error, then an approval.
+    let form = h.call("kyc_form", json!({})).unwrap();
+    assert!(form["fields"].as_array().unwrap().iter().any(|f| f["name"] == "nationalId" && f["secret"] == json!(true)));
+    let mut values = json!({
+        "firstName": "Ada", "lastName": "TestApproved", "birthDate": "1990-01-01", "nationalId": "123-45-6789",
+        "countryOfIssue": "US", "email": "ada@example.com", "occupation": "49-3023", "annualSalary": "50k\u{2013}99k",
+        "accountPurpose": "everyday spend", "expectedMonthlyVolume": "$1k\u{2013}$5k",
+        "address.line1": "123 Main St", "address.city": "New York", "address.region": "NY", "address.countryCode": "US"
+    });
+    let missing = h.call("kyc_submit", json!({"values": values})).unwrap_err();
+    assert_eq!(missing["action"], json!("fixFields"));
+    assert!(missing["fields"].as_array().unwrap().iter().any(|f| f["field"] == "address.postalCode"), "{missing}");
+    values["address.postalCode"] = json!("10001");
+    let kyc = h.call("kyc_submit", json!({"values": values})).unwrap();
+    assert_eq!(kyc["status"], json!("approved"));
+
+    // Agreements, then the wallet.
+    assert_eq!(h.call("stage", json!({})).unwrap(), json!({"stage": "agreements"}));
+    let accepted = h.call("accept_agreements", json!({})).unwrap();
+    assert_eq!(accepted["accepted"], json!(true));
+    assert_eq!(h.call("stage", json!({})).unwrap(), json!({"stage": "wallet"}));
+
+    // Funding in Demo style through the simulator, then balances.
+    let routes = h.call("deposit_routes", json!({})).unwrap();
+    assert!(routes.as_array().unwrap().iter().any(|r| r["currency"] == "usdc"));
+    let deposit = h.call("create_deposit", json!({"currency": "usdc", "network": "base"})).unwrap();
+    let id = deposit["id"].as_str().unwrap().to_owned();
+    let shown = h.call("deposit_status", json!({"id": id})).unwrap();
+    assert!(shown["qrSvg"].as_str().unwrap().contains("<svg"));
+    sim.fund_deposit(&id, 40.0).unwrap();
+    let done = h.call("deposit_status", json!({"id": id})).unwrap();
+    assert_eq!(done["succeeded"], json!(true));
+    assert_eq!(h.call("balances", json!({})).unwrap()["spendingPower"], json!("$40.00"));
+    let not_demo = h.call("demo_fund", json!({"id": id, "amount": "5"})).unwrap_err();
+    assert_eq!(not_demo["code"], json!("not_demo"), "overrides point at a custom URL, not Demo");
+
+    // Cards: create with label and limit, list, lock, reveal, delete.
+    let bad_limit =
+        h.call("create_card", json!({"label": "Ads", "limit": "12.345", "frequency": "perAuthorization"})).unwrap_err();
+    assert_eq!(bad_limit["fields"][0]["field"], json!("limit"));
+    let card = h.call("create_card", json!({"label": "Ads", "limit": "25", "frequency": "per30DayPeriod"})).unwrap();
+    let card_id = card["cardId"].as_str().unwrap().to_owned();
+    assert_eq!(card["limitText"], json!("$25.00 per 30 days"));
+    let listed = h.call("cards", json!({})).unwrap();
+    assert_eq!(listed[0]["label"], json!("Ads"));
+    assert_eq!(h.call("lock_card", json!({"id": card_id})).unwrap()["status"], json!("locked"));
+    assert_eq!(h.call("unlock_card", json!({"id": card_id})).unwrap()["status"], json!("active"));
+    let reveal = h.call("reveal_card", json!({"id": card_id})).unwrap();
+    let pan: String = reveal["numberGroups"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+    assert_eq!(pan.len(), 16);
+    assert!(pan.ends_with(card["last4"].as_str().unwrap()));
+    h.call("delete_card", json!({"id": card_id})).unwrap();
+    assert!(h.call("cards", json!({})).unwrap().as_array().unwrap().is_empty());
+
+    // Settings: out-of-range values come back on their fields; the lock refuses work until unlocked.
+    let mut settings = h.call("get_settings", json!({})).unwrap();
+    settings["revealSeconds"] = json!(1);
+    let refused = h.call("save_settings", json!({"settings": settings})).unwrap_err();
+    assert_eq!(refused["fields"][0]["field"], json!("revealSeconds"));
+    h.call("lock_app", json!({})).unwrap();
+    assert_eq!(h.call("cards", json!({})).unwrap_err()["code"], json!("locked"));
+    h.call("unlock_app", json!({})).unwrap();
+    assert!(h.call("cards", json!({})).is_ok());
+
+    // Nothing secret crossed IPC, except the digits of the reveal that was asked for (which also shows the
+    // scan below reads the real responses).
+    // A number may travel grouped ("4242","4242",…), so digits are compared with separators removed.
+    let compact =
+        |line: &str| line.chars().filter(|c| !matches!(c, '"' | ',' | ' ' | '-' | '[' | ']')).collect::<String>();
+    assert!(h.transcript.iter().any(|l| l.starts_with("reveal_card:") && compact(l).contains(&pan)));
+    for line in &h.transcript {
+        assert!(!line.contains(&partner_key), "partner key in {line}");
+        assert!(!line.contains("sim_"), "a session token in {line}");
+        assert!(!line.contains("123-45-6789"), "the national id in {line}");
+        if !line.starts_with("reveal_card:") {
+            assert!(!compact(line).contains(&pan), "the card number in {line}");
+        }
+    }
+    let stored = std::fs::read_to_string(data.join("cash.machines.wallet").join("settings.json")).unwrap_or_default();
+    for secret in [partner_key.as_str(), "123-45-6789", pan.as_str(), "sim_"] {
+        assert!(!stored.contains(secret), "a secret in the settings store");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+}
