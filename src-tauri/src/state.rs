@@ -40,6 +40,18 @@ pub struct AppState {
     pub last_activity: std::sync::Mutex<Instant>,
     /// Environment-variable overrides, read once at start.
     pub overrides: Mutex<Overrides>,
+    /// The Idempotency-Key of a create that has not succeeded yet, by what it asked for. A person who
+    /// presses "Create" again after an error (a timeout after the server acted, say) sends the same key,
+    /// so the retry can never make a second card or deposit.
+    pub pending_writes: std::sync::Mutex<std::collections::HashMap<String, PendingWrite>>,
+}
+
+/// A create that has not succeeded yet: its key, and the encrypted label it sent (encryption uses a fresh
+/// IV each time, so a retry must resend the same ciphertext or it would be a different request).
+#[derive(Clone)]
+pub struct PendingWrite {
+    pub key: machines_api::IdempotencyKey,
+    pub label: Option<machines_api::models::common::EncryptedField>,
 }
 
 impl AppState {
@@ -52,6 +64,36 @@ impl AppState {
             locked: std::sync::atomic::AtomicBool::new(false),
             last_activity: std::sync::Mutex::new(Instant::now()),
             overrides: Mutex::new(overrides),
+            pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// The pending create described by `request`, if this same create failed before.
+    pub fn pending_write(&self, request: &str) -> Option<PendingWrite> {
+        self.pending_writes.lock().ok().and_then(|pending| pending.get(request).cloned())
+    }
+
+    /// Remembers a create until it succeeds.
+    pub fn begin_write(&self, request: &str, write: PendingWrite) {
+        if let Ok(mut pending) = self.pending_writes.lock() {
+            pending.insert(request.to_owned(), write);
+        }
+    }
+
+    /// The key for the create described by `request`: the pending one if this same create failed before.
+    pub fn write_key(&self, request: &str) -> machines_api::IdempotencyKey {
+        if let Some(write) = self.pending_write(request) {
+            return write.key;
+        }
+        let key = machines_api::IdempotencyKey::generate();
+        self.begin_write(request, PendingWrite { key: key.clone(), label: None });
+        key
+    }
+
+    /// The create described by `request` succeeded: its key is done.
+    pub fn write_done(&self, request: &str) {
+        if let Ok(mut pending) = self.pending_writes.lock() {
+            pending.remove(request);
         }
     }
 

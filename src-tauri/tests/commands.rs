@@ -83,6 +83,33 @@ fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
 }
 
 #[test]
+fn pressing_create_again_after_a_lost_answer_makes_one_card() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (_app, mut h) = harness(&sim);
+    h.call("start", json!({"userId": "retry@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null})).unwrap();
+    let approve = reqwest::blocking::Client::new()
+        .post(format!("{}/_sim/users/retry@example.com/kyc", sim.origin()))
+        .json(&json!({"status": "approved"}))
+        .send()
+        .unwrap();
+    assert!(approve.status().is_success());
+    h.call("accept_agreements", json!({})).unwrap();
+
+    // The server creates the card, but every answer is lost: the client's own retries run out.
+    sim.inject(machines_sim::FaultRule::new(Some("POST"), "/cards", machines_sim::FaultKind::DropAfterCommit).times(4));
+    let lost = h.call("create_card", json!({"label": "Travel", "limit": null, "frequency": null})).unwrap_err();
+    assert_eq!(lost["code"], json!("network"), "{lost}");
+    // The person presses Create again: the same key, so the server answers with the card it made.
+    let card = h.call("create_card", json!({"label": "Travel", "limit": null, "frequency": null})).unwrap();
+    assert_eq!(card["label"], json!("Travel"));
+    assert_eq!(sim.summary()["cards"], json!(1), "one card, not two");
+    // A different request afterwards is a new card.
+    h.call("create_card", json!({"label": "Groceries", "limit": null, "frequency": null})).unwrap();
+    assert_eq!(sim.summary()["cards"], json!(2));
+}
+
+#[test]
 fn the_journey_command_by_command_leaks_nothing() {
     let data = std::env::temp_dir().join(format!("machines-wallet-commands-{}", std::process::id()));
     std::env::set_var("XDG_DATA_HOME", &data);

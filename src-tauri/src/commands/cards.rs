@@ -4,7 +4,6 @@
 use std::time::{Duration, Instant};
 
 use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
-use machines_api::IdempotencyKey;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use wallet_core::card_view::{card_view, copy_value, reveal_view, CardView, CopyWhat, RevealView};
@@ -67,12 +66,30 @@ pub async fn create_card(
             Some(CardLimit { amount_cents: cents, frequency })
         }
     };
-    let encrypted_name = match &label {
-        Some(text) => Some(user.encrypt(text).await.map_err(ui)?.data),
-        None => None,
+    // The same label and limit pressed again after an error is the same card: the same key and the same
+    // encrypted label (a fresh encryption would have a new IV, making it a different request).
+    let intent = format!(
+        "card\u{0}{}\u{0}{:?}",
+        label.as_deref().unwrap_or_default(),
+        limit.as_ref().map(|l| (l.amount_cents, l.frequency.as_str()))
+    );
+    let pending = match state.pending_write(&intent) {
+        Some(pending) => pending,
+        None => {
+            let label_field = match &label {
+                Some(text) => Some(user.encrypt(text).await.map_err(ui)?.data),
+                None => None,
+            };
+            let pending =
+                crate::state::PendingWrite { key: machines_api::IdempotencyKey::generate(), label: label_field };
+            state.begin_write(&intent, pending.clone());
+            pending
+        }
     };
-    let request = CreateCardRequest { encrypted_name, limit, ..CreateCardRequest::default() };
-    let card = user.create_card(&request, &IdempotencyKey::generate()).await.map_err(ui)?.data;
+    let key = pending.key;
+    let request = CreateCardRequest { encrypted_name: pending.label, limit, ..CreateCardRequest::default() };
+    let card = user.create_card(&request, &key).await.map_err(ui)?.data;
+    state.write_done(&intent);
     Ok(card_view(&card, label))
 }
 

@@ -1,7 +1,6 @@
 //! Money in: deposit routes, a deposit and its status, balances; Demo's simulated funding.
 
 use machines_api::models::deposits::{Asset, AssetQuery, CreateDepositRequest};
-use machines_api::IdempotencyKey;
 use serde::Serialize;
 use tauri::State;
 use wallet_core::clipboard::Clipboard;
@@ -76,7 +75,10 @@ pub async fn create_deposit(
     let user = state.user().await?;
     let assets = assets(&state).await?;
     let request = CreateDepositRequest::new(&currency, &network, None);
-    let deposit = user.create_deposit(&request, &IdempotencyKey::generate()).await.map_err(ui)?.data;
+    let intent = format!("deposit\u{0}{}\u{0}{}", request.currency, request.network);
+    let key = state.write_key(&intent);
+    let deposit = user.create_deposit(&request, &key).await.map_err(ui)?.data;
+    state.write_done(&intent);
     Ok(deposit_view(&deposit, token_contract(&assets, &currency, &network).as_deref()))
 }
 
