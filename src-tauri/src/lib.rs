@@ -4,6 +4,8 @@
 
 mod clipboard;
 pub mod commands;
+#[cfg(target_os = "linux")]
+pub mod os_lock;
 pub mod state;
 pub mod vault;
 
@@ -106,6 +108,17 @@ pub fn run() {
             let state = load_state(app);
             app.manage(state);
             start_idle_lock(app.handle().clone());
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(os_lock::watch(move |reason| {
+                    let handle = handle.clone();
+                    tauri::async_runtime::spawn(async move {
+                        tracing::info!(?reason, "the OS asked for a lock");
+                        handle.state::<AppState>().lock().await;
+                    });
+                }));
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
