@@ -4,61 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use machines_api::config::Overrides;
-use machines_api::{BaseUrl, PartnerKey};
+mod common;
+
+use common::{harness, ready};
 use machines_sim::{SimConfig, Simulator};
-use machines_wallet::state::AppState;
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::Manager;
-use wallet_core::settings::Settings;
-
-struct Harness {
-    webview: tauri::WebviewWindow<MockRuntime>,
-    transcript: Vec<String>,
-}
-
-impl Harness {
-    fn call(&mut self, cmd: &str, args: Value) -> Result<Value, Value> {
-        self.call_from("tauri://localhost", cmd, args)
-    }
-
-    fn call_from(&mut self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: origin.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        let result = get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap());
-        let text = match &result {
-            Ok(v) | Err(v) => v.to_string(),
-        };
-        self.transcript.push(format!("{cmd}: {text}"));
-        result
-    }
-}
-
-fn harness(sim: &machines_sim::SimHandle) -> (tauri::App<MockRuntime>, Harness) {
-    let app = mock_builder()
-        .plugin(tauri_plugin_store::Builder::default().build())
-        .plugin(tauri_plugin_opener::init())
-        .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
-        .build(tauri::generate_context!(test = true))
-        .unwrap();
-    let overrides = Overrides {
-        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
-        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
-    };
-    app.manage(AppState::new(Settings::default(), Vec::new(), overrides));
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    (app, Harness { webview, transcript: Vec::new() })
-}
+use serde_json::json;
 
 #[test]
 fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
@@ -83,18 +33,69 @@ fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
 }
 
 #[test]
+fn the_remaining_commands_and_their_errors() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (_app, mut h) = harness(&sim);
+
+    // Before set-up, user commands say so.
+    assert_eq!(h.call("kyc_status", json!({})).unwrap_err()["code"], json!("setup"));
+    h.call("start", json!({"userId": "more@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null})).unwrap();
+
+    // KYC: checks come back as field problems; status and its verification link; agreements gated.
+    let problems =
+        h.call("kyc_check", json!({"values": {"email": "not-an-email", "birthDate": "1990-02-30"}})).unwrap();
+    let fields: Vec<&str> = problems.as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"email") && fields.contains(&"birthDate") && fields.contains(&"firstName"), "{fields:?}");
+    assert_eq!(h.call("kyc_status", json!({})).unwrap()["next"], json!("showForm"));
+    assert_eq!(h.call("open_verification", json!({})).unwrap_err()["code"], json!("no_link"));
+    let gated = h.call("agreements", json!({})).unwrap_err();
+    assert_eq!((gated["code"].clone(), gated["action"].clone()), (json!("invalid_state"), json!("finishKyc")));
+
+    // Links: anything off the allowlist is refused with a reason, before any browser is involved.
+    for hostile in ["file:///etc/passwd", "javascript:alert(1)", "https://evil.example/", "http://machines.cash/"] {
+        let refused = h.call("open_link", json!({"url": hostile})).unwrap_err();
+        assert_eq!(refused["code"], json!("link_refused"), "{hostile}");
+        assert!(refused["message"].as_str().unwrap().starts_with("This link was not opened"));
+    }
+
+    // Partner key: checked, and not needed in this session's environment (Demo is the default setting).
+    let bad = h.call("set_partner_key", json!({"key": "has spaces in it"})).unwrap_err();
+    assert_eq!(bad["fields"][0]["field"], json!("partnerKey"));
+    assert!(!bad.to_string().contains("has spaces"), "the key is not echoed");
+    assert_eq!(
+        h.call("set_partner_key", json!({"key": "pk_live_abc"})).unwrap_err()["title"],
+        json!("Demo needs no key")
+    );
+    assert_eq!(h.call("forget_partner_key", json!({})).unwrap_err()["title"], json!("Demo needs no key"));
+
+    // Settings save (and read back), activity and hide are accepted.
+    let mut settings = h.call("get_settings", json!({})).unwrap();
+    settings["revealSeconds"] = json!(45);
+    settings["clipboardClearSeconds"] = json!(null);
+    let saved = h.call("save_settings", json!({"settings": settings})).unwrap();
+    assert_eq!((saved["revealSeconds"].clone(), saved["clipboardClearSeconds"].clone()), (json!(45), json!(null)));
+    assert_eq!(h.call("get_settings", json!({})).unwrap()["revealSeconds"], json!(45));
+    h.call("activity", json!({})).unwrap();
+    h.call("hide_card", json!({})).unwrap();
+
+    // Unknown ids and bad arguments are clear errors, not crashes.
+    let early = h.call("deposit_status", json!({"id": "cmunknown00000"})).unwrap_err();
+    assert_eq!(
+        (early["code"].clone(), early["action"].clone()),
+        (json!("invalid_state"), json!("finishKyc")),
+        "not approved yet"
+    );
+    assert_eq!(h.call("lock_card", json!({"id": "short"})).unwrap_err()["code"], json!("validation"));
+    assert!(h.call("create_card", json!({"label": 5})).is_err(), "a malformed argument is refused");
+}
+
+#[test]
 fn pressing_create_again_after_a_lost_answer_makes_one_card() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
     let (_app, mut h) = harness(&sim);
-    h.call("start", json!({"userId": "retry@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null})).unwrap();
-    let approve = reqwest::blocking::Client::new()
-        .post(format!("{}/_sim/users/retry@example.com/kyc", sim.origin()))
-        .json(&json!({"status": "approved"}))
-        .send()
-        .unwrap();
-    assert!(approve.status().is_success());
-    h.call("accept_agreements", json!({})).unwrap();
+    ready(&mut h, &sim, "retry@example.com");
 
     // The server creates the card, but every answer is lost: the client's own retries run out.
     sim.inject(machines_sim::FaultRule::new(Some("POST"), "/cards", machines_sim::FaultKind::DropAfterCommit).times(4));

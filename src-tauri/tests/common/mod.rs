@@ -1,0 +1,75 @@
+//! The harness for driving the app's commands through Tauri's IPC (mock runtime, real capabilities and
+//! ACL) against a simulator.
+
+#![allow(dead_code)] // each test file uses the parts it needs
+
+use machines_api::config::Overrides;
+use machines_api::{BaseUrl, PartnerKey};
+use machines_wallet::state::AppState;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::Manager;
+use wallet_core::settings::Settings;
+
+pub struct Harness {
+    pub webview: tauri::WebviewWindow<MockRuntime>,
+    pub transcript: Vec<String>,
+}
+
+impl Harness {
+    pub fn call(&mut self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.call_from("tauri://localhost", cmd, args)
+    }
+
+    pub fn call_from(&mut self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        let result = get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap());
+        let text = match &result {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        self.transcript.push(format!("{cmd}: {text}"));
+        result
+    }
+}
+
+pub fn harness(sim: &machines_sim::SimHandle) -> (tauri::App<MockRuntime>, Harness) {
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let overrides = Overrides {
+        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
+        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
+    };
+    app.manage(AppState::new(Settings::default(), Vec::new(), overrides));
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    (app, Harness { webview, transcript: Vec::new() })
+}
+
+/// A user who is approved and has accepted, set up through the commands.
+pub fn ready(h: &mut Harness, sim: &machines_sim::SimHandle, user: &str) {
+    h.call(
+        "start",
+        json!({"userId": user, "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null}),
+    )
+    .unwrap();
+    let approve = reqwest::blocking::Client::new()
+        .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
+        .json(&json!({"status": "approved"}))
+        .send()
+        .unwrap();
+    assert!(approve.status().is_success());
+    h.call("accept_agreements", json!({})).unwrap();
+}
