@@ -86,12 +86,7 @@ fn start_idle_lock(handle: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            let state = handle.state::<AppState>();
-            let limit = Duration::from_secs(u64::from(state.settings.lock().await.idle_lock_minutes) * 60);
-            if !state.is_locked() && state.idle_for() >= limit {
-                tracing::info!("idle: locking");
-                state.lock().await;
-            }
+            handle.state::<AppState>().lock_if_idle().await;
         }
     });
 }

@@ -111,6 +111,25 @@ impl AppState {
         self.last_activity.lock().map(|at| at.elapsed()).unwrap_or_default()
     }
 
+    /// Locks if nothing happened for the configured idle time; says whether it locked.
+    pub async fn lock_if_idle(&self) -> bool {
+        let limit = Duration::from_secs(u64::from(self.settings.lock().await.idle_lock_minutes) * 60);
+        if self.is_locked() || self.idle_for() < limit {
+            return false;
+        }
+        tracing::info!("idle: locking");
+        self.lock().await;
+        true
+    }
+
+    /// Moves the last activity into the past, as if the person had been away (for tests of the idle lock).
+    #[doc(hidden)]
+    pub fn set_idle_for(&self, idle: Duration) {
+        if let (Ok(mut at), Some(then)) = (self.last_activity.lock(), Instant::now().checked_sub(idle)) {
+            *at = then;
+        }
+    }
+
     /// Refuses work while locked.
     pub fn ensure_unlocked(&self) -> Result<(), UiError> {
         if self.is_locked() {

@@ -9,6 +9,7 @@ mod common;
 use common::{harness, ready};
 use machines_sim::{SimConfig, Simulator};
 use serde_json::json;
+use tauri::Manager;
 
 #[test]
 fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
@@ -88,6 +89,26 @@ fn the_remaining_commands_and_their_errors() {
     );
     assert_eq!(h.call("lock_card", json!({"id": "short"})).unwrap_err()["code"], json!("validation"));
     assert!(h.call("create_card", json!({"label": 5})).is_err(), "a malformed argument is refused");
+}
+
+#[test]
+fn the_idle_lock_locks_after_the_configured_minutes_and_not_before() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (app, mut h) = harness(&sim);
+    ready(&mut h, &sim, "idle@example.com");
+    let state = app.state::<machines_wallet::state::AppState>();
+    // Default: 10 minutes.
+    state.set_idle_for(std::time::Duration::from_secs(9 * 60 + 50));
+    assert!(!runtime.block_on(state.lock_if_idle()), "not yet at 9:50");
+    assert!(h.call("cards", json!({})).is_ok());
+    state.set_idle_for(std::time::Duration::from_secs(10 * 60));
+    assert!(runtime.block_on(state.lock_if_idle()), "locked at 10:00");
+    assert_eq!(h.call("cards", json!({})).unwrap_err()["code"], json!("locked"));
+    assert!(!runtime.block_on(state.lock_if_idle()), "already locked");
+    // Activity after unlocking starts the clock again.
+    h.call("unlock_app", json!({})).unwrap();
+    assert!(!runtime.block_on(state.lock_if_idle()));
 }
 
 #[test]
