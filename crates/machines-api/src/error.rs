@@ -50,7 +50,9 @@ impl Problem {
         self.errors.iter().any(|e| e.code.as_deref() == Some(code))
     }
 
-    pub(crate) fn mentions(&self, needle: &str) -> bool {
+    /// Whether the summary or any error message contains `needle` (ASCII case-insensitive): how a 409
+    /// says which gate it is ("kyc required", "agreements required").
+    pub fn mentions(&self, needle: &str) -> bool {
         let needle = needle.to_ascii_lowercase();
         self.summary
             .iter()

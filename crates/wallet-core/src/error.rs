@@ -49,6 +49,14 @@ impl UiError {
             retry_after_seconds: None,
         }
     }
+
+    /// A validation error on one input: the message shows in the banner and under the field.
+    pub fn on_field(title: &str, field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut error = Self::new("validation", title, message.clone(), UiAction::FixFields);
+        error.fields = vec![FieldProblem { field: field.to_owned(), message }];
+        error
+    }
 }
 
 impl From<&ApiError> for UiError {
@@ -62,10 +70,10 @@ impl From<&ApiError> for UiError {
             }
             ApiError::Unauthorized { .. } => ("Signed out by the server", UiAction::Retry),
             ApiError::Forbidden { .. } => ("Permission missing", UiAction::OpenSettings),
-            ApiError::InvalidState { problem } if problem.mentions_kyc() => {
+            ApiError::InvalidState { problem } if problem.mentions("kyc") => {
                 ("Finish verification first", UiAction::FinishKyc)
             }
-            ApiError::InvalidState { problem } if problem.mentions_agreements() => {
+            ApiError::InvalidState { problem } if problem.mentions("agreement") => {
                 ("Accept the agreements first", UiAction::AcceptAgreements)
             }
             ApiError::InvalidState { .. } => ("Not possible right now", UiAction::Retry),
@@ -97,22 +105,6 @@ impl From<&ApiError> for UiError {
             _ => None,
         };
         Self { code: error.code().to_owned(), title: title.to_owned(), message, action, fields, retry_after_seconds }
-    }
-}
-
-/// Words in the server's message that say which gate a 409 is.
-trait Mentions {
-    fn mentions_kyc(&self) -> bool;
-    fn mentions_agreements(&self) -> bool;
-}
-
-impl Mentions for machines_api::Problem {
-    fn mentions_kyc(&self) -> bool {
-        self.message().is_some_and(|m| m.to_ascii_lowercase().contains("kyc"))
-    }
-
-    fn mentions_agreements(&self) -> bool {
-        self.message().is_some_and(|m| m.to_ascii_lowercase().contains("agreement"))
     }
 }
 

@@ -8,7 +8,6 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use wallet_core::card_view::{card_view, copy_value, reveal_view, CardView, CopyWhat, RevealView};
 use wallet_core::error::{UiAction, UiError};
-use wallet_core::kyc_form::FieldProblem;
 use wallet_core::money::parse_dollars;
 
 use super::funding::clipboard_error;
@@ -16,9 +15,7 @@ use super::ui;
 use crate::state::AppState;
 
 fn field_error(field: &str, message: String) -> UiError {
-    let mut error = UiError::new("validation", "Check the highlighted fields", message.clone(), UiAction::FixFields);
-    error.fields = vec![FieldProblem { field: field.into(), message }];
-    error
+    UiError::on_field("Check the highlighted fields", field, message)
 }
 
 /// Every card that is not canceled, with its label decrypted.

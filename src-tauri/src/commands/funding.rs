@@ -119,15 +119,12 @@ pub(crate) fn clipboard_error(detail: String) -> UiError {
 #[specta::specta]
 pub async fn demo_fund(state: State<'_, AppState>, id: String, amount: String) -> Result<DepositView, UiError> {
     state.ensure_unlocked()?;
-    let amount: f64 = amount.trim().parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0).ok_or_else(|| {
-        let mut error =
-            UiError::new("validation", "Check the amount", "Enter an amount greater than zero.", UiAction::FixFields);
-        error.fields = vec![wallet_core::kyc_form::FieldProblem {
-            field: "amount".into(),
-            message: "Enter an amount greater than zero.".into(),
-        }];
-        error
-    })?;
+    let amount: f64 = amount
+        .trim()
+        .parse()
+        .ok()
+        .filter(|a: &f64| a.is_finite() && *a > 0.0)
+        .ok_or_else(|| UiError::on_field("Check the amount", "amount", "Enter an amount greater than zero."))?;
     {
         let connection = state.connect().await?;
         let sim = connection.simulator.as_ref().ok_or_else(|| {

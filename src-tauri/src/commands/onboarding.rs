@@ -4,17 +4,14 @@ use machines_api::models::users::ResolveUserRequest;
 use machines_api::session::Identity;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
-use wallet_core::error::{UiAction, UiError};
-use wallet_core::kyc_form::FieldProblem;
+use wallet_core::error::UiError;
 use wallet_core::stage::{current_stage, Stage};
 
 use super::ui;
 use crate::state::AppState;
 
 fn invalid(field: &str, message: String) -> UiError {
-    let mut error = UiError::new("validation", "Check the highlighted fields", message.clone(), UiAction::FixFields);
-    error.fields = vec![FieldProblem { field: field.into(), message }];
-    error
+    UiError::on_field("Check the highlighted fields", field, message)
 }
 
 /// Links the user and wallet, mints a KYC session, saves the (non-secret) identity, and says which

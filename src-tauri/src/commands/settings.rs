@@ -82,11 +82,8 @@ fn key_environment(environment: &EnvironmentSetting) -> Result<&'static str, UiE
 #[specta::specta]
 pub async fn set_partner_key(state: State<'_, AppState>, key: String) -> Result<(), UiError> {
     state.ensure_unlocked()?;
-    let key = machines_api::PartnerKey::parse(key).map_err(|e| {
-        let mut error = UiError::new("validation", "Check the partner key", e.to_string(), UiAction::FixFields);
-        error.fields = vec![wallet_core::kyc_form::FieldProblem { field: "partnerKey".into(), message: e.to_string() }];
-        error
-    })?;
+    let key = machines_api::PartnerKey::parse(key)
+        .map_err(|e| UiError::on_field("Check the partner key", "partnerKey", e.to_string()))?;
     let environment = key_environment(&state.settings.lock().await.environment)?;
     vault::store(environment.to_owned(), key).await?;
     state.disconnect().await;
