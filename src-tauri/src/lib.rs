@@ -116,14 +116,29 @@ pub fn run() {
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Destroyed = event {
-                window.app_handle().state::<AppState>().clear_clipboard();
-            }
-        })
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("Machines Wallet could not start: {err}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(on_run_event),
+        Err(err) => {
+            eprintln!("Machines Wallet could not start: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// What the app does as it closes: the window going away or the app quitting (window closed, Quit from
+/// the OS, the last window destroyed) clears the clipboard if it still holds a number we copied, so a
+/// card number never outlives the app on a platform whose clipboard keeps it after its owner exits.
+pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
+    let closing = matches!(
+        event,
+        tauri::RunEvent::Exit
+            | tauri::RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. }
+            | tauri::RunEvent::WindowEvent { event: tauri::WindowEvent::CloseRequested { .. }, .. }
+    );
+    if closing {
+        if let Some(state) = app.try_state::<AppState>() {
+            state.clear_clipboard();
+        }
     }
 }

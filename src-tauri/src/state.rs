@@ -10,7 +10,7 @@ use machines_api::session::Identity;
 use machines_api::{BaseUrl, Client, PartnerKey, UserClient};
 use machines_sim::{SimConfig, SimHandle, Simulator};
 use tokio::sync::Mutex;
-use wallet_core::clipboard::ClipboardGuard;
+use wallet_core::clipboard::{Clipboard, ClipboardGuard};
 use wallet_core::error::{UiAction, UiError};
 use wallet_core::links::LinkPolicy;
 use wallet_core::settings::{EnvironmentSetting, Settings};
@@ -35,7 +35,7 @@ pub struct AppState {
     /// Problems found reading the settings at start-up, shown once.
     pub notes: Mutex<Vec<String>>,
     pub connection: Mutex<Option<Connection>>,
-    pub clipboard: std::sync::Mutex<(ClipboardGuard, SystemClipboard)>,
+    pub clipboard: std::sync::Mutex<(ClipboardGuard, Box<dyn Clipboard + Send>)>,
     pub locked: std::sync::atomic::AtomicBool,
     pub last_activity: std::sync::Mutex<Instant>,
     /// Environment-variable overrides, read once at start.
@@ -60,12 +60,18 @@ impl AppState {
             settings: Mutex::new(settings),
             notes: Mutex::new(notes),
             connection: Mutex::new(None),
-            clipboard: std::sync::Mutex::new((ClipboardGuard::default(), SystemClipboard::new())),
+            clipboard: std::sync::Mutex::new((ClipboardGuard::default(), Box::new(SystemClipboard::new()))),
             locked: std::sync::atomic::AtomicBool::new(false),
             last_activity: std::sync::Mutex::new(Instant::now()),
             overrides: Mutex::new(overrides),
             pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// The same state over another clipboard: tests use one they can read back after the app has quit
+    /// (on bare X11 the selection dies with its owner, so only a fake can show that quitting cleared it).
+    pub fn with_clipboard(self, board: Box<dyn Clipboard + Send>) -> Self {
+        Self { clipboard: std::sync::Mutex::new((ClipboardGuard::default(), board)), ..self }
     }
 
     /// The pending create described by `request`, if this same create failed before.

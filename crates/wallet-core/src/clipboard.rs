@@ -28,6 +28,19 @@ pub trait Clipboard {
     fn clear(&mut self) -> Result<(), ClipboardError>;
 }
 
+/// The shell holds its clipboard as a trait object so tests can give it one they can read.
+impl<C: Clipboard + ?Sized> Clipboard for Box<C> {
+    fn write_secret(&mut self, text: &str) -> Result<(), ClipboardError> {
+        (**self).write_secret(text)
+    }
+    fn read_text(&mut self) -> Result<Option<Zeroizing<String>>, ClipboardError> {
+        (**self).read_text()
+    }
+    fn clear(&mut self) -> Result<(), ClipboardError> {
+        (**self).clear()
+    }
+}
+
 /// What became of a scheduled clear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cleared {

@@ -43,17 +43,28 @@ impl Harness {
 }
 
 pub fn harness(sim: &machines_sim::SimHandle) -> (tauri::App<MockRuntime>, Harness) {
+    harness_with(sim, |state| state)
+}
+
+/// The harness, with a say in the app state before it is managed (another clipboard, say).
+pub fn harness_with(
+    sim: &machines_sim::SimHandle,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> (tauri::App<MockRuntime>, Harness) {
+    // The harness makes the `main` window itself; the config's would clash with it once the app runs.
+    let mut context = tauri::generate_context!(test = true);
+    context.config_mut().app.windows.clear();
     let app = mock_builder()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
-        .build(tauri::generate_context!(test = true))
+        .build(context)
         .unwrap();
     let overrides = Overrides {
         base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
         partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
     };
-    app.manage(AppState::new(Settings::default(), Vec::new(), overrides));
+    app.manage(adjust(AppState::new(Settings::default(), Vec::new(), overrides)));
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, Harness { webview, transcript: Vec::new() })
 }
