@@ -1,0 +1,17 @@
+//! The end-to-end harness: the built Machines Wallet in a real WebKitGTK window on its own Xvfb display,
+//! driven over WebDriver (`tauri-driver` in front of Debian's `WebKitWebDriver`) the way a person uses it:
+//! clicks on what they see, text typed into labelled inputs, the system clipboard read back with `xclip`.
+//!
+//! Every launch gets a fresh home and data directory, its own display and driver ports, a stand-in for the
+//! system browser that records the links the app hands it, and a marker in its environment so that every
+//! process it started (driver, app, WebKit's helpers) can be found and stopped at the end.
+
+pub mod browser;
+pub mod display;
+pub mod failure;
+pub mod launch;
+pub mod processes;
+pub mod window;
+
+pub use failure::{Failure, Result};
+pub use launch::{Launch, Wallet};

@@ -1,0 +1,191 @@
+//! Working the window the way a person does: find a button by the words on it, type into an input found by
+//! its id (every input has a label; the ids are stable), wait for text to appear, take a screenshot.
+
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::{Failure, Result, Wallet};
+
+/// How long a step may take before the test gives up (the simulator answers in milliseconds; the window
+/// sometimes needs a moment).
+pub const STEP: Duration = Duration::from_secs(20);
+
+impl Wallet {
+    pub fn client(&self) -> Result<&fantoccini::Client> {
+        self.client.as_ref().ok_or_else(|| Failure::new("the WebDriver session is closed"))
+    }
+
+    /// Saves what the window shows as `NN-name.png` in the journey's artifacts folder.
+    pub async fn shot(&mut self, name: &str) -> Result<()> {
+        // Let transitions and focus rings settle so the picture is what a person sees.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let png = self.client()?.screenshot().await?;
+        self.shots += 1;
+        std::fs::write(self.artifacts.join(format!("{:02}-{name}.png", self.shots)), png)?;
+        Ok(())
+    }
+
+    /// The text of the page as a person reads it (`innerText`: hidden elements excluded).
+    pub async fn text(&self) -> Result<String> {
+        let value = self.client()?.execute("return document.body.innerText", vec![]).await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The whole DOM, hidden parts included: what a secret must be absent from.
+    pub async fn html(&self) -> Result<String> {
+        Ok(self.client()?.source().await?)
+    }
+
+    /// Waits until the page shows `needle`.
+    pub async fn wait_for_text(&mut self, needle: &str) -> Result<()> {
+        self.wait_for_text_within(needle, STEP).await
+    }
+
+    pub async fn wait_for_text_within(&mut self, needle: &str, within: Duration) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let text = self.text().await?;
+            if text.contains(needle) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                let _ = self.shot("failure").await;
+                return Err(Failure::new(format!("the window never showed {needle:?}; it shows:\n{text}")));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Waits until the page no longer shows `needle`.
+    pub async fn wait_for_no_text(&mut self, needle: &str, within: Duration) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let text = self.text().await?;
+            if !text.contains(needle) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                let _ = self.shot("failure").await;
+                return Err(Failure::new(format!("the window still shows {needle:?}:\n{text}")));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn wait_for_css(&self, css: &str, within: Duration) -> Result<Element> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Ok(found) = self.client()?.find(Locator::Css(css)).await {
+                return Ok(found);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(Failure::new(format!("nothing matched {css:?} within {within:?}")));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Clicks the visible, enabled button whose words contain `label`.
+    pub async fn click_button(&mut self, label: &str) -> Result<()> {
+        self.click_button_in("", label).await
+    }
+
+    /// Clicks the button containing `label` inside the element matched by the XPath `scope` (e.g. the card
+    /// named "Groceries": `//li[contains(@class,'card')][.//span[.='Groceries']]`).
+    pub async fn click_button_in(&mut self, scope: &str, label: &str) -> Result<()> {
+        let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
+        let button = self.wait_for_usable(&xpath).await?;
+        self.click(&button).await
+    }
+
+    /// Ticks (or unticks) every checkbox matched by the XPath.
+    pub async fn click_all(&mut self, xpath: &str) -> Result<usize> {
+        let found = self.client()?.find_all(Locator::XPath(xpath)).await?;
+        for element in &found {
+            self.click(element).await?;
+        }
+        Ok(found.len())
+    }
+
+    /// Types into the input with this id, replacing what it held.
+    pub async fn fill(&mut self, id: &str, value: &str) -> Result<()> {
+        let input = self.wait_for_css(&format!("#{id}"), STEP).await?;
+        self.scroll_to(&input).await?;
+        input.clear().await?;
+        if input.prop("value").await?.unwrap_or_default() != "" {
+            return Err(Failure::new(format!("could not clear #{id}")));
+        }
+        input.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Chooses the option with this visible label in the select with this id.
+    pub async fn choose(&mut self, id: &str, label: &str) -> Result<()> {
+        let select = self.wait_for_css(&format!("#{id}"), STEP).await?;
+        self.scroll_to(&select).await?;
+        select.select_by_label(label).await?;
+        Ok(())
+    }
+
+    /// The current value of an input.
+    pub async fn value(&self, id: &str) -> Result<String> {
+        let input = self.wait_for_css(&format!("#{id}"), STEP).await?;
+        Ok(input.prop("value").await?.unwrap_or_default())
+    }
+
+    /// The text of the element with this id, once it exists.
+    pub async fn text_of(&self, css: &str) -> Result<String> {
+        Ok(self.wait_for_css(css, STEP).await?.text().await?)
+    }
+
+    async fn wait_for_usable(&mut self, xpath: &str) -> Result<Element> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            for element in self.client()?.find_all(Locator::XPath(xpath)).await? {
+                if element.is_displayed().await.unwrap_or(false) && element.is_enabled().await.unwrap_or(false) {
+                    return Ok(element);
+                }
+            }
+            if tokio::time::Instant::now() > deadline {
+                let _ = self.shot("failure").await;
+                let text = self.text().await.unwrap_or_default();
+                return Err(Failure::new(format!("no usable button for {xpath}; the window shows:\n{text}")));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    async fn click(&self, element: &Element) -> Result<()> {
+        self.scroll_to(element).await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Brings an element to the middle of the viewport first: WebKitWebDriver's click misses elements at
+    /// the very edge of the viewport.
+    async fn scroll_to(&self, element: &Element) -> Result<()> {
+        let arg = serde_json::to_value(element).map_err(|e| Failure::new(e.to_string()))?;
+        self.client()?.execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", vec![arg]).await?;
+        Ok(())
+    }
+
+    /// Runs script in the page (for reading state only; every action goes through real clicks and keys).
+    pub async fn script(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client()?.execute(script, vec![json!(null)]).await?)
+    }
+}
+
+/// An XPath string literal for any text (XPath 1 has no escapes: quotes are joined with `concat`).
+pub fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
