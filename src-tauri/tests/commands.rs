@@ -195,8 +195,10 @@ fn the_journey_command_by_command_leaks_nothing() {
     assert_eq!(card["limitText"], json!("$25.00 per 30 days"));
     let listed = h.call("cards", json!({})).unwrap();
     assert_eq!(listed[0]["label"], json!("Ads"));
-    assert_eq!(h.call("lock_card", json!({"id": card_id})).unwrap()["status"], json!("locked"));
-    assert_eq!(h.call("unlock_card", json!({"id": card_id})).unwrap()["status"], json!("active"));
+    let locked = h.call("lock_card", json!({"id": card_id})).unwrap();
+    assert_eq!((locked["status"].clone(), locked["label"].clone()), (json!("locked"), json!("Ads")), "keeps its label");
+    let unlocked = h.call("unlock_card", json!({"id": card_id})).unwrap();
+    assert_eq!((unlocked["status"].clone(), unlocked["label"].clone()), (json!("active"), json!("Ads")));
     let reveal = h.call("reveal_card", json!({"id": card_id})).unwrap();
     let pan: String = reveal["numberGroups"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
     assert_eq!(pan.len(), 16);

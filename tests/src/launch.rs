@@ -77,7 +77,7 @@ impl Launch {
         }
         let driver = command.spawn().map_err(|e| Failure::new(format!("could not start tauri-driver: {e}")))?;
         let mut wallet =
-            Wallet { client: None, driver: Some(driver), display, browser, home, marker, artifacts, shots: 0 };
+            Wallet { client: None, driver: Some(driver), display, browser, home, marker, artifacts, shots: 0.into() };
         wait_for_port(port, Duration::from_secs(20)).await?;
 
         let mut caps = serde_json::Map::new();
@@ -101,7 +101,7 @@ pub struct Wallet {
     home: tempfile::TempDir,
     marker: String,
     pub(crate) artifacts: PathBuf,
-    pub(crate) shots: u32,
+    pub(crate) shots: std::sync::atomic::AtomicU32,
 }
 
 impl Wallet {

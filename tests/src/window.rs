@@ -19,12 +19,12 @@ impl Wallet {
     }
 
     /// Saves what the window shows as `NN-name.png` in the journey's artifacts folder.
-    pub async fn shot(&mut self, name: &str) -> Result<()> {
+    pub async fn shot(&self, name: &str) -> Result<()> {
         // Let transitions and focus rings settle so the picture is what a person sees.
         tokio::time::sleep(Duration::from_millis(250)).await;
         let png = self.client()?.screenshot().await?;
-        self.shots += 1;
-        std::fs::write(self.artifacts.join(format!("{:02}-{name}.png", self.shots)), png)?;
+        let n = self.shots.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        std::fs::write(self.artifacts.join(format!("{n:02}-{name}.png")), png)?;
         Ok(())
     }
 
@@ -40,11 +40,11 @@ impl Wallet {
     }
 
     /// Waits until the page shows `needle`.
-    pub async fn wait_for_text(&mut self, needle: &str) -> Result<()> {
+    pub async fn wait_for_text(&self, needle: &str) -> Result<()> {
         self.wait_for_text_within(needle, STEP).await
     }
 
-    pub async fn wait_for_text_within(&mut self, needle: &str, within: Duration) -> Result<()> {
+    pub async fn wait_for_text_within(&self, needle: &str, within: Duration) -> Result<()> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let text = self.text().await?;
@@ -60,7 +60,7 @@ impl Wallet {
     }
 
     /// Waits until the page no longer shows `needle`.
-    pub async fn wait_for_no_text(&mut self, needle: &str, within: Duration) -> Result<()> {
+    pub async fn wait_for_no_text(&self, needle: &str, within: Duration) -> Result<()> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let text = self.text().await?;
@@ -75,34 +75,40 @@ impl Wallet {
         }
     }
 
+    /// Waits for an element: `css` is a CSS selector, or an XPath when it starts with `/`.
     pub async fn wait_for_css(&self, css: &str, within: Duration) -> Result<Element> {
         let deadline = tokio::time::Instant::now() + within;
+        let locator = if css.starts_with('/') { Locator::XPath(css) } else { Locator::Css(css) };
         loop {
-            if let Ok(found) = self.client()?.find(Locator::Css(css)).await {
+            if let Ok(found) = self.client()?.find(locator).await {
                 return Ok(found);
             }
             if tokio::time::Instant::now() > deadline {
-                return Err(Failure::new(format!("nothing matched {css:?} within {within:?}")));
+                let _ = self.shot("failure").await;
+                let text = self.text().await.unwrap_or_default();
+                return Err(Failure::new(format!(
+                    "nothing matched {css:?} within {within:?}; the window shows:\n{text}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
     }
 
     /// Clicks the visible, enabled button whose words contain `label`.
-    pub async fn click_button(&mut self, label: &str) -> Result<()> {
+    pub async fn click_button(&self, label: &str) -> Result<()> {
         self.click_button_in("", label).await
     }
 
     /// Clicks the button containing `label` inside the element matched by the XPath `scope` (e.g. the card
     /// named "Groceries": `//li[contains(@class,'card')][.//span[.='Groceries']]`).
-    pub async fn click_button_in(&mut self, scope: &str, label: &str) -> Result<()> {
+    pub async fn click_button_in(&self, scope: &str, label: &str) -> Result<()> {
         let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
         let button = self.wait_for_usable(&xpath).await?;
         self.click(&button).await
     }
 
     /// Ticks (or unticks) every checkbox matched by the XPath.
-    pub async fn click_all(&mut self, xpath: &str) -> Result<usize> {
+    pub async fn click_all(&self, xpath: &str) -> Result<usize> {
         let found = self.client()?.find_all(Locator::XPath(xpath)).await?;
         for element in &found {
             self.click(element).await?;
@@ -111,7 +117,7 @@ impl Wallet {
     }
 
     /// Types into the input with this id, replacing what it held.
-    pub async fn fill(&mut self, id: &str, value: &str) -> Result<()> {
+    pub async fn fill(&self, id: &str, value: &str) -> Result<()> {
         let input = self.wait_for_css(&format!("#{id}"), STEP).await?;
         self.scroll_to(&input).await?;
         input.clear().await?;
@@ -122,8 +128,21 @@ impl Wallet {
         Ok(())
     }
 
+    /// Sets a form control the way a person would: a select gets the option with this value chosen,
+    /// anything else gets the text typed in.
+    pub async fn set_field(&self, id: &str, value: &str) -> Result<()> {
+        let control = self.wait_for_css(&format!("#{id}"), STEP).await?;
+        if control.tag_name().await?.eq_ignore_ascii_case("select") {
+            self.scroll_to(&control).await?;
+            control.select_by_value(value).await?;
+            Ok(())
+        } else {
+            self.fill(id, value).await
+        }
+    }
+
     /// Chooses the option with this visible label in the select with this id.
-    pub async fn choose(&mut self, id: &str, label: &str) -> Result<()> {
+    pub async fn choose(&self, id: &str, label: &str) -> Result<()> {
         let select = self.wait_for_css(&format!("#{id}"), STEP).await?;
         self.scroll_to(&select).await?;
         select.select_by_label(label).await?;
@@ -136,12 +155,12 @@ impl Wallet {
         Ok(input.prop("value").await?.unwrap_or_default())
     }
 
-    /// The text of the element with this id, once it exists.
+    /// The text of the element matched (CSS, or XPath when it starts with `/`), once it exists.
     pub async fn text_of(&self, css: &str) -> Result<String> {
         Ok(self.wait_for_css(css, STEP).await?.text().await?)
     }
 
-    async fn wait_for_usable(&mut self, xpath: &str) -> Result<Element> {
+    async fn wait_for_usable(&self, xpath: &str) -> Result<Element> {
         let deadline = tokio::time::Instant::now() + STEP;
         loop {
             for element in self.client()?.find_all(Locator::XPath(xpath)).await? {

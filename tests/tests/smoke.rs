@@ -7,7 +7,7 @@ use machines_wallet_e2e::Launch;
 #[tokio::test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
 async fn first_start_is_demo_mode_on_the_set_up_screen() {
-    let mut wallet = Launch::new("first-start").start().await.unwrap();
+    let wallet = Launch::new("first-start").start().await.unwrap();
     wallet.wait_for_text("Set up your wallet").await.unwrap();
     wallet.wait_for_text("DEMO").await.unwrap();
     wallet.shot("set-up").await.unwrap();

@@ -25,14 +25,19 @@ pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, UiError>
     let user = state.user().await?;
     let mut views = Vec::new();
     for card in user.all_cards().await.map_err(ui)? {
-        // A label that cannot be decrypted is shown as no label rather than failing the whole list.
-        let label = match &card.encrypted_name {
-            Some(field) => user.decrypt(field).await.ok().map(|e| e.data),
-            None => None,
-        };
-        views.push(card_view(&card, label));
+        views.push(labelled(&user, &card).await);
     }
     Ok(views)
+}
+
+/// A card's view with its label decrypted. A label that cannot be decrypted is shown as no label rather
+/// than failing the list or the action that returned the card.
+async fn labelled(user: &machines_api::UserClient, card: &machines_api::models::cards::Card) -> CardView {
+    let label = match &card.encrypted_name {
+        Some(field) => user.decrypt(field).await.ok().map(|e| e.data),
+        None => None,
+    };
+    card_view(card, label)
 }
 
 /// Creates a card with an optional label (encrypted through the API) and limit (dollars in, cents out).
@@ -94,14 +99,16 @@ pub async fn create_card(
 #[specta::specta]
 pub async fn lock_card(state: State<'_, AppState>, id: String) -> Result<CardView, UiError> {
     let user = state.user().await?;
-    Ok(card_view(&user.lock_card(&id).await.map_err(ui)?.data, None))
+    let card = user.lock_card(&id).await.map_err(ui)?.data;
+    Ok(labelled(&user, &card).await)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_card(state: State<'_, AppState>, id: String) -> Result<CardView, UiError> {
     let user = state.user().await?;
-    Ok(card_view(&user.unlock_card(&id).await.map_err(ui)?.data, None))
+    let card = user.unlock_card(&id).await.map_err(ui)?.data;
+    Ok(labelled(&user, &card).await)
 }
 
 /// Cancels a card for good (the UI asks first, naming the card).
