@@ -29,7 +29,7 @@ impl From<std::io::Error> for Failure {
 
 impl From<fantoccini::error::CmdError> for Failure {
     fn from(err: fantoccini::error::CmdError) -> Self {
-        Self(format!("webdriver: {err}"))
+        Self(format!("webdriver: {err} ({err:?})"))
     }
 }
 

@@ -104,14 +104,20 @@ impl Wallet {
     pub async fn click_button_in(&self, scope: &str, label: &str) -> Result<()> {
         let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
         let button = self.wait_for_usable(&xpath).await?;
-        self.click(&button).await
+        self.click_element(&button).await
+    }
+
+    /// Clicks the visible, enabled element matched by the XPath (a label, a radio button's row).
+    pub async fn click(&self, xpath: &str) -> Result<()> {
+        let element = self.wait_for_usable(xpath).await?;
+        self.click_element(&element).await
     }
 
     /// Ticks (or unticks) every checkbox matched by the XPath.
     pub async fn click_all(&self, xpath: &str) -> Result<usize> {
         let found = self.client()?.find_all(Locator::XPath(xpath)).await?;
         for element in &found {
-            self.click(element).await?;
+            self.click_element(element).await?;
         }
         Ok(found.len())
     }
@@ -171,13 +177,13 @@ impl Wallet {
             if tokio::time::Instant::now() > deadline {
                 let _ = self.shot("failure").await;
                 let text = self.text().await.unwrap_or_default();
-                return Err(Failure::new(format!("no usable button for {xpath}; the window shows:\n{text}")));
+                return Err(Failure::new(format!("nothing usable matched {xpath}; the window shows:\n{text}")));
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
     }
 
-    async fn click(&self, element: &Element) -> Result<()> {
+    async fn click_element(&self, element: &Element) -> Result<()> {
         self.scroll_to(element).await?;
         element.click().await?;
         Ok(())

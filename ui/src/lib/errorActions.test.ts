@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { UiAction, UiError } from "../api";
-import { actionLabel, effectiveAction, retryNote, runAction, type ActionHandlers } from "./errorActions";
+import { actionLabel, effectiveAction, runAction, type ActionHandlers } from "./errorActions";
 
 function handlers(overrides: Partial<ActionHandlers> = {}) {
   return {
@@ -65,11 +65,5 @@ describe("error actions", () => {
     expect(effectiveAction(error("bogus" as UiAction), handlers())).toBe("dismiss");
     expect(runAction(error("retry"), h)).toBe("dismiss");
     expect(h.dismiss).toHaveBeenCalledTimes(1);
-  });
-
-  it("says when a retry must wait", () => {
-    expect(retryNote(error("retry", 7))).toBe("You can try again in 7 s.");
-    expect(retryNote(error("retry", null))).toBeNull();
-    expect(retryNote(error("retry", 0))).toBeNull();
   });
 });

@@ -73,10 +73,3 @@ export function runAction(error: Pick<UiError, "action">, handlers: ActionHandle
   }
   return action;
 }
-
-/** "You can try again in 7 s." when the server asked to wait. */
-export function retryNote(error: Pick<UiError, "retryAfterSeconds">): string | null {
-  const s = error.retryAfterSeconds;
-  if (typeof s !== "number" || s <= 0) return null;
-  return `You can try again in ${s} s.`;
-}
