@@ -192,8 +192,39 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     w.wait_for_no_text("Limit $25.00", Duration::from_secs(20)).await.unwrap();
     w.shot("card-deleted").await.unwrap();
 
+    // No card number or national id in any file the app wrote (settings store, WebKit's storage and
+    // caches, the keyring), nor in what it printed.
+    let secrets = [pan.clone(), grouped(&pan), "123-45-6789".to_owned()];
+    let home_hits = files_containing(w.home(), &secrets);
+    let control = files_containing(w.home(), &["ada@example.com".to_owned()]);
+    assert!(!control.is_empty(), "the scan finds what the settings store does hold (the user id)");
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
+    assert!(home_hits.is_empty(), "secrets in the app's files: {home_hits:?}");
+    let log_hits = files_containing(&machines_wallet_e2e::launch::artifacts_root().join("journey"), &secrets);
+    assert!(log_hits.is_empty(), "secrets in the app's output: {log_hits:?}");
+}
+
+/// The files under `dir` that hold any of `needles`.
+fn files_containing(dir: &std::path::Path, needles: &[String]) -> Vec<std::path::PathBuf> {
+    let mut hits = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    let mut scanned = 0;
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                scanned += 1;
+                if needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes())) {
+                    hits.push(path);
+                }
+            }
+        }
+    }
+    assert!(scanned > 0, "nothing was scanned under {}", dir.display());
+    hits
 }
 
 fn grouped(pan: &str) -> String {
