@@ -4,6 +4,7 @@ const COMMANDS: &[&str] = &[
     "app_state",
     "lock_app",
     "unlock_app",
+    "panic_button",
     "activity",
     "get_settings",
     "save_settings",

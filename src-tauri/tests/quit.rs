@@ -6,31 +6,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use common::{harness_with, ready};
+use common::{harness_with, ready, Outliving};
 use machines_sim::{SimConfig, Simulator};
 use serde_json::json;
-use wallet_core::clipboard::{Clipboard, ClipboardError};
-use zeroize::Zeroizing;
-
-/// A clipboard whose contents the test can still read after the app is gone.
-#[derive(Clone, Default)]
-struct Outliving(Arc<Mutex<Option<String>>>);
-
-impl Clipboard for Outliving {
-    fn write_secret(&mut self, text: &str) -> Result<(), ClipboardError> {
-        *self.0.lock().unwrap() = Some(text.to_owned());
-        Ok(())
-    }
-    fn read_text(&mut self) -> Result<Option<Zeroizing<String>>, ClipboardError> {
-        Ok(self.0.lock().unwrap().clone().map(Zeroizing::new))
-    }
-    fn clear(&mut self) -> Result<(), ClipboardError> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
-    }
-}
 
 /// Copies the number of a fresh card and quits by closing the window; returns what the clipboard held
 /// just before quitting and after.

@@ -20,8 +20,12 @@ impl Wallet {
 
     /// Saves what the window shows as `NN-name.png` in the journey's artifacts folder.
     pub async fn shot(&self, name: &str) -> Result<()> {
-        // Let transitions and focus rings settle so the picture is what a person sees.
+        // Let transitions and focus rings settle, then wait for two painted frames: on a busy machine the
+        // DOM can be ahead of the last paint, and the picture must be what a person sees.
         tokio::time::sleep(Duration::from_millis(250)).await;
+        let frames = "const done = arguments[arguments.length - 1]; \
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.client()?.execute_async(frames, vec![]).await?;
         let png = self.client()?.screenshot().await?;
         let n = self.shots.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         std::fs::write(self.artifacts.join(format!("{n:02}-{name}.png")), png)?;

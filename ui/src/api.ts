@@ -27,6 +27,7 @@ type Commands = typeof commands;
 export type UiError = ErrorOf<Resolved<Commands["kycForm"]>>;
 export type UiAction = UiError["action"];
 export type AppStateView = Data<Commands["appState"]>;
+export type PanicReport = Data<Commands["panicButton"]>;
 export type Settings = Data<Commands["getSettings"]>;
 export type EnvironmentSetting = Settings["environment"];
 export type Stage = Data<Commands["stage"]>;

@@ -13,6 +13,12 @@ export const commands = {
 	unlockApp: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("unlock_app")),
 	/**  The person did something: the idle timer starts again. */
 	activity: () => __TAURI_INVOKE<void>("activity"),
+	/**
+	 *  The panic button: in one action, clears the clipboard and locks the app at once (the UI drops any
+	 *  revealed digits with the screen), then locks every active card through the API, then drops every
+	 *  session. The app is locked even when the cards cannot be reached; the report says what was done.
+	 */
+	panicButton: () => typedError<PanicReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("panic_button")),
 	getSettings: () => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("get_settings")),
 	/**  Validates and saves. Switching environment signs out and drops every token. */
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("save_settings", { settings })),
@@ -447,6 +453,35 @@ export type KycView_Serialize = {
 	poll: boolean,
 	/**  No further change is expected. */
 	terminal: boolean,
+};
+
+/**  What the panic button did. */
+export type PanicReport = PanicReport_Serialize | PanicReport_Deserialize;
+
+/**  What the panic button did. */
+export type PanicReport_Deserialize = {
+	/**  Cards that were active and are now locked. */
+	cardsLocked: number,
+	/**  Cards that were already locked. */
+	alreadyLocked: number,
+	/**
+	 *  Why some cards may still be active (the API could not be reached, say), in words; `None` when
+	 *  every card is locked or there are none.
+	 */
+	problem?: string | null,
+};
+
+/**  What the panic button did. */
+export type PanicReport_Serialize = {
+	/**  Cards that were active and are now locked. */
+	cardsLocked: number,
+	/**  Cards that were already locked. */
+	alreadyLocked: number,
+	/**
+	 *  Why some cards may still be active (the API could not be reached, say), in words; `None` when
+	 *  every card is locked or there are none.
+	 */
+	problem: string | null,
 };
 
 /**

@@ -1,5 +1,6 @@
 //! The app itself: what the header shows, the lock, activity for the idle lock.
 
+use machines_api::models::cards::CardStatus;
 use serde::Serialize;
 use tauri::State;
 use wallet_core::error::UiError;
@@ -75,4 +76,62 @@ pub async fn unlock_app(state: State<'_, AppState>) -> Result<(), UiError> {
 #[specta::specta]
 pub fn activity(state: State<'_, AppState>) {
     state.touch();
+}
+
+/// What the panic button did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PanicReport {
+    /// Cards that were active and are now locked.
+    pub cards_locked: u32,
+    /// Cards that were already locked.
+    pub already_locked: u32,
+    /// Why some cards may still be active (the API could not be reached, say), in words; `None` when
+    /// every card is locked or there are none.
+    pub problem: Option<String>,
+}
+
+/// The panic button: in one action, clears the clipboard and locks the app at once (the UI drops any
+/// revealed digits with the screen), then locks every active card through the API, then drops every
+/// session. The app is locked even when the cards cannot be reached; the report says what was done.
+#[tauri::command]
+#[specta::specta]
+pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiError> {
+    state.clear_clipboard();
+    state.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+    let user = match state.connect().await {
+        Ok(connection) => connection.user.clone(),
+        Err(err) => return Ok(PanicReport { cards_locked: 0, already_locked: 0, problem: Some(err.message) }),
+    };
+    let mut report = PanicReport { cards_locked: 0, already_locked: 0, problem: None };
+    if let Some(user) = &user {
+        match user.all_cards().await {
+            Ok(cards) => {
+                let mut failed = 0u32;
+                let mut last_error = None;
+                for card in cards {
+                    match card.status {
+                        CardStatus::Active => match user.lock_card(&card.card_id).await {
+                            Ok(_) => report.cards_locked += 1,
+                            Err(err) => {
+                                failed += 1;
+                                last_error = Some(UiError::from(&err).message);
+                            }
+                        },
+                        CardStatus::Locked => report.already_locked += 1,
+                        _ => {}
+                    }
+                }
+                if let Some(why) = last_error {
+                    report.problem = Some(format!("{failed} card(s) could not be locked: {why}"));
+                }
+            }
+            Err(err) => {
+                report.problem = Some(format!("The cards could not be locked: {}", UiError::from(&err).message))
+            }
+        }
+    }
+    // Sessions go last: locking the cards needed them.
+    state.lock().await;
+    Ok(report)
 }

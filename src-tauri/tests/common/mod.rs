@@ -84,3 +84,22 @@ pub fn ready(h: &mut Harness, sim: &machines_sim::SimHandle, user: &str) {
     assert!(approve.status().is_success());
     h.call("accept_agreements", json!({})).unwrap();
 }
+
+/// A clipboard the test can read (also after the app is gone: it outlives the app, as a clipboard
+/// manager or another OS's clipboard would).
+#[derive(Clone, Default)]
+pub struct Outliving(pub std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl wallet_core::clipboard::Clipboard for Outliving {
+    fn write_secret(&mut self, text: &str) -> Result<(), wallet_core::clipboard::ClipboardError> {
+        *self.0.lock().unwrap() = Some(text.to_owned());
+        Ok(())
+    }
+    fn read_text(&mut self) -> Result<Option<zeroize::Zeroizing<String>>, wallet_core::clipboard::ClipboardError> {
+        Ok(self.0.lock().unwrap().clone().map(zeroize::Zeroizing::new))
+    }
+    fn clear(&mut self) -> Result<(), wallet_core::clipboard::ClipboardError> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
