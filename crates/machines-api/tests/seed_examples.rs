@@ -15,35 +15,8 @@ use machines_api::models::sessions::SessionInfo;
 use machines_api::models::users::ResolvedUser;
 use serde_json::Value;
 
-fn seed(name_prefix: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
-    let entry = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name_prefix))
-        .unwrap_or_else(|| panic!("no seed {name_prefix}"));
-    std::fs::read_to_string(entry).unwrap()
-}
-
-/// Every top-level JSON object in a page that looks like a response envelope (has `ok`), as raw text.
-fn example_responses(page: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut offset = 0;
-    while let Some(start) = page[offset..].find('{').map(|i| offset + i) {
-        let mut stream = serde_json::Deserializer::from_str(&page[start..]).into_iter::<Value>();
-        match stream.next() {
-            Some(Ok(value)) => {
-                let end = start + stream.byte_offset();
-                if value.get("ok").is_some() {
-                    found.push(page[start..end].to_owned());
-                }
-                offset = end;
-            }
-            _ => offset = start + 1,
-        }
-    }
-    found
-}
+mod common;
+use common::{example_responses, seed};
 
 fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Envelope<T> {
     parse_response::<T>(200, body.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{body}"))
