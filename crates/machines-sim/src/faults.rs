@@ -42,11 +42,21 @@ pub struct FaultRule {
     /// Chance that a matching request is hit, 0 to 1; `None` is always.
     #[serde(default)]
     pub probability: Option<f64>,
+    /// How many requests the rule has hit so far (listed by `GET /_sim/faults`; ignored when adding).
+    #[serde(default, skip_deserializing)]
+    pub fired: u64,
 }
 
 impl FaultRule {
     pub fn new(method: Option<&str>, path: &str, kind: FaultKind) -> Self {
-        Self { method: method.map(str::to_owned), path: path.to_owned(), kind, times: None, probability: None }
+        Self {
+            method: method.map(str::to_owned),
+            path: path.to_owned(),
+            kind,
+            times: None,
+            probability: None,
+            fired: 0,
+        }
     }
 
     pub fn times(mut self, times: u32) -> Self {
@@ -127,6 +137,7 @@ impl FaultBook {
             if let Some(times) = rule.times.as_mut() {
                 *times -= 1;
             }
+            rule.fired += 1;
             match rule.kind {
                 FaultKind::Latency { ms } => plan.latency += Duration::from_millis(ms),
                 FaultKind::Error { status } => plan.respond_error = plan.respond_error.or(Some(status)),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use machines_api::config::ClientConfig;
 use machines_api::models::cards::{CardLimit, CardStatus, CreateCardRequest, LimitFrequency};
 use machines_api::models::deposits::{AssetQuery, CreateDepositRequest, DepositStatus};
-use machines_api::models::kyc::{KycApplication, KycStatus};
+use machines_api::models::kyc::KycStatus;
 use machines_api::models::transactions::{TransactionQuery, TransactionType};
 use machines_api::models::users::ResolveUserRequest;
 use machines_api::poll::{PollControl, PollPolicy};
@@ -17,6 +17,9 @@ use machines_api::session::{Access, Identity};
 use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, UserClient};
 use machines_sim::{SimConfig, SimHandle, Simulator};
 use serde_json::{json, Value};
+
+mod common;
+use common::application;
 
 const WALLET: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E";
 
@@ -32,40 +35,6 @@ fn quick_polls() -> PollPolicy {
 fn client_for(sim: &SimHandle) -> Client {
     let config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
     Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap()
-}
-
-/// The guide's example application, with the given last name.
-fn application(last_name: &str) -> KycApplication {
-    let mut app = KycApplication::new();
-    for (name, value) in [
-        ("firstName", "John"),
-        ("lastName", last_name),
-        ("birthDate", "1990-01-01"),
-        ("nationalId", "123456789"),
-        ("countryOfIssue", "US"),
-        ("email", "john@example.com"),
-        ("occupation", "49-3023"),
-        ("annualSalary", "50k\u{2013}99k"),
-        ("accountPurpose", "everyday spend"),
-        ("expectedMonthlyVolume", "$1k\u{2013}$5k"),
-        ("phoneCountryCode", "1"),
-        ("phoneNumber", "4155551234"),
-    ] {
-        app.set_text(name, SecretString::from(value));
-    }
-    let address: BTreeMap<String, SecretString> = [
-        ("line1", "123 Main St"),
-        ("line2", "Unit 4"),
-        ("city", "New York"),
-        ("region", "NY"),
-        ("postalCode", "10001"),
-        ("countryCode", "US"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
-    .collect();
-    app.set_group("address", address);
-    app
 }
 
 /// Opens the verification link as a browser would and presses "Complete verification".

@@ -1,0 +1,42 @@
+//! Helpers shared by the simulator's client-driven tests.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // each test file uses the parts it needs
+
+use std::collections::BTreeMap;
+
+use machines_api::models::kyc::KycApplication;
+use machines_api::SecretString;
+
+/// The guide's example application, with the given last name.
+pub fn application(last_name: &str) -> KycApplication {
+    let mut app = KycApplication::new();
+    for (name, value) in [
+        ("firstName", "John"),
+        ("lastName", last_name),
+        ("birthDate", "1990-01-01"),
+        ("nationalId", "123456789"),
+        ("countryOfIssue", "US"),
+        ("email", "john@example.com"),
+        ("occupation", "49-3023"),
+        ("annualSalary", "50k\u{2013}99k"),
+        ("accountPurpose", "everyday spend"),
+        ("expectedMonthlyVolume", "$1k\u{2013}$5k"),
+        ("phoneCountryCode", "1"),
+        ("phoneNumber", "4155551234"),
+    ] {
+        app.set_text(name, SecretString::from(value));
+    }
+    let address: BTreeMap<String, SecretString> = [
+        ("line1", "123 Main St"),
+        ("line2", "Unit 4"),
+        ("city", "New York"),
+        ("region", "NY"),
+        ("postalCode", "10001"),
+        ("countryCode", "US"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
+    .collect();
+    app.set_group("address", address);
+    app
+}
