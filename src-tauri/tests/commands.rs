@@ -34,6 +34,60 @@ fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
 }
 
 #[test]
+fn the_csp_names_no_remote_host_and_allows_no_eval() {
+    let config: serde_json::Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json is JSON");
+    let csp = config["app"]["security"]["csp"].as_str().expect("a CSP is set");
+    for directive in csp.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+        for source in directive.split_whitespace().skip(1) {
+            let allowed = matches!(source, "'self'" | "'unsafe-inline'" | "data:" | "ipc:" | "http://ipc.localhost");
+            assert!(allowed, "{directive}: {source} is not a local source");
+        }
+    }
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-eval") && !csp.contains('*'), "{csp}");
+    assert_eq!(config["app"]["withGlobalTauri"], json!(false));
+    assert_eq!(config["app"]["security"]["freezePrototype"], json!(true));
+}
+
+#[test]
+fn every_command_refuses_malformed_arguments_with_an_error_and_keeps_working() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (_app, mut h) = harness(&sim);
+    let junk = [
+        json!({"id": 7, "what": ["number"], "values": "nope", "userId": {"a": 1}, "walletAddress": 0,
+               "label": false, "limit": 12, "settings": 3, "key": null, "url": 9, "currency": [], "amount": {}}),
+        json!({"id": "x".repeat(100_000), "what": "everything", "userId": "\u{0}", "walletAddress": "0x",
+               "walletLabel": null, "url": "javascript:alert(1)", "key": "", "values": {"a": 1}}),
+    ];
+    for cmd in [
+        "start",
+        "kyc_check",
+        "kyc_submit",
+        "open_link",
+        "create_deposit",
+        "deposit_status",
+        "demo_fund",
+        "copy_deposit_address",
+        "create_card",
+        "lock_card",
+        "unlock_card",
+        "delete_card",
+        "reveal_card",
+        "copy_card",
+        "save_settings",
+        "set_partner_key",
+    ] {
+        for args in &junk {
+            let refused = h.call(cmd, args.clone()).expect_err(cmd);
+            let text = refused.to_string();
+            assert!(!text.is_empty() && text.len() < 2_000, "{cmd}: a short, clear error: {text}");
+        }
+        assert!(h.call("get_settings", json!({})).is_ok(), "the app keeps working after {cmd}");
+    }
+}
+
+#[test]
 fn the_remaining_commands_and_their_errors() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();

@@ -750,3 +750,19 @@ async fn lists_follow_cursors_and_stop_on_a_repeated_one() {
     assert_eq!(sent[0].url.query(), Some("limit=100"), "limit clamped to the guide's maximum");
     assert_eq!(sent.len(), 2);
 }
+
+#[tokio::test]
+async fn a_fifty_megabyte_answer_is_refused_at_the_cap_without_reading_it_all() {
+    let server = MockServer::start().await;
+    mount_minter(&server, 900).await;
+    // A hostile server: 50 MB of a valid-looking envelope, announced or streamed without a length.
+    let huge = format!("{{\"ok\":true,\"summary\":\"s\",\"data\":{{\"pad\":\"{}\"}}}}", "x".repeat(50 * 1024 * 1024));
+    Mock::given(method("GET"))
+        .and(path("/partner/v1/balances"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge.into_bytes(), "application/json"))
+        .mount(&server)
+        .await;
+    let err = user(&client(config(&server))).balances().await.unwrap_err();
+    assert_eq!(err.code(), "decode", "{err}");
+    assert!(err.to_string().contains("larger than 4096 KiB"), "{err}");
+}
