@@ -165,6 +165,23 @@ impl Wallet {
         Ok(input.prop("value").await?.unwrap_or_default())
     }
 
+    /// Waits until the input with this id holds `expected` (a form that empties a field once its request is
+    /// done, say).
+    pub async fn wait_for_value(&self, id: &str, expected: &str) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let value = self.value(id).await?;
+            if value == expected {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                let _ = self.shot("failure").await;
+                return Err(Failure::new(format!("#{id} still holds {} characters", value.len())));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The text of the element matched (CSS, or XPath when it starts with `/`), once it exists.
     pub async fn text_of(&self, css: &str) -> Result<String> {
         Ok(self.wait_for_css(css, STEP).await?.text().await?)

@@ -68,6 +68,8 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     w.wait_for_text("No key is saved for this environment yet.").await.unwrap();
     w.fill("settings-key", "mk_this_key_has_a_typo_in_it").await.unwrap();
     w.click_button("Save key").await.unwrap();
+    // The page empties the key field once the keychain has it.
+    w.wait_for_value("settings-key", "").await.unwrap();
     w.wait_for_text("A key is saved for this environment.").await.unwrap();
     w.shot("settings-custom-key-saved").await.unwrap();
     w.click_button("Back").await.unwrap();
@@ -81,6 +83,8 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     w.wait_for_text("Replace the key").await.unwrap();
     w.fill("settings-key", sim.partner_key()).await.unwrap();
     w.click_button("Save key").await.unwrap();
+    // Not the toast: the first save's may still be on show. The emptied field means this save is done.
+    w.wait_for_value("settings-key", "").await.unwrap();
     w.wait_for_text("Partner key saved").await.unwrap();
     w.click_button("Back").await.unwrap();
     assert_eq!(w.value("setup-userId").await.unwrap(), "keyed@example.com", "the trip to Settings lost nothing");
