@@ -34,6 +34,37 @@ fn the_webview_reaches_no_plugin_and_no_foreign_origin_reaches_the_commands() {
 }
 
 #[test]
+fn a_hostile_verification_link_is_refused_with_a_message_and_never_opened() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (_app, mut h) = harness(&sim);
+    let user = "hostile@example.com";
+    h.call(
+        "start",
+        json!({"userId": user, "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null}),
+    )
+    .unwrap();
+    let http = reqwest::blocking::Client::new();
+    for (link, why) in [
+        ("javascript:alert(document.cookie)", "javascript"),
+        ("file:///etc/passwd", "file"),
+        ("https://machines.cash.evil.example/verify", "machines.cash.evil.example"),
+        ("http://machines.cash/verify", "http"),
+    ] {
+        let set = http
+            .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
+            .json(&json!({"status": "needs_verification", "completionLink": link}))
+            .send()
+            .unwrap();
+        assert!(set.status().is_success());
+        let refused = h.call("open_verification", json!({})).unwrap_err();
+        assert_eq!(refused["code"], json!("link_refused"), "{link}: {refused}");
+        let message = refused["message"].as_str().unwrap();
+        assert!(message.starts_with("This link was not opened") && message.contains(why), "{link}: {message}");
+    }
+}
+
+#[test]
 fn the_csp_names_no_remote_host_and_allows_no_eval() {
     let config: serde_json::Value =
         serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json is JSON");
@@ -187,6 +218,16 @@ fn pressing_create_again_after_a_lost_answer_makes_one_card() {
 
 #[test]
 fn the_journey_command_by_command_leaks_nothing() {
+    // Every log line any crate writes, at the most verbose level, is kept to be scanned at the end; the
+    // simulator (the stand-in server, in this process) is left out: its logs are the server's, not ours.
+    let logs = Capture::default();
+    let sink = logs.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("trace,machines_sim=off"))
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .try_init()
+        .expect("the only test that installs a subscriber");
     let data = std::env::temp_dir().join(format!("machines-wallet-commands-{}", std::process::id()));
     std::env::set_var("XDG_DATA_HOME", &data);
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -284,9 +325,29 @@ fn the_journey_command_by_command_leaks_nothing() {
             assert!(!compact(line).contains(&pan), "the card number in {line}");
         }
     }
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(logged.contains("ipc@example.com") || logged.lines().count() > 20, "the logs were captured");
+    for secret in [partner_key.as_str(), "123-45-6789", pan.as_str(), "sim_"] {
+        assert!(!logged.contains(secret), "a secret in the logs: {secret}");
+    }
+    assert!(!compact(&logged).contains(&pan), "the card number, grouped, in the logs");
     let stored = std::fs::read_to_string(data.join("cash.machines.wallet").join("settings.json")).unwrap_or_default();
     for secret in [partner_key.as_str(), "123-45-6789", pan.as_str(), "sim_"] {
         assert!(!stored.contains(secret), "a secret in the settings store");
     }
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A log sink the test reads back.
+#[derive(Clone, Default)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -6,18 +6,15 @@
 
 mod common;
 
-use common::{harness_with, ready, Outliving};
-use machines_sim::{FaultKind, FaultRule, SimConfig, Simulator};
+use common::{ready_with_board, ReadyWithBoard};
+use machines_sim::{FaultKind, FaultRule};
 use serde_json::json;
 
 #[test]
 fn one_press_locks_every_card_clears_the_clipboard_and_locks_the_app() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
-    let board = Outliving::default();
-    let given = board.clone();
-    let (_app, mut h) = harness_with(&sim, move |state| state.with_clipboard(Box::new(given)));
-    ready(&mut h, &sim, "panic@example.com");
+    // Every field bound: an unbound one would be dropped here, and the simulator with it.
+    let ReadyWithBoard { mut h, app: _app, board, sim: _sim, runtime: _runtime } =
+        ready_with_board("panic@example.com");
 
     let mut ids = Vec::new();
     for label in ["Travel", "Groceries", "Ads"] {
@@ -43,12 +40,8 @@ fn one_press_locks_every_card_clears_the_clipboard_and_locks_the_app() {
 
 #[test]
 fn with_the_server_unreachable_the_app_still_locks_and_says_the_cards_may_be_active() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
-    let board = Outliving::default();
-    let given = board.clone();
-    let (_app, mut h) = harness_with(&sim, move |state| state.with_clipboard(Box::new(given)));
-    ready(&mut h, &sim, "panic-offline@example.com");
+    let ReadyWithBoard { mut h, app: _app, board, sim, runtime: _runtime } =
+        ready_with_board("panic-offline@example.com");
     let card = h.call("create_card", json!({"label": "Travel", "limit": null, "frequency": null})).unwrap();
     h.call("copy_card", json!({"id": card["cardId"], "what": "cvc"})).unwrap();
 

@@ -6,19 +6,14 @@
 
 mod common;
 
-use common::{harness_with, ready, Outliving};
-use machines_sim::{SimConfig, Simulator};
+use common::{ready_with_board, Outliving, ReadyWithBoard};
 use serde_json::json;
 
 /// Copies the number of a fresh card and quits by closing the window; returns what the clipboard held
 /// just before quitting and after.
 fn copy_then_quit(after_copy: impl FnOnce(&Outliving)) -> (Option<String>, Option<String>, String) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
-    let board = Outliving::default();
-    let given = board.clone();
-    let (app, mut h) = harness_with(&sim, move |state| state.with_clipboard(Box::new(given)));
-    ready(&mut h, &sim, "quit@example.com");
+    // Every field bound: an unbound one would be dropped here, and the simulator with it.
+    let ReadyWithBoard { mut h, app, board, sim: _sim, runtime: _runtime } = ready_with_board("quit@example.com");
     let card = h.call("create_card", json!({"label": "Quit", "limit": null, "frequency": null})).unwrap();
     let id = card["cardId"].as_str().unwrap().to_owned();
     let revealed = h.call("reveal_card", json!({"id": id})).unwrap();

@@ -6,6 +6,7 @@
 //! system browser that records the links the app hands it, and a marker in its environment so that every
 //! process it started (driver, app, WebKit's helpers) can be found and stopped at the end.
 
+pub mod answers;
 pub mod browser;
 pub mod display;
 pub mod failure;

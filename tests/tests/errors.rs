@@ -7,9 +7,8 @@
 use std::time::Duration;
 
 use machines_sim::{FaultKind, FaultRule, SimConfig, Simulator, DEMO_PARTNER_KEY};
+use machines_wallet_e2e::answers::{kyc_answers, WALLET};
 use machines_wallet_e2e::{Launch, Wallet};
-
-const WALLET: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E";
 
 async fn set_up(w: &Wallet, user: &str) {
     w.wait_for_text("Set up your wallet").await.unwrap();
@@ -21,24 +20,8 @@ async fn set_up(w: &Wallet, user: &str) {
 /// Fills the KYC form with a last name that decides the simulator's outcome, and submits it.
 async fn submit_kyc(w: &Wallet, last_name: &str) {
     w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await.unwrap();
-    for (id, value) in [
-        ("kyc-firstName", "Ada"),
-        ("kyc-lastName", last_name),
-        ("kyc-birthDate", "1990-01-01"),
-        ("kyc-nationalId", "123-45-6789"),
-        ("kyc-countryOfIssue", "US"),
-        ("kyc-email", "ada@example.com"),
-        ("kyc-occupation", "49-3023"),
-        ("kyc-annualSalary", "50k\u{2013}99k"),
-        ("kyc-accountPurpose", "everyday spend"),
-        ("kyc-expectedMonthlyVolume", "$1k\u{2013}$5k"),
-        ("kyc-address__line1", "123 Main St"),
-        ("kyc-address__city", "New York"),
-        ("kyc-address__region", "NY"),
-        ("kyc-address__postalCode", "10001"),
-        ("kyc-address__countryCode", "US"),
-    ] {
-        w.set_field(id, value).await.unwrap();
+    for (id, value) in kyc_answers(last_name) {
+        w.set_field(id, &value).await.unwrap();
     }
     w.click_button("Submit for verification").await.unwrap();
 }

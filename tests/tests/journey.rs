@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
+use machines_wallet_e2e::answers::{kyc_answers, NATIONAL_ID, WALLET};
 use machines_wallet_e2e::window::xpath_literal;
 use machines_wallet_e2e::Launch;
 
-const WALLET: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E";
 /// The same address with one letter's case flipped: a checksum typo.
 const WALLET_TYPO: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226e";
 
@@ -69,23 +69,8 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     // KYC: the form the server describes, filled but for the postal code, whose error lands on its input.
     w.wait_for_text("Verify your identity").await.unwrap();
     w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await.unwrap();
-    for (id, value) in [
-        ("kyc-firstName", "Ada"),
-        ("kyc-lastName", "Lovelace"),
-        ("kyc-birthDate", "1990-01-01"),
-        ("kyc-nationalId", "123-45-6789"),
-        ("kyc-countryOfIssue", "US"),
-        ("kyc-email", "ada@example.com"),
-        ("kyc-occupation", "49-3023"),
-        ("kyc-annualSalary", "50k\u{2013}99k"),
-        ("kyc-accountPurpose", "everyday spend"),
-        ("kyc-expectedMonthlyVolume", "$1k\u{2013}$5k"),
-        ("kyc-address__line1", "123 Main St"),
-        ("kyc-address__city", "New York"),
-        ("kyc-address__region", "NY"),
-        ("kyc-address__countryCode", "US"),
-    ] {
-        w.set_field(id, value).await.unwrap();
+    for (id, value) in kyc_answers("Lovelace").into_iter().filter(|(id, _)| *id != "kyc-address__postalCode") {
+        w.set_field(id, &value).await.unwrap();
     }
     w.shot("kyc-form-filled").await.unwrap();
     w.click_button("Submit").await.unwrap();
@@ -194,7 +179,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
 
     // No card number or national id in any file the app wrote (settings store, WebKit's storage and
     // caches, the keyring), nor in what it printed.
-    let secrets = [pan.clone(), grouped(&pan), "123-45-6789".to_owned()];
+    let secrets = [pan.clone(), grouped(&pan), NATIONAL_ID.to_owned()];
     let home_hits = files_containing(w.home(), &secrets);
     let control = files_containing(w.home(), &["ada@example.com".to_owned()]);
     assert!(!control.is_empty(), "the scan finds what the settings store does hold (the user id)");

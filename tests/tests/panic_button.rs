@@ -16,7 +16,7 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
     // Set-up, then a user approved on the simulator's side, agreements, the wallet.
     w.wait_for_text("Set up your wallet").await.unwrap();
     w.fill("setup-userId", "panic@example.com").await.unwrap();
-    w.fill("setup-walletAddress", "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E").await.unwrap();
+    w.fill("setup-walletAddress", machines_wallet_e2e::answers::WALLET).await.unwrap();
     w.click_button("Continue").await.unwrap();
     // The simulator approves the linked user, as if verification had happened elsewhere.
     w.wait_for_text("Verify your identity").await.unwrap();

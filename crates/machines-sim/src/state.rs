@@ -44,6 +44,9 @@ pub struct Kyc {
     pub signature: String,
     /// When the current status started; drives the timed transitions.
     pub since: OffsetDateTime,
+    /// A completion link set through `/_sim` in place of the simulator's own page, to play a hostile or
+    /// broken server (a `javascript:` link, an unknown host).
+    pub link_override: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +268,7 @@ impl State {
                     application: None,
                     signature: random_token(rng, 32),
                     since: now,
+                    link_override: None,
                 },
                 agreements_accepted_at: None,
                 contract_id: random_uuid(rng),

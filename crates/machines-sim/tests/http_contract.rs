@@ -6,15 +6,16 @@
 
 use std::time::Duration;
 
-use machines_api::config::ClientConfig;
 use machines_api::models::cards::CreateCardRequest;
 use machines_api::models::kyc::KycStatus;
-use machines_api::retry::RetryPolicy;
 use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey};
+use machines_api::IdempotencyKey;
 use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+
+mod common;
+use common::client_for;
 
 struct Http {
     http: reqwest::Client,
@@ -343,18 +344,6 @@ async fn every_error_code_is_provoked() {
     // Unknown routes and methods answer in the envelope too.
     expect(http.call(Method::GET, "/nope", None, None).await, 404, "not_found");
     expect(http.call(Method::PUT, "/cards", Some(&owner), None).await, 405, "invalid_request");
-}
-
-fn client_for(sim: &SimHandle, timeout: Duration) -> Client {
-    let mut config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
-    config.timeout = timeout;
-    config.retry = RetryPolicy {
-        max_attempts: 6,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(200),
-        ..RetryPolicy::default()
-    };
-    Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap()
 }
 
 #[tokio::test]

@@ -103,3 +103,23 @@ impl wallet_core::clipboard::Clipboard for Outliving {
         Ok(())
     }
 }
+
+/// A ready user (approved, agreements accepted) in the harness, over a clipboard the test reads back.
+/// Fields drop in order: the app before the simulator, the simulator before its runtime.
+pub struct ReadyWithBoard {
+    pub h: Harness,
+    pub app: tauri::App<MockRuntime>,
+    pub board: Outliving,
+    pub sim: machines_sim::SimHandle,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+pub fn ready_with_board(user: &str) -> ReadyWithBoard {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(machines_sim::Simulator::start(machines_sim::SimConfig::instant())).unwrap();
+    let board = Outliving::default();
+    let given = board.clone();
+    let (app, mut h) = harness_with(&sim, move |state| state.with_clipboard(Box::new(given)));
+    ready(&mut h, &sim, user);
+    ReadyWithBoard { h, app, board, sim, runtime }
+}

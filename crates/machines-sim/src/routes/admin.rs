@@ -73,7 +73,9 @@ pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Reply {
     Reply::ok("sessions expired", json!({"expired": expired}))
 }
 
-/// `POST /_sim/users/{userId}/kyc {status, reason?}`: sets a user's KYC status directly.
+/// `POST /_sim/users/{userId}/kyc {status, reason?, completionLink?}`: sets a user's KYC status directly.
+/// `completionLink` replaces the link to the simulator's own page while verification is needed, so a
+/// test can play a hostile server (`javascript:`, `file:`, an unknown host).
 pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     let body = match req.json() {
         Ok(body) => body,
@@ -84,6 +86,7 @@ pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     let mut check = Check::new(&body);
     let status = check.one_of("status", true, &options);
     let reason = check.string("reason", false, 0, 200).map(str::to_owned);
+    let link = check.string("completionLink", false, 1, 2000).map(str::to_owned);
     if let Err(reply) = check.finish() {
         return reply;
     }
@@ -104,6 +107,7 @@ pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     user.kyc.status = status;
     user.kyc.reason = reason;
     user.kyc.since = now;
+    user.kyc.link_override = link;
     Reply::ok("kyc set", json!({"userId": user_id, "status": status.as_str()}))
 }
 

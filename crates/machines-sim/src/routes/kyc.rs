@@ -269,6 +269,9 @@ fn in_progress(status: KycStatus) -> bool {
 pub fn status_data(sim: &Sim, user: &User) -> Value {
     let kyc = &user.kyc;
     let link = match kyc.status {
+        KycStatus::NeedsVerification | KycStatus::NeedsInformation if kyc.link_override.is_some() => {
+            json!(kyc.link_override)
+        }
         KycStatus::NeedsVerification | KycStatus::NeedsInformation => json!({
             "url": format!("{}/verify", sim.origin),
             "params": {"userId": user.internal_id, "signature": kyc.signature},

@@ -4,8 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
+use machines_api::config::ClientConfig;
 use machines_api::models::kyc::KycApplication;
-use machines_api::SecretString;
+use machines_api::retry::RetryPolicy;
+use machines_api::{BaseUrl, Client, PartnerKey, SecretString};
+use machines_sim::SimHandle;
 
 /// The guide's example application, with the given last name.
 pub fn application(last_name: &str) -> KycApplication {
@@ -39,4 +44,17 @@ pub fn application(last_name: &str) -> KycApplication {
     .collect();
     app.set_group("address", address);
     app
+}
+
+/// A client for `sim` with this timeout and quick retries (6 attempts, 20 ms doubling to 200 ms).
+pub fn client_for(sim: &SimHandle, timeout: Duration) -> Client {
+    let mut config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
+    config.timeout = timeout;
+    config.retry = RetryPolicy {
+        max_attempts: 6,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
+    };
+    Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap()
 }
