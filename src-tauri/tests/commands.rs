@@ -325,7 +325,17 @@ fn the_journey_command_by_command_leaks_nothing() {
             assert!(!compact(line).contains(&pan), "the card number in {line}");
         }
     }
+    // The CVC travels only in the reveal; a card-secrets key (32 hex digits) never travels or is logged.
+    let cvc = reveal["cvc"].as_str().unwrap().to_owned();
+    assert!((3..=4).contains(&cvc.len()));
+    for line in h.transcript.iter().filter(|l| !l.starts_with("reveal_card:")) {
+        assert!(!line.to_lowercase().contains("cvc"), "a CVC field outside the reveal: {line}");
+    }
     let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    for text in h.transcript.iter().map(String::as_str).chain([logged.as_str()]) {
+        let key_shaped = text.split(|c: char| !c.is_ascii_hexdigit()).find(|run| run.len() == 32);
+        assert_eq!(key_shaped, None, "a run of 32 hex digits, the shape of a card-secrets key");
+    }
     assert!(logged.contains("ipc@example.com") || logged.lines().count() > 20, "the logs were captured");
     for secret in [partner_key.as_str(), "123-45-6789", pan.as_str(), "sim_"] {
         assert!(!logged.contains(secret), "a secret in the logs: {secret}");
