@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "lock_app",
     "unlock_app",
     "panic_button",
+    "ui_ready",
     "activity",
     "get_settings",
     "save_settings",

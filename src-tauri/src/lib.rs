@@ -30,6 +30,7 @@ macro_rules! commands_for {
             $crate::commands::app::unlock_app,
             $crate::commands::app::activity,
             $crate::commands::app::panic_button,
+            $crate::commands::app::ui_ready::<$runtime>,
             $crate::commands::settings::get_settings,
             $crate::commands::settings::save_settings::<$runtime>,
             $crate::commands::settings::set_partner_key,

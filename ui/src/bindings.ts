@@ -19,6 +19,12 @@ export const commands = {
 	 *  session. The app is locked even when the cards cannot be reached; the report says what was done.
 	 */
 	panicButton: () => typedError<PanicReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("panic_button")),
+	/**
+	 *  The UI's first screen is interactive. For start-up measurements (`bench/`): with
+	 *  `MACHINES_WALLET_REPORT_READY` set the app prints `ready` on stdout, and with
+	 *  `MACHINES_WALLET_EXIT_AFTER_READY_MS=N` it quits N ms later. Without them it does nothing.
+	 */
+	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	getSettings: () => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("get_settings")),
 	/**  Validates and saves. Switching environment signs out and drops every token. */
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("save_settings", { settings })),

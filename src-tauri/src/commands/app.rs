@@ -135,3 +135,20 @@ pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiE
     state.lock().await;
     Ok(report)
 }
+
+/// The UI's first screen is interactive. For start-up measurements (`bench/`): with
+/// `MACHINES_WALLET_REPORT_READY` set the app prints `ready` on stdout, and with
+/// `MACHINES_WALLET_EXIT_AFTER_READY_MS=N` it quits N ms later. Without them it does nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn ui_ready<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    if std::env::var_os("MACHINES_WALLET_REPORT_READY").is_some() {
+        println!("ready");
+    }
+    if let Some(ms) = std::env::var("MACHINES_WALLET_EXIT_AFTER_READY_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            app.exit(0);
+        });
+    }
+}

@@ -1,0 +1,160 @@
+//! `startup-bench [--runs N] [--idle-ms MS]`: runs the release builds of Machines Wallet and of the bare
+//! window alternately (A, B, A, B, …) on the current display, each with a fresh home, and prints the
+//! medians and the wallet/bare ratios of:
+//! - start-up: process start to the UI's "ready" (the first screen drawn and interactive);
+//! - idle memory: the app and every process under it (WebKit's web and network processes), `MS` after
+//!   ready, as RSS and as PSS (shared pages split between the processes that map them);
+//! - the binary's size.
+//!
+//! Run it through `bench/run`, which builds both and provides the display.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Sample {
+    ready: Duration,
+    rss_kib: u64,
+    pss_kib: u64,
+}
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("startup-bench: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |flag: &str, default: u64| -> Result<u64, String> {
+        match args.iter().position(|a| a == flag) {
+            None => Ok(default),
+            Some(i) => args.get(i + 1).and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number")),
+        }
+    };
+    let runs = number("--runs", 7)?.max(1);
+    let idle = Duration::from_millis(number("--idle-ms", 3000)?);
+    let release = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or("no folder for this binary")?;
+    let apps = [("Machines Wallet", release.join("machines-wallet")), ("bare window", release.join("bare-window"))];
+    for (name, path) in &apps {
+        if !path.is_file() {
+            return Err(format!("{name} is not built at {}: run bench/run", path.display()));
+        }
+    }
+
+    let mut samples: [Vec<Sample>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        for (i, (name, path)) in apps.iter().enumerate() {
+            let sample = measure(path, idle)?;
+            eprintln!(
+                "run {}/{runs} {name}: ready {:.0} ms, RSS {} MiB, PSS {} MiB",
+                run + 1,
+                sample.ready.as_secs_f64() * 1e3,
+                sample.rss_kib / 1024,
+                sample.pss_kib / 1024
+            );
+            samples[i].push(sample);
+        }
+    }
+
+    let median = |values: Vec<f64>| -> f64 {
+        let mut v = values;
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let stat = |i: usize, f: &dyn Fn(&Sample) -> f64| median(samples[i].iter().map(f).collect());
+    let ready = [0, 1].map(|i| stat(i, &|s| s.ready.as_secs_f64() * 1e3));
+    let rss = [0, 1].map(|i| stat(i, &|s| s.rss_kib as f64 / 1024.0));
+    let pss = [0, 1].map(|i| stat(i, &|s| s.pss_kib as f64 / 1024.0));
+    let size = [0, 1].map(|i| std::fs::metadata(&apps[i].1).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0));
+    println!("medians of {runs} alternating runs (Machines Wallet / bare window = ratio)");
+    println!("start-up to interactive  {:>8.0} ms  / {:>8.0} ms  = {:.2}×", ready[0], ready[1], ready[0] / ready[1]);
+    println!("idle memory, RSS         {:>8.1} MiB / {:>8.1} MiB = {:.2}×", rss[0], rss[1], rss[0] / rss[1]);
+    println!("idle memory, PSS         {:>8.1} MiB / {:>8.1} MiB = {:.2}×", pss[0], pss[1], pss[0] / pss[1]);
+    println!("release binary           {:>8.1} MiB / {:>8.1} MiB = {:.2}×", size[0], size[1], size[0] / size[1]);
+    Ok(())
+}
+
+/// One launch with a fresh home: the time to "ready" on stdout, then memory after `idle`.
+fn measure(app: &Path, idle: Duration) -> Result<Sample, String> {
+    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut child = Command::new(app)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("MACHINES_WALLET_REPORT_READY", "1")
+        .env("MACHINES_WALLET_EXIT_AFTER_READY_MS", (idle.as_millis() + 2000).to_string())
+        .env_remove("MACHINES_API_URL")
+        .env_remove("MACHINES_PARTNER_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", app.display()))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = loop {
+        match lines.next() {
+            Some(Ok(line)) if line.trim() == "ready" => break started.elapsed(),
+            Some(Ok(_)) => {}
+            _ => {
+                let _ = child.kill();
+                return Err(format!("{} exited before it was ready", app.display()));
+            }
+        }
+    };
+    std::thread::sleep(idle);
+    let tree = process_tree(child.id());
+    let rss_kib = tree.iter().map(|pid| status_kib(*pid, "VmRSS:")).sum();
+    let pss_kib = tree.iter().map(|pid| rollup_kib(*pid, "Pss:")).sum();
+    let _ = child.wait();
+    Ok(Sample { ready, rss_kib, pss_kib })
+}
+
+/// `root` and every process descended from it.
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = stat.rsplit_once(')')?.1;
+            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(parents.iter().filter(|(_, p)| *p == parent).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
+}
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    field_kib(&PathBuf::from(format!("/proc/{pid}/status")), field)
+}
+
+fn rollup_kib(pid: u32, field: &str) -> u64 {
+    field_kib(&PathBuf::from(format!("/proc/{pid}/smaps_rollup")), field)
+}
+
+fn field_kib(path: &Path, field: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| {
+            text.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
