@@ -10,6 +10,7 @@ pub mod answers;
 pub mod browser;
 pub mod display;
 pub mod failure;
+pub mod files;
 pub mod launch;
 pub mod processes;
 pub mod window;

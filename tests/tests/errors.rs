@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use machines_sim::{FaultKind, FaultRule, SimConfig, Simulator, DEMO_PARTNER_KEY};
 use machines_wallet_e2e::answers::{kyc_answers, WALLET};
+use machines_wallet_e2e::files::files_containing;
 use machines_wallet_e2e::{Launch, Wallet};
 
 async fn set_up(w: &Wallet, user: &str) {
@@ -77,11 +78,8 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     w.shot("connected-with-the-right-key").await.unwrap();
 
     // The key went to the keychain only (whose file is encrypted): nothing in the app's home holds it.
-    for path in walk(w.home()) {
-        let bytes = std::fs::read(&path).unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(sim.partner_key()) && !text.contains("mk_this_key_has"), "a key in {}", path.display());
-    }
+    let hits = files_containing(w.home(), &[sim.partner_key(), "mk_this_key_has"]).unwrap();
+    assert!(hits.is_empty(), "a partner key in {hits:?}");
     finish(w).await;
 }
 
@@ -175,19 +173,4 @@ async fn a_declined_application_stops_with_its_reason_and_the_app_still_works() 
     w.click_button("Unlock").await.unwrap();
     w.wait_for_text("Verification declined").await.unwrap();
     finish(w).await;
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files.extend(walk(&path));
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use machines_wallet_e2e::answers::{kyc_answers, NATIONAL_ID, WALLET};
+use machines_wallet_e2e::files::files_containing;
 use machines_wallet_e2e::window::xpath_literal;
 use machines_wallet_e2e::Launch;
 
@@ -179,37 +180,16 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
 
     // No card number or national id in any file the app wrote (settings store, WebKit's storage and
     // caches, the keyring), nor in what it printed.
-    let secrets = [pan.clone(), grouped(&pan), NATIONAL_ID.to_owned()];
-    let home_hits = files_containing(w.home(), &secrets);
-    let control = files_containing(w.home(), &["ada@example.com".to_owned()]);
+    let grouped_pan = grouped(&pan);
+    let secrets = [pan.as_str(), grouped_pan.as_str(), NATIONAL_ID];
+    let home_hits = files_containing(w.home(), &secrets).unwrap();
+    let control = files_containing(w.home(), &["ada@example.com"]).unwrap();
     assert!(!control.is_empty(), "the scan finds what the settings store does hold (the user id)");
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
     assert!(home_hits.is_empty(), "secrets in the app's files: {home_hits:?}");
-    let log_hits = files_containing(&machines_wallet_e2e::launch::artifacts_root().join("journey"), &secrets);
+    let log_hits = files_containing(&machines_wallet_e2e::launch::artifacts_root().join("journey"), &secrets).unwrap();
     assert!(log_hits.is_empty(), "secrets in the app's output: {log_hits:?}");
-}
-
-/// The files under `dir` that hold any of `needles`.
-fn files_containing(dir: &std::path::Path, needles: &[String]) -> Vec<std::path::PathBuf> {
-    let mut hits = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    let mut scanned = 0;
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                scanned += 1;
-                if needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes())) {
-                    hits.push(path);
-                }
-            }
-        }
-    }
-    assert!(scanned > 0, "nothing was scanned under {}", dir.display());
-    hits
 }
 
 fn grouped(pan: &str) -> String {
