@@ -6,6 +6,8 @@ mod clipboard;
 pub mod commands;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
+#[cfg(target_os = "linux")]
+mod rendering;
 pub mod state;
 pub mod vault;
 
@@ -107,6 +109,9 @@ pub fn run() {
             start_idle_lock(app.handle().clone());
             #[cfg(target_os = "linux")]
             {
+                if let Some(window) = app.get_webview_window("main") {
+                    rendering::choose_for(&window);
+                }
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(os_lock::watch(move |reason| {
                     let handle = handle.clone();
