@@ -6,12 +6,19 @@
 //!   ready, as RSS and as PSS (shared pages split between the processes that map them);
 //! - the binary's size.
 //!
+//! On a machine with no GPU the wallet tells WebKit to paint on the CPU (`src-tauri/src/rendering.rs`); the
+//! bare window keeps Tauri's default. A third column runs the bare window painting on the CPU too
+//! (`WEBKIT_DISABLE_COMPOSITING_MODE=1`), so a reader can see that the floor barely moves with it.
+//!
 //! Run it through `bench/run`, which builds both and provides the display.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Extra environment for one of the compared apps.
+type Env = &'static [(&'static str, &'static str)];
 
 struct Sample {
     ready: Duration,
@@ -41,17 +48,22 @@ fn run() -> Result<(), String> {
         .parent()
         .map(Path::to_path_buf)
         .ok_or("no folder for this binary")?;
-    let apps = [("Machines Wallet", release.join("machines-wallet")), ("bare window", release.join("bare-window"))];
-    for (name, path) in &apps {
+    let bare = release.join("bare-window");
+    let apps: [(&str, PathBuf, Env); 3] = [
+        ("Machines Wallet", release.join("machines-wallet"), &[]),
+        ("bare window", bare.clone(), &[]),
+        ("bare window, CPU painting", bare, &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")]),
+    ];
+    for (name, path, _) in &apps {
         if !path.is_file() {
             return Err(format!("{name} is not built at {}: run bench/run", path.display()));
         }
     }
 
-    let mut samples: [Vec<Sample>; 2] = [Vec::new(), Vec::new()];
+    let mut samples: [Vec<Sample>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for run in 0..runs {
-        for (i, (name, path)) in apps.iter().enumerate() {
-            let sample = measure(path, idle)?;
+        for (i, (name, path, env)) in apps.iter().enumerate() {
+            let sample = measure(path, env, idle)?;
             eprintln!(
                 "run {}/{runs} {name}: ready {:.0} ms, RSS {} MiB, PSS {} MiB",
                 run + 1,
@@ -69,20 +81,33 @@ fn run() -> Result<(), String> {
         v[v.len() / 2]
     };
     let stat = |i: usize, f: &dyn Fn(&Sample) -> f64| median(samples[i].iter().map(f).collect());
-    let ready = [0, 1].map(|i| stat(i, &|s| s.ready.as_secs_f64() * 1e3));
-    let rss = [0, 1].map(|i| stat(i, &|s| s.rss_kib as f64 / 1024.0));
-    let pss = [0, 1].map(|i| stat(i, &|s| s.pss_kib as f64 / 1024.0));
-    let size = [0, 1].map(|i| std::fs::metadata(&apps[i].1).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0));
-    println!("medians of {runs} alternating runs (Machines Wallet / bare window = ratio)");
-    println!("start-up to interactive  {:>8.0} ms  / {:>8.0} ms  = {:.2}×", ready[0], ready[1], ready[0] / ready[1]);
-    println!("idle memory, RSS         {:>8.1} MiB / {:>8.1} MiB = {:.2}×", rss[0], rss[1], rss[0] / rss[1]);
-    println!("idle memory, PSS         {:>8.1} MiB / {:>8.1} MiB = {:.2}×", pss[0], pss[1], pss[0] / pss[1]);
-    println!("release binary           {:>8.1} MiB / {:>8.1} MiB = {:.2}×", size[0], size[1], size[0] / size[1]);
+    let ready = [0, 1, 2].map(|i| stat(i, &|s| s.ready.as_secs_f64() * 1e3));
+    let rss = [0, 1, 2].map(|i| stat(i, &|s| s.rss_kib as f64 / 1024.0));
+    let pss = [0, 1, 2].map(|i| stat(i, &|s| s.pss_kib as f64 / 1024.0));
+    let size =
+        [0, 1, 2].map(|i| std::fs::metadata(&apps[i].1).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0));
+    println!(
+        "medians of {runs} alternating runs: Machines Wallet / bare window = ratio   [bare window, CPU painting: ratio]"
+    );
+    let line = |what: &str, unit: &str, v: [f64; 3], digits: usize| {
+        println!(
+            "{what:<24} {:>8.digits$} {unit:<3} / {:>8.digits$} {unit:<3} = {:.2}×   [{:>8.digits$} {unit:<3}: {:.2}×]",
+            v[0],
+            v[1],
+            v[0] / v[1],
+            v[2],
+            v[0] / v[2]
+        );
+    };
+    line("start-up to interactive", "ms", ready, 0);
+    line("idle memory, RSS", "MiB", rss, 1);
+    line("idle memory, PSS", "MiB", pss, 1);
+    line("release binary", "MiB", size, 1);
     Ok(())
 }
 
 /// One launch with a fresh home: the time to "ready" on stdout, then memory after `idle`.
-fn measure(app: &Path, idle: Duration) -> Result<Sample, String> {
+fn measure(app: &Path, env: &[(&str, &str)], idle: Duration) -> Result<Sample, String> {
     let home = tempfile::tempdir().map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut child = Command::new(app)
@@ -94,6 +119,8 @@ fn measure(app: &Path, idle: Duration) -> Result<Sample, String> {
         .env("MACHINES_WALLET_EXIT_AFTER_READY_MS", (idle.as_millis() + 2000).to_string())
         .env_remove("MACHINES_API_URL")
         .env_remove("MACHINES_PARTNER_KEY")
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
