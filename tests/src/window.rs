@@ -19,6 +19,10 @@ impl Wallet {
     }
 
     /// Saves what the window shows as `NN-name.png` in the journey's artifacts folder.
+    ///
+    /// The picture is taken from the X display (`import`), not through WebDriver: it is what a person
+    /// sees, and WebKitGTK painting without compositing (as the app does on a machine with no GPU)
+    /// never answers WebDriver's screenshot command once nothing on the page needs repainting.
     pub async fn shot(&self, name: &str) -> Result<()> {
         // Let transitions and focus rings settle, then wait for two painted frames: on a busy machine the
         // DOM can be ahead of the last paint, and the picture must be what a person sees.
@@ -26,9 +30,20 @@ impl Wallet {
         let frames = "const done = arguments[arguments.length - 1]; \
                       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
         self.client()?.execute_async(frames, vec![]).await?;
-        let png = self.client()?.screenshot().await?;
+        let (x, y, width, height) = self.client()?.get_window_rect().await?;
+        let picture = tokio::process::Command::new("import")
+            .args(["-display", &self.display.name(), "-window", "root"])
+            .args(["-crop", &format!("{width}x{height}+{x}+{y}"), "+repage", "png:-"])
+            .output()
+            .await?;
+        if !picture.status.success() || picture.stdout.is_empty() {
+            return Err(Failure::new(format!(
+                "import could not take a screenshot: {}",
+                String::from_utf8_lossy(&picture.stderr).trim()
+            )));
+        }
         let n = self.shots.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-        std::fs::write(self.artifacts.join(format!("{n:02}-{name}.png")), png)?;
+        std::fs::write(self.artifacts.join(format!("{n:02}-{name}.png")), picture.stdout)?;
         Ok(())
     }
 
