@@ -20,7 +20,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{harness_with, ready, Harness, Outliving};
+use common::{harness, harness_with, ready, Harness, Outliving};
 use criterion::Criterion;
 use machines_sim::{SimConfig, Simulator};
 use serde_json::json;
@@ -114,7 +114,7 @@ fn copy_number(c: &mut Criterion) {
     let mut group = c.benchmark_group("Copy card number");
 
     {
-        let (_app, mut h) = harness_with(&sim, |state| state);
+        let (_app, mut h) = harness(&sim);
         let id = with_card(&mut h, &sim, "bench-x11@example.com");
         let copy = [json!({"id": id, "what": "number"}), json!({"id": id, "what": "expiry"})];
         let mut paste = Reader::start();
