@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
-import type { CardView, DepositView, FormDefinition, KycView, UiError } from "./api";
+import { commands, type CardView, type DepositView, type FormDefinition, type KycView, type UiError } from "./api";
 import { app } from "./lib/app.svelte";
 import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
@@ -316,5 +316,64 @@ describe("the journey against a mocked core", () => {
     button("Unlock").click();
     await settle();
     expect(text()).toContain("Groceries");
+  });
+});
+
+describe("start-up", () => {
+  /** Runs pending promise callbacks without letting any timer fire: what the page holds before its first frame. */
+  async function microtasks() {
+    for (let i = 0; i < 30; i++) await Promise.resolve();
+    flushSync();
+  }
+
+  it("mounted with the core's first answer, draws the set-up screen at once and asks only once", async () => {
+    core({
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: null, walletAddress: null, notes: ["Your saved settings could not be read, so the defaults are in use."] }),
+    });
+    const first = commands.appState();
+    await first;
+    component = mount(App, { target: document.getElementById("app")!, props: { first } });
+    await microtasks();
+    expect(text()).toContain("Set up your wallet");
+    expect(text()).not.toContain("Starting");
+    expect(text()).toContain("Your saved settings could not be read");
+    expect(calls.filter(([c]) => c === "app_state")).toHaveLength(1);
+  });
+
+  it("mounted while the core is still answering, says it is starting, then shows the screen", async () => {
+    let answer!: () => void;
+    core({ get_settings: handlers.get_settings });
+    const state = handlers.app_state;
+    handlers.app_state = () => new Promise((resolve) => (answer = () => resolve(state({}))));
+    const first = commands.appState();
+    component = mount(App, { target: document.getElementById("app")!, props: { first } });
+    await microtasks();
+    expect(text()).toContain("Starting\u2026");
+    answer();
+    await settle();
+    expect(text()).toContain("Set up your wallet");
+    expect(calls.filter(([c]) => c === "app_state")).toHaveLength(1);
+  });
+
+  it("a refused first answer shows what went wrong, and Try again asks the core anew", async () => {
+    let asked = 0;
+    core({});
+    const state = handlers.app_state;
+    handlers.app_state = () => {
+      if (++asked === 1) {
+        throw { code: "keychain", title: "The keychain is locked", message: "Unlock your keychain, then try again.", action: "retry", fields: [], retryAfterSeconds: null } satisfies UiError;
+      }
+      return state({});
+    };
+    const first = commands.appState();
+    await first;
+    component = mount(App, { target: document.getElementById("app")!, props: { first } });
+    await settle();
+    expect(text()).toContain("The keychain is locked");
+    button("Try again").click();
+    await settle();
+    expect(asked).toBe(2);
+    expect(text()).toContain("Set up your wallet");
+    expect(text()).not.toContain("The keychain is locked");
   });
 });
