@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::auth::Ctx;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{Req, Sim};
 use crate::state::{IdemRecord, State};
 
@@ -35,12 +35,8 @@ pub fn key(req: &Req) -> Result<Option<String>, Reply> {
 }
 
 /// Runs `write` at most once per key for this user.
-pub fn once(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req, write: impl FnOnce(&mut State) -> Reply) -> Reply {
-    let key = match key(req) {
-        Ok(Some(key)) => key,
-        Ok(None) => return write(st),
-        Err(reply) => return reply,
-    };
+pub fn once(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req, write: impl FnOnce(&mut State) -> Answer) -> Answer {
+    let Some(key) = key(req)? else { return write(st) };
     let now = sim.clock.now();
     let hash = body_hash(req.body);
     let slot = (ctx.owner.user_id.clone(), key);
@@ -54,16 +50,18 @@ pub fn once(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req, write: impl FnOnce(
                     headers: Vec::new(),
                 };
                 reply.headers.push(("idempotent-replayed", "true".to_owned()));
-                return reply;
+                return Ok(reply);
             }
-            return Reply::conflict(
+            return Err(Reply::conflict(
                 "idempotency_conflict",
                 "conflict",
                 "this Idempotency-Key was already used for a different request",
-            );
+            ));
         }
     }
-    let reply = write(st);
+    let answer = write(st);
+    // Only successes are kept for replay, whichever way the handler returned them.
+    let (Ok(reply) | Err(reply)) = &answer;
     if reply.is_success() {
         if let Some(partner) = st.partners.get_mut(&ctx.owner.partner) {
             let record = IdemRecord {
@@ -77,7 +75,7 @@ pub fn once(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req, write: impl FnOnce(
             partner.idempotency.insert(slot, record);
         }
     }
-    reply
+    answer
 }
 
 #[cfg(test)]

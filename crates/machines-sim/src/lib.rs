@@ -121,7 +121,8 @@ impl SimHandle {
             headers: &headers,
             body: body.as_bytes(),
         };
-        let reply = routes::deposits::fund(&self.sim, &mut router::lock(&self.sim), &req);
+        let reply =
+            routes::deposits::fund(&self.sim, &mut router::lock(&self.sim), &req).unwrap_or_else(|refusal| refusal);
         if reply.is_success() {
             Ok(())
         } else {

@@ -6,6 +6,10 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+/// What a handler gives back. `Err` is a refusal met on the way (no session, a bad body, an unknown id), so a
+/// handler can take each step with `?`; `Ok` is its answer. Both are sent as they are (`router::run`).
+pub type Answer = Result<Reply, Reply>;
+
 /// One answer. Handlers build these; the server turns them into HTTP.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {

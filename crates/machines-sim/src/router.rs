@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::{
     admin, agreements, cards, deposits, encryption, kyc, ledger, secrets, sessions, spend, users, verify, withdrawals,
 };
@@ -20,7 +20,7 @@ use crate::state::State;
 
 pub const API_PREFIX: &str = "/partner/v1";
 
-type Handler = fn(&Sim, &mut State, &Req) -> Reply;
+type Handler = fn(&Sim, &mut State, &Req) -> Answer;
 
 /// Takes the state lock. A handler that panicked (a bug) must not take the simulator down with it, so a
 /// poisoned lock is recovered rather than propagated.
@@ -48,7 +48,7 @@ async fn run(handler: Handler, sim: Arc<Sim>, request: Request) -> Reply {
     let path = parts.uri.path().strip_prefix(API_PREFIX).unwrap_or(parts.uri.path());
     let req = Req { method: &parts.method, path, params: &params, query: &query, headers: &parts.headers, body: &body };
     let mut st = lock(&sim);
-    handler(&sim, &mut st, &req)
+    handler(&sim, &mut st, &req).unwrap_or_else(|refusal| refusal)
 }
 
 /// An axum handler (a closure over the extractors) that runs one API handler.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::faults::FaultRule;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{Req, Sim};
 use crate::state::{KycStatus, State};
 use crate::validate::Check;
@@ -17,51 +17,46 @@ fn faults_json(sim: &Sim) -> Value {
 }
 
 /// `GET /_sim/faults`.
-pub fn faults_list(sim: &Sim, _st: &mut State, _req: &Req) -> Reply {
-    Reply::ok("faults", faults_json(sim))
+pub fn faults_list(sim: &Sim, _st: &mut State, _req: &Req) -> Answer {
+    Ok(Reply::ok("faults", faults_json(sim)))
 }
 
 /// `POST /_sim/faults` with a rule: `{method?, path, kind, ms?|status?|retryAfter?, times?, probability?}`.
-pub fn faults_add(sim: &Sim, _st: &mut State, req: &Req) -> Reply {
+pub fn faults_add(sim: &Sim, _st: &mut State, req: &Req) -> Answer {
     let rule: FaultRule = match serde_json::from_slice(req.body) {
         Ok(rule) => rule,
-        Err(err) => return Reply::bad_request(&format!("not a fault rule: {err}")),
+        Err(err) => return Err(Reply::bad_request(&format!("not a fault rule: {err}"))),
     };
     if rule.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
-        return Reply::invalid("probability", "must be between 0 and 1");
+        return Err(Reply::invalid("probability", "must be between 0 and 1"));
     }
     if let crate::faults::FaultKind::Error { status } = rule.kind {
         if !(500..=599).contains(&status) {
-            return Reply::invalid("status", "must be a 5xx status");
+            return Err(Reply::invalid("status", "must be a 5xx status"));
         }
     }
     sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).add(rule);
-    Reply::ok("fault added", faults_json(sim))
+    Ok(Reply::ok("fault added", faults_json(sim)))
 }
 
 /// `DELETE /_sim/faults`.
-pub fn faults_clear(sim: &Sim, _st: &mut State, _req: &Req) -> Reply {
+pub fn faults_clear(sim: &Sim, _st: &mut State, _req: &Req) -> Answer {
     sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
-    Reply::ok("faults cleared", faults_json(sim))
+    Ok(Reply::ok("faults cleared", faults_json(sim)))
 }
 
 /// `POST /_sim/clock/advance {seconds}`.
-pub fn clock_advance(sim: &Sim, _st: &mut State, req: &Req) -> Reply {
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+pub fn clock_advance(sim: &Sim, _st: &mut State, req: &Req) -> Answer {
+    let body = req.json()?;
     let mut check = Check::new(&body);
     let seconds = check.integer("seconds", true, 0, 10 * 366 * 86_400);
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     sim.clock.advance(Duration::from_secs(seconds.unwrap_or_default().unsigned_abs()));
-    Reply::ok("clock advanced", json!({"now": crate::clock::iso(sim.clock.now())}))
+    Ok(Reply::ok("clock advanced", json!({"now": crate::clock::iso(sim.clock.now())})))
 }
 
 /// `POST /_sim/sessions/expire`: every session token expires now (the next Bearer call answers 401).
-pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Reply {
+pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Answer {
     let past = sim.clock.now() - time::Duration::seconds(1);
     let mut expired = 0;
     for partner in st.partners.values_mut() {
@@ -70,26 +65,21 @@ pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Reply {
             expired += 1;
         }
     }
-    Reply::ok("sessions expired", json!({"expired": expired}))
+    Ok(Reply::ok("sessions expired", json!({"expired": expired})))
 }
 
 /// `POST /_sim/users/{userId}/kyc {status, reason?, completionLink?}`: sets a user's KYC status directly.
 /// `completionLink` replaces the link to the simulator's own page while verification is needed, so a
 /// test can play a hostile server (`javascript:`, `file:`, an unknown host).
-pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let body = req.json()?;
     let options =
         ["not_submitted", "pending", "manual_review", "needs_verification", "needs_information", "approved", "denied"];
     let mut check = Check::new(&body);
     let status = check.one_of("status", true, &options);
     let reason = check.string("reason", false, 0, 200).map(str::to_owned);
     let link = check.string("completionLink", false, 1, 2000).map(str::to_owned);
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     let status = match status.unwrap_or_default() {
         "not_submitted" => KycStatus::NotSubmitted,
         "pending" => KycStatus::Pending,
@@ -102,13 +92,13 @@ pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     let now = sim.clock.now();
     let user_id = req.param("user_id");
     let Some(user) = st.partners.values_mut().find_map(|p| p.users.get_mut(user_id)) else {
-        return Reply::not_found("user");
+        return Err(Reply::not_found("user"));
     };
     user.kyc.status = status;
     user.kyc.reason = reason;
     user.kyc.since = now;
     user.kyc.link_override = link;
-    Reply::ok("kyc set", json!({"userId": user_id, "status": status.as_str()}))
+    Ok(Reply::ok("kyc set", json!({"userId": user_id, "status": status.as_str()})))
 }
 
 /// Counts of everything held, across partners.
@@ -127,6 +117,6 @@ pub fn counts(st: &State) -> Value {
 }
 
 /// `GET /_sim/state`.
-pub fn summary(_sim: &Sim, st: &mut State, _req: &Req) -> Reply {
-    Reply::ok("state", counts(st))
+pub fn summary(_sim: &Sim, st: &mut State, _req: &Req) -> Answer {
+    Ok(Reply::ok("state", counts(st)))
 }

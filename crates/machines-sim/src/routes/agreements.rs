@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::clock::iso;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{self, Req, Sim};
 use crate::state::{State, User};
 use crate::validate::Check;
@@ -57,49 +57,28 @@ fn agreements_data(user: &User) -> Value {
 }
 
 /// `GET /agreements`.
-pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("kyc.read")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    let user = match sim::user(st, &ctx.owner) {
-        Ok(user) => user,
-        Err(reply) => return reply,
-    };
-    if let Err(reply) = auth::gate_kyc(user) {
-        return reply;
-    }
-    Reply::ok("agreements", agreements_data(user))
+pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("kyc.read"))?;
+    let user = sim::user(st, &ctx.owner)?;
+    auth::gate_kyc(user)?;
+    Ok(Reply::ok("agreements", agreements_data(user)))
 }
 
 /// `POST /agreements` with `{"accepted": true}`. Accepting again keeps the first `acceptedAt`.
-pub fn accept(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("kyc.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
+pub fn accept(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("kyc.write"))?;
     let now = sim.clock.now();
-    let user = match sim::user(st, &ctx.owner) {
-        Ok(user) => user,
-        Err(reply) => return reply,
-    };
-    if let Err(reply) = auth::gate_kyc(user) {
-        return reply;
-    }
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+    let user = sim::user(st, &ctx.owner)?;
+    auth::gate_kyc(user)?;
+    let body = req.json()?;
     let mut check = Check::new(&body);
     let accepted = check.boolean("accepted", true);
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     if accepted != Some(true) {
-        return Reply::invalid("accepted", "must be true: all agreements are accepted at once");
+        return Err(Reply::invalid("accepted", "must be true: all agreements are accepted at once"));
     }
     user.agreements_accepted_at.get_or_insert(now);
-    Reply::ok("agreements accepted", agreements_data(user))
+    Ok(Reply::ok("agreements accepted", agreements_data(user)))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::auth::{self, Ctx};
 use crate::clock::iso;
 use crate::idempotency;
 use crate::ids;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::ledger::{cursor_error, decode_cursor, encode_cursor, query_limit};
 use crate::sim::{self, Req, Sim};
 use crate::state::{CardRec, State, User};
@@ -145,11 +145,7 @@ fn read_folder(check: &mut Check, body: &Map<String, Value>) -> Change {
 }
 
 /// `GET /cards`: the user's cards that are not canceled, oldest first, cursor-paginated.
-pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    list_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn list_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("cards.read"))?;
     let user = sim::user(st, &ctx.owner)?;
     let mut errors = Vec::new();
@@ -190,18 +186,13 @@ fn list_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
 
 /// `POST /cards`: a new virtual VISA card. Needs approved KYC and accepted agreements; honours
 /// `Idempotency-Key`.
-pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("cards.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    if let Err(reply) = sim::user(st, &ctx.owner).and_then(|user| auth::gate_agreements(user)) {
-        return reply;
-    }
-    idempotency::once(sim, st, &ctx, req, |st| create_card(sim, st, &ctx, req).unwrap_or_else(|reply| reply))
+pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("cards.write"))?;
+    sim::user(st, &ctx.owner).and_then(|user| auth::gate_agreements(user))?;
+    idempotency::once(sim, st, &ctx, req, |st| create_card(sim, st, &ctx, req))
 }
 
-fn create_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Result<Reply, Reply> {
+fn create_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
     let body = req.json()?;
     let mut check = Check::new(&body);
     let [name, color, emoji, memo] = LABELS.map(|label| read_label(&mut check, &body, label).into_value());
@@ -242,11 +233,7 @@ fn create_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Result<Reply,
 }
 
 /// `GET /cards/{card_id}`: one of the user's cards, canceled ones included.
-pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    get_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn get_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("cards.read"))?;
     let card_id = card_id_param(req)?;
     let user = sim::user(st, &ctx.owner)?;
@@ -259,15 +246,12 @@ fn canceled() -> Reply {
 }
 
 /// `PATCH /cards/{card_id}`: status, limit, labels (and pin, order, folder). Honours `Idempotency-Key`.
-pub fn update(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("cards.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    idempotency::once(sim, st, &ctx, req, |st| update_card(sim, st, &ctx, req).unwrap_or_else(|reply| reply))
+pub fn update(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("cards.write"))?;
+    idempotency::once(sim, st, &ctx, req, |st| update_card(sim, st, &ctx, req))
 }
 
-fn update_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Result<Reply, Reply> {
+fn update_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
     let card_id = card_id_param(req)?;
     let body = req.json()?;
     let mut check = Check::new(&body);
@@ -326,15 +310,12 @@ fn update_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Result<Reply,
 }
 
 /// `DELETE /cards/{card_id}`: cancels the card (terminal). Deleting a canceled card answers the same again.
-pub fn delete(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("cards.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    idempotency::once(sim, st, &ctx, req, |st| delete_card(sim, st, &ctx, req).unwrap_or_else(|reply| reply))
+pub fn delete(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("cards.write"))?;
+    idempotency::once(sim, st, &ctx, req, |st| delete_card(sim, st, &ctx, req))
 }
 
-fn delete_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Result<Reply, Reply> {
+fn delete_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
     let card_id = card_id_param(req)?;
     let now = sim.clock.now();
     let user = sim::user(st, &ctx.owner)?;
@@ -357,11 +338,11 @@ pub(crate) mod testkit {
     use serde_json::Value;
 
     use crate::config::{SimConfig, DEMO_PARTNER_KEY};
-    use crate::reply::Reply;
+    use crate::reply::{Answer, Reply};
     use crate::sim::{Req, Sim};
     use crate::state::{KycStatus, Owner, SessionRec, State, User};
 
-    pub type Handler = fn(&Sim, &mut State, &Req) -> Reply;
+    pub type Handler = fn(&Sim, &mut State, &Req) -> Answer;
 
     pub fn sim() -> Sim {
         Sim::new(SimConfig::instant(), "http://127.0.0.1:9".into())
@@ -495,7 +476,7 @@ pub(crate) mod testkit {
                 headers: &self.headers,
                 body: &self.body,
             };
-            handler(sim, &mut st, &req)
+            handler(sim, &mut st, &req).unwrap_or_else(|refusal| refusal)
         }
     }
 }

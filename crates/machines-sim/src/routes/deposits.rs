@@ -12,7 +12,7 @@ use crate::auth::{bearer, gate_agreements};
 use crate::clock::{iso, to_time};
 use crate::config::SimConfig;
 use crate::idempotency;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{user, Req, Sim};
 use crate::state::{DepositRec, Owner, State, TxRec, User};
 use crate::validate::Check;
@@ -149,61 +149,37 @@ fn range_json(route: &Route, user: &User) -> Value {
 }
 
 /// `GET /deposits/assets`.
-pub fn assets(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    if let Err(reply) = bearer(sim, st, req, None) {
-        return reply;
-    }
-    match assets_json(req) {
-        Ok(data) => Reply::ok("deposit assets", data),
-        Err(reply) => reply,
-    }
+pub fn assets(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    bearer(sim, st, req, None)?;
+    Ok(Reply::ok("deposit assets", assets_json(req)?))
 }
 
 /// `POST /deposits/range`.
-pub fn range(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, None) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    let route = match route_body(req) {
-        Ok((_, route)) => route,
-        Err(reply) => return reply,
-    };
-    match user(st, &ctx.owner) {
-        Ok(user) => Reply::ok("deposit range", json!({"range": range_json(route, user)})),
-        Err(reply) => reply,
-    }
+pub fn range(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, None)?;
+    let (_, route) = route_body(req)?;
+    let user = user(st, &ctx.owner)?;
+    Ok(Reply::ok("deposit range", json!({"range": range_json(route, user)})))
 }
 
 /// `POST /deposits/estimate`.
-pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, None) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    let (body, route) = match route_body(req) {
-        Ok(found) => found,
-        Err(reply) => return reply,
-    };
+pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, None)?;
+    let (body, route) = route_body(req)?;
     let mut check = Check::new(&body);
     let amount = check.number("amount", true, 0.0);
     let unit = check.one_of("amountCurrency", false, &["crypto", "usd"]).unwrap_or("crypto");
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     let amount = amount.unwrap_or_default();
     let usd = if unit == "usd" { amount } else { amount * route.usd_rate };
     let rate_id = format!("rate_{}", st.token(16));
-    let user = match user(st, &ctx.owner) {
-        Ok(user) => user,
-        Err(reply) => return reply,
-    };
+    let user = user(st, &ctx.owner)?;
     let mut estimate = range_json(route, user);
     estimate["quotedAmount"] = json!(amount);
     estimate["quotedAmountCurrency"] = json!(unit);
     estimate["estimatedToAmount"] = json!((usd * 100.0).round() / 100.0);
     estimate["rateId"] = json!(rate_id);
-    Reply::ok("deposit estimate", json!({"estimate": estimate}))
+    Ok(Reply::ok("deposit estimate", json!({"estimate": estimate})))
 }
 
 fn route_of(deposit: &DepositRec) -> Option<&'static Route> {
@@ -236,39 +212,28 @@ fn read(deposit: &mut DepositRec, now: OffsetDateTime, config: &SimConfig) {
 }
 
 /// `POST /deposits`.
-pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, None) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    match user(st, &ctx.owner).map(|u| gate_agreements(u)) {
-        Ok(Ok(())) => {}
-        Ok(Err(reply)) | Err(reply) => return reply,
-    }
-    let (body, route) = match route_body(req) {
-        Ok(found) => found,
-        Err(reply) => return reply,
-    };
+pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, None)?;
+    user(st, &ctx.owner).and_then(|u| gate_agreements(u))?;
+    let (body, route) = route_body(req)?;
     let mut check = Check::new(&body);
     check.number("amount", false, 0.0);
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     let now = sim.clock.now();
     let seed = sim.config.seed;
     let missing_contract = sim.config.missing_contract_on_first_deposit;
     idempotency::once(sim, st, &ctx, req, |st| {
         let id = format!("cm{}", st.token(23));
         let change_now_id = route.relayed.then(|| hex::encode(rand::Rng::random::<[u8; 7]>(&mut st.rng)));
-        let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+        let Some(user) = st.user_mut(&ctx.owner) else { return Err(Reply::unauthorized("unknown user")) };
         if missing_contract && !user.contract_ready {
             // Provisioning "finishes" with this first attempt; the next one succeeds, as in sandbox.
             user.contract_ready = true;
-            return Reply::conflict(
+            return Err(Reply::conflict(
                 "missing_contract",
                 "contract not ready",
                 "the collateral contract is still being provisioned; retry in about 1.5 s",
-            );
+            ));
         }
         user.contract_ready = true;
         let material = format!("{seed}/{}/{}/{}", ctx.owner.partner, ctx.owner.user_id, user.deposits.len());
@@ -294,7 +259,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
         let data = json!({"deposit": deposit_json(&deposit, user)});
         user.deposits.push(deposit);
         st.deposit_owners.insert(id, ctx.owner.clone());
-        Reply::ok_next("deposit created", data, 1500, "deposits.get")
+        Ok(Reply::ok_next("deposit created", data, 1500, "deposits.get"))
     })
 }
 
@@ -304,17 +269,14 @@ fn is_active(deposit: &DepositRec, now: OffsetDateTime) -> bool {
 }
 
 /// `GET /deposits?scope=active|all`.
-pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, None) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
+pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, None)?;
     let scope = req.query.get("scope").map(String::as_str).unwrap_or("active");
     if scope != "active" && scope != "all" {
-        return Reply::invalid("scope", "must be active or all");
+        return Err(Reply::invalid("scope", "must be active or all"));
     }
     let now = sim.clock.now();
-    let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+    let Some(user) = st.user_mut(&ctx.owner) else { return Err(Reply::unauthorized("unknown user")) };
     for deposit in user.deposits.iter_mut() {
         read(deposit, now, &sim.config);
     }
@@ -326,30 +288,27 @@ pub fn list(sim: &Sim, st: &mut State, req: &Req) -> Reply {
         .filter(|d| scope == "all" || is_active(d, now))
         .map(|d| deposit_json(d, user))
         .collect();
-    Reply::ok("deposits", json!({"deposits": deposits}))
+    Ok(Reply::ok("deposits", json!({"deposits": deposits})))
 }
 
 /// `GET /deposits/{depositId}`.
-pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, None) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
+pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, None)?;
     let id = req.param("deposit_id");
     if id.chars().count() < 8 {
-        return Reply::invalid("depositId", "must be at least 8 characters");
+        return Err(Reply::invalid("depositId", "must be at least 8 characters"));
     }
     let now = sim.clock.now();
-    let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
-    let Some(index) = user.deposits.iter().position(|d| d.id == id) else { return Reply::not_found("deposit") };
+    let Some(user) = st.user_mut(&ctx.owner) else { return Err(Reply::unauthorized("unknown user")) };
+    let Some(index) = user.deposits.iter().position(|d| d.id == id) else { return Err(Reply::not_found("deposit")) };
     read(&mut user.deposits[index], now, &sim.config);
     let user = &*user;
     let deposit = &user.deposits[index];
     let data = json!({"deposit": deposit_json(deposit, user)});
     if matches!(deposit.status.as_str(), "pending" | "awaitingDeposit" | "processing") {
-        Reply::ok_next("deposit", data, 1500, "deposits.get")
+        Ok(Reply::ok_next("deposit", data, 1500, "deposits.get"))
     } else {
-        Reply::ok("deposit", data)
+        Ok(Reply::ok("deposit", data))
     }
 }
 
@@ -394,33 +353,24 @@ pub fn tick(user: &mut User, now: OffsetDateTime, config: &SimConfig, next_tx: &
 }
 
 /// `POST /_sim/deposits/{depositId}/fund {amount}`: funds arrive at the deposit address.
-pub fn fund(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+pub fn fund(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let id = req.param("deposit_id").to_owned();
-    let Some(owner) = st.deposit_owners.get(&id).cloned() else { return Reply::not_found("deposit") };
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+    let Some(owner) = st.deposit_owners.get(&id).cloned() else { return Err(Reply::not_found("deposit")) };
+    let body = req.json()?;
     let mut check = Check::new(&body);
     let amount = check.number("amount", true, 0.0);
     if amount.is_some_and(|a| a > MAX_FUND_AMOUNT) {
         check.fail("amount", format!("must be at most {MAX_FUND_AMOUNT}"));
     }
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     sim.tick(st, &owner);
     let now = sim.clock.now();
-    if let Err(reply) = fund_owned(st, &owner, &id, amount.unwrap_or_default(), now) {
-        return reply;
-    }
+    fund_owned(st, &owner, &id, amount.unwrap_or_default(), now)?;
     // With no processing delay the deposit completes in this same call.
     sim.tick(st, &owner);
-    let Some(user) = st.user(&owner) else { return Reply::not_found("deposit") };
-    match user.deposits.iter().find(|d| d.id == id) {
-        Some(deposit) => Reply::ok("deposit funded", json!({"deposit": deposit_json(deposit, user)})),
-        None => Reply::not_found("deposit"),
-    }
+    let Some(user) = st.user(&owner) else { return Err(Reply::not_found("deposit")) };
+    let deposit = user.deposits.iter().find(|d| d.id == id).ok_or_else(|| Reply::not_found("deposit"))?;
+    Ok(Reply::ok("deposit funded", json!({"deposit": deposit_json(deposit, user)})))
 }
 
 /// The largest single funding, in asset units: far beyond any demo, far below overflowing cents.

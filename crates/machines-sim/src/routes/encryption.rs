@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::auth;
 use crate::crypto::{open_label, seal_label, LabelError};
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{self, Req, Sim};
 use crate::state::State;
 use crate::validate::Check;
@@ -15,11 +15,7 @@ use crate::validate::Check;
 const MAX_PLAINTEXT_CHARS: usize = 1024;
 
 /// `POST /encryption/encrypt {value}`: the value sealed with the user's data key.
-pub fn encrypt(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    encrypt_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn encrypt_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn encrypt(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("encryption.write"))?;
     let body = req.json()?;
     let mut check = Check::new(&body);
@@ -32,11 +28,7 @@ fn encrypt_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
 }
 
 /// `POST /encryption/decrypt {value: EncryptedField}`: the plaintext, if the blob is this user's.
-pub fn decrypt(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    decrypt_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn decrypt_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn decrypt(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("encryption.read"))?;
     let body = req.json()?;
     let mut check = Check::new(&body);
@@ -67,11 +59,7 @@ fn decrypt_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
 }
 
 /// `GET /encryption/data-key`: the user's label key for client-side encryption.
-pub fn data_key(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    data_key_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn data_key_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn data_key(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("encryption.read"))?;
     let key = sim::user(st, &ctx.owner)?.data_key;
     Ok(Reply::ok("data key", json!({"key": STANDARD.encode(key), "v": 1})))

@@ -15,7 +15,7 @@ use crate::auth;
 use crate::clock::to_time;
 use crate::config::SimConfig;
 use crate::idempotency;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{self, Req, Sim};
 use crate::state::{KycStatus, State, User};
 use crate::validate::{is_country, is_email, parse_date, Check};
@@ -177,68 +177,51 @@ fn values_json() -> Value {
 
 /// `GET /kyc/schema`: the field list. The reference says partner key; the vendor's example calls it with a
 /// Bearer session, so either is accepted (a Bearer session needs `kyc.read`).
-pub fn schema(sim: &Sim, st: &mut State, req: &Req) -> Reply {
+pub fn schema(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let partner = auth::partner(st, req);
     if partner.is_err() && req.header("authorization").is_some() {
-        if let Err(reply) = auth::bearer(sim, st, req, Some("kyc.read")) {
-            return reply;
-        }
-    } else if let Err(reply) = partner {
-        return reply;
+        auth::bearer(sim, st, req, Some("kyc.read"))?;
+    } else {
+        partner?;
     }
-    Reply::ok("kyc schema", json!({"fields": fields_json()}))
+    Ok(Reply::ok("kyc schema", json!({"fields": fields_json()})))
 }
 
 /// `GET /kyc/values`: the fields plus every allowed value.
-pub fn values(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    if let Err(reply) = auth::bearer(sim, st, req, Some("kyc.read")) {
-        return reply;
-    }
-    Reply::ok("kyc values", values_json())
+pub fn values(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    auth::bearer(sim, st, req, Some("kyc.read"))?;
+    Ok(Reply::ok("kyc values", values_json()))
 }
 
 /// `POST /kyc/applications`: validate, store and decide. A keyed retry replays the first answer.
-pub fn submit(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("kyc.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
+pub fn submit(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("kyc.write"))?;
     idempotency::once(sim, st, &ctx, req, |st| {
         let now = sim.clock.now();
-        let user = match sim::user(st, &ctx.owner) {
-            Ok(user) => user,
-            Err(reply) => return reply,
-        };
+        let user = sim::user(st, &ctx.owner)?;
         if user.kyc_approved() {
-            return Reply::invalid_state("kyc already approved", "kyc already approved; there is nothing to submit");
+            return Err(Reply::invalid_state(
+                "kyc already approved",
+                "kyc already approved; there is nothing to submit",
+            ));
         }
-        let body = match req.json() {
-            Ok(body) => body,
-            Err(reply) => return reply,
-        };
-        if let Err(reply) = validate_application(&body, now.date()) {
-            return reply;
-        }
+        let body = req.json()?;
+        validate_application(&body, now.date())?;
         let last_name = body.get("lastName").and_then(Value::as_str).unwrap_or_default().trim();
         let (status, reason) = outcome(last_name);
         user.kyc.status = status;
         user.kyc.reason = reason.map(str::to_owned);
         user.kyc.application = Some(Value::Object(body));
         user.kyc.since = now;
-        status_reply(sim, user, "kyc submitted")
+        Ok(status_reply(sim, user, "kyc submitted"))
     })
 }
 
 /// `GET /kyc/status`.
-pub fn status(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match auth::bearer(sim, st, req, Some("kyc.read")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    match sim::user(st, &ctx.owner) {
-        Ok(user) => status_reply(sim, user, "kyc status"),
-        Err(reply) => reply,
-    }
+pub fn status(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = auth::bearer(sim, st, req, Some("kyc.read"))?;
+    let user = sim::user(st, &ctx.owner)?;
+    Ok(status_reply(sim, user, "kyc status"))
 }
 
 /// The status and reason the magic last names select.
@@ -514,7 +497,7 @@ mod tests {
         call(sim, submit, "POST", "/kyc/applications", &bearer(token), body)
     }
 
-    fn get(sim: &Sim, handler: fn(&Sim, &mut State, &Req) -> Reply, path: &str, token: &str) -> Reply {
+    fn get(sim: &Sim, handler: fn(&Sim, &mut State, &Req) -> Answer, path: &str, token: &str) -> Reply {
         call(sim, handler, "GET", path, &bearer(token), Value::Null)
     }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::clock::iso;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{self, Req, Sim};
 use crate::state::{State, TxRec};
 
@@ -63,11 +63,7 @@ pub fn cursor_error() -> (String, String) {
 }
 
 /// `GET /balances`: the five values in cents. No scope is needed.
-pub fn balances(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    balances_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn balances_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn balances(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, None)?;
     let user = sim::user(st, &ctx.owner)?;
     let data = json!({"balances": {
@@ -135,11 +131,7 @@ fn tx_query(req: &Req) -> Result<TxQuery, Reply> {
 }
 
 /// `GET /transactions`: newest first, filtered by type and card, cursor-paginated.
-pub fn transactions(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    transactions_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn transactions_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn transactions(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("transactions.read"))?;
     let query = tx_query(req)?;
     let user = sim::user(st, &ctx.owner)?;

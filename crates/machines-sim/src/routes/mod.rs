@@ -1,6 +1,7 @@
 //! Request handlers, one module per domain. Every API handler has the same shape,
-//! `fn(&Sim, &mut State, &Req) -> Reply`: it runs under the state lock, never awaits, and answers in the
-//! envelope. `router.rs` maps methods and paths onto them.
+//! `fn(&Sim, &mut State, &Req) -> Answer`: it runs under the state lock, never awaits, and answers in the
+//! envelope, taking each step with `?` (a refusal on the way is the answer). `router.rs` maps methods and
+//! paths onto them.
 
 pub mod admin;
 pub mod agreements;

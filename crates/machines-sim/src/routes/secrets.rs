@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::auth;
 use crate::clock::to_time;
 use crate::crypto::seal_card_secret;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::cards::{card_id_param, last4};
 use crate::sim::{self, Req, Sim};
 use crate::state::{SecretsSessionRec, State};
@@ -16,11 +16,7 @@ use crate::validate::Check;
 const SCOPE: &str = "cards.secrets.read";
 
 /// `POST /cards/secrets/session`: `{sessionId, secretKey}`; the body is optional (empty or `{}`).
-pub fn session(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    session_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn session_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn session(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some(SCOPE))?;
     auth::gate_kyc(sim::user(st, &ctx.owner)?)?;
     req.json()?;
@@ -38,11 +34,7 @@ fn session_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
 }
 
 /// `POST /cards/{card_id}/secrets {sessionId}`: the PAN and CVC sealed with the session's key.
-pub fn reveal(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    reveal_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn reveal_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn reveal(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some(SCOPE))?;
     auth::gate_kyc(sim::user(st, &ctx.owner)?)?;
     let card_id = card_id_param(req)?;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::auth::{self, KNOWN_SCOPES, PRE_KYC_SCOPES};
 use crate::clock::iso_seconds;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::users::{link_wallet, read_identity, wallet_json};
 use crate::sim::{Req, Sim};
 use crate::state::{Owner, SessionRec, State};
@@ -48,15 +48,9 @@ fn read_scopes(check: &mut Check<'_>) -> Option<Vec<String>> {
 }
 
 /// `POST /sessions`.
-pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let partner = match auth::partner(st, req) {
-        Ok(partner) => partner,
-        Err(reply) => return reply,
-    };
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let partner = auth::partner(st, req)?;
+    let body = req.json()?;
     let mut check = Check::new(&body);
     let identity = read_identity(&mut check);
     let scopes = read_scopes(&mut check);
@@ -64,8 +58,8 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     check.string("sessionLabel", false, 0, 120);
     let (identity, scopes) = match (check.finish(), identity, scopes) {
         (Ok(()), Some(identity), Some(scopes)) => (identity, scopes),
-        (Err(reply), _, _) => return reply,
-        (Ok(()), _, _) => return Reply::bad_request("userId and scopes are required"),
+        (Err(reply), _, _) => return Err(reply),
+        (Ok(()), _, _) => return Err(Reply::bad_request("userId and scopes are required")),
     };
     let ttl = ttl.unwrap_or(DEFAULT_TTL_SECONDS);
 
@@ -79,7 +73,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
             "kyc required: scopes {} need an approved kyc; mint a session with kyc.read and kyc.write until then",
             beyond_kyc.join(", ")
         );
-        return Reply::invalid_state("kyc required", &message);
+        return Err(Reply::invalid_state("kyc required", &message));
     }
 
     let now = sim.clock.now();
@@ -108,7 +102,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
         "scopes": scopes,
         "wallet": wallet,
     });
-    Reply::ok("session created", data)
+    Ok(Reply::ok("session created", data))
 }
 
 /// Shared helpers for the route unit tests: build requests, mint sessions, look at users.
@@ -120,7 +114,7 @@ pub(crate) mod testkit {
     use serde_json::Value;
 
     use crate::config::{SimConfig, DEMO_PARTNER_KEY};
-    use crate::reply::Reply;
+    use crate::reply::{Answer, Reply};
     use crate::sim::{Req, Sim};
     use crate::state::{KycStatus, Owner, State, User};
 
@@ -131,7 +125,7 @@ pub(crate) mod testkit {
     /// Calls `handler` under the state lock. A `Value::Null` body is sent as an empty body.
     pub fn call(
         sim: &Sim,
-        handler: fn(&Sim, &mut State, &Req<'_>) -> Reply,
+        handler: fn(&Sim, &mut State, &Req<'_>) -> Answer,
         method: &str,
         path: &str,
         headers: &[(&str, String)],
@@ -147,7 +141,7 @@ pub(crate) mod testkit {
         let query = HashMap::new();
         let req = Req { method: &method, path, params: &params, query: &query, headers: &header_map, body: &bytes };
         let mut st = sim.state.lock().unwrap();
-        handler(sim, &mut st, &req)
+        handler(sim, &mut st, &req).unwrap_or_else(|refusal| refusal)
     }
 
     pub fn partner_headers() -> Vec<(&'static str, String)> {

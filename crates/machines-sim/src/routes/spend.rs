@@ -5,7 +5,7 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use crate::clock::to_time;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::ledger::transaction_json;
 use crate::sim::{Req, Sim};
 use crate::state::{CardRec, State, TxRec, User};
@@ -17,11 +17,7 @@ const MAX_SPEND_CENTS: i64 = 1_000_000_000_000;
 
 /// `POST /_sim/cards/{card_id}/spend {amountCents, merchant?}`: one authorisation attempt. Declines are
 /// answered 200 with `approved: false` and recorded as `declined` transactions, as an issuer would.
-pub fn spend(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    spend_inner(sim, st, req).unwrap_or_else(|reply| reply)
-}
-
-fn spend_inner(sim: &Sim, st: &mut State, req: &Req) -> Result<Reply, Reply> {
+pub fn spend(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let card_id = req.param("card_id").to_owned();
     let body = req.json()?;
     let mut check = Check::new(&body);
@@ -132,10 +128,10 @@ pub fn tick(user: &mut User, now: OffsetDateTime) {
 }
 
 /// `POST /_sim/transactions/settle`: posts every pending spend of every user now.
-pub fn settle(_sim: &Sim, st: &mut State, _req: &Req) -> Reply {
+pub fn settle(_sim: &Sim, st: &mut State, _req: &Req) -> Answer {
     let posted: usize =
         st.partners.values_mut().flat_map(|p| p.users.values_mut()).map(|user| post_where(user, |_| true)).sum();
-    Reply::ok("transactions settled", json!({"posted": posted}))
+    Ok(Reply::ok("transactions settled", json!({"posted": posted})))
 }
 
 #[cfg(test)]

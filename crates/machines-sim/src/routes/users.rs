@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::clock::iso;
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::sim::{Req, Sim};
 use crate::state::{KycStatus, Owner, State, User};
 use crate::validate::{is_evm_address, Check};
@@ -85,22 +85,16 @@ pub fn wallet_json(user: &User) -> Value {
 }
 
 /// `POST /users/resolve`.
-pub fn resolve(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let partner = match auth::partner(st, req) {
-        Ok(partner) => partner,
-        Err(reply) => return reply,
-    };
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
+pub fn resolve(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let partner = auth::partner(st, req)?;
+    let body = req.json()?;
     let mut check = Check::new(&body);
     let identity = read_identity(&mut check);
     let label = check.string("walletLabel", false, 0, 120).map(str::to_owned);
     let identity = match (check.finish(), identity) {
         (Ok(()), Some(identity)) => identity,
-        (Err(reply), _) => return reply,
-        (Ok(()), None) => return Reply::invalid("userId", "is required"),
+        (Err(reply), _) => return Err(reply),
+        (Ok(()), None) => return Err(Reply::invalid("userId", "is required")),
     };
 
     let now = sim.clock.now();
@@ -113,7 +107,7 @@ pub fn resolve(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     }
     let owner = Owner { partner, user_id: identity.user_id };
     sim.tick(st, &owner);
-    let Some(user) = st.user(&owner) else { return Reply::not_found("user") };
+    let Some(user) = st.user(&owner) else { return Err(Reply::not_found("user")) };
 
     let status = user.kyc.status;
     let summary = match status {
@@ -131,7 +125,7 @@ pub fn resolve(sim: &Sim, st: &mut State, req: &Req) -> Reply {
         "createdAt": iso(user.created_at),
         "wallet": wallet_json(user),
     });
-    Reply::ok(&summary, data)
+    Ok(Reply::ok(&summary, data))
 }
 
 #[cfg(test)]

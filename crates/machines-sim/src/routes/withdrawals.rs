@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::{bearer, gate_agreements};
 use crate::clock::iso;
 use crate::idempotency::{body_hash, key};
-use crate::reply::Reply;
+use crate::reply::{Answer, Reply};
 use crate::routes::deposits::{assets_json, find_route, Route};
 use crate::sim::{user, Req, Sim};
 use crate::state::{State, User, WithdrawalRec};
@@ -24,14 +24,9 @@ const COORDINATOR: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const COLLATERAL_PROXY: &str = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
 /// `GET /withdrawals/assets` (scope `deposits.read`).
-pub fn assets(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    if let Err(reply) = bearer(sim, st, req, Some("deposits.read")) {
-        return reply;
-    }
-    match assets_json(req) {
-        Ok(data) => Reply::ok("withdrawal assets", data),
-        Err(reply) => reply,
-    }
+pub fn assets(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    bearer(sim, st, req, Some("deposits.read"))?;
+    Ok(Reply::ok("withdrawal assets", assets_json(req)?))
 }
 
 /// Validates `destination` (and its address when `need_address`), returning its route.
@@ -84,57 +79,32 @@ fn range_json(route: &Route, user: &User) -> Value {
 }
 
 /// `POST /withdrawals/range` (scope `deposits.read`).
-pub fn range(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, Some("deposits.read")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
-    let route = match destination(&body, false) {
-        Ok((route, _)) => route,
-        Err(reply) => return reply,
-    };
-    match user(st, &ctx.owner) {
-        Ok(user) => Reply::ok("withdrawal range", json!({"range": range_json(route, user)})),
-        Err(reply) => reply,
-    }
+pub fn range(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, Some("deposits.read"))?;
+    let body = req.json()?;
+    let (route, _) = destination(&body, false)?;
+    let user = user(st, &ctx.owner)?;
+    Ok(Reply::ok("withdrawal range", json!({"range": range_json(route, user)})))
 }
 
 /// `POST /withdrawals/estimate` (scope `deposits.read`).
-pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, Some("deposits.read")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
-    let (route, dest) = match destination(&body, false) {
-        Ok(found) => found,
-        Err(reply) => return reply,
-    };
+pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, Some("deposits.read"))?;
+    let body = req.json()?;
+    let (route, dest) = destination(&body, false)?;
     let mut check = Check::new(&body);
     let cents = check.integer("amountCents", true, 1, i64::from(i32::MAX));
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     let cents = cents.unwrap_or_default();
     let rate_id = format!("rate_{}", st.token(16));
-    let user = match user(st, &ctx.owner) {
-        Ok(user) => user,
-        Err(reply) => return reply,
-    };
+    let user = user(st, &ctx.owner)?;
     let mut estimate = range_json(route, user);
     estimate["fromAmount"] = json!(cents as f64 / 100.0);
     estimate["fromAmountCents"] = json!(cents);
     estimate["estimatedToAmount"] = json!(cents as f64 / 100.0 / route.usd_rate);
     estimate["rateId"] = json!(rate_id);
     estimate["destinationExtraId"] = dest.get("extraId").cloned().unwrap_or(Value::Null);
-    Reply::ok("withdrawal estimate", json!({"estimate": estimate}))
+    Ok(Reply::ok("withdrawal estimate", json!({"estimate": estimate})))
 }
 
 fn hex_of(material: &str) -> String {
@@ -142,55 +112,38 @@ fn hex_of(material: &str) -> String {
 }
 
 /// `POST /withdrawals` (scope `withdrawals.write`): pending, then the signature payload.
-pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
-    let ctx = match bearer(sim, st, req, Some("withdrawals.write")) {
-        Ok(ctx) => ctx,
-        Err(reply) => return reply,
-    };
-    match user(st, &ctx.owner).map(|u| gate_agreements(u)) {
-        Ok(Ok(())) => {}
-        Ok(Err(reply)) | Err(reply) => return reply,
-    }
-    let body = match req.json() {
-        Ok(body) => body,
-        Err(reply) => return reply,
-    };
-    let (route, dest) = match destination(&body, true) {
-        Ok(found) => found,
-        Err(reply) => return reply,
-    };
+pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
+    let ctx = bearer(sim, st, req, Some("withdrawals.write"))?;
+    user(st, &ctx.owner).and_then(|u| gate_agreements(u))?;
+    let body = req.json()?;
+    let (route, dest) = destination(&body, true)?;
     let mut check = Check::new(&body);
     let cents = check.integer("amountCents", true, 1, i64::from(i32::MAX));
     check.string("adminAddress", false, 1, 128);
-    if let Err(reply) = check.finish() {
-        return reply;
-    }
+    check.finish()?;
     let cents = cents.unwrap_or_default();
-    let idem = match key(req) {
-        Ok(key) => key,
-        Err(reply) => return reply,
-    };
+    let idem = key(req)?;
     let hash = body_hash(req.body);
     let slot = hash.clone();
     let now = sim.clock.now();
     let seed = sim.config.seed;
     let pending_polls = sim.config.withdrawal_pending_polls;
-    let Some(user) = st.user_mut(&ctx.owner) else { return Reply::unauthorized("unknown user") };
+    let Some(user) = st.user_mut(&ctx.owner) else { return Err(Reply::unauthorized("unknown user")) };
     // Keys and finished withdrawals are forgotten after a day, like other idempotency records; a ready
     // withdrawal whose signature has expired starts over, so the same request later gets a fresh one.
     user.withdrawal_keys.retain(|_, (_, at)| now - *at < time::Duration::hours(24));
     user.withdrawals.retain(|_, r| now < r.created_at + SIGNATURE_LIFETIME);
     if let Some(key) = &idem {
         if user.withdrawal_keys.get(key).is_some_and(|(known, _)| *known != hash) {
-            return Reply::conflict(
+            return Err(Reply::conflict(
                 "idempotency_conflict",
                 "conflict",
                 "this Idempotency-Key was already used for a different request",
-            );
+            ));
         }
     }
     if !user.withdrawals.contains_key(&slot) && cents > user.spending_power() {
-        return Reply::invalid("amountCents", "exceeds the spending power available to withdraw");
+        return Err(Reply::invalid("amountCents", "exceeds the spending power available to withdraw"));
     }
     // Only an accepted request claims its key, so a refused one can be corrected and sent with it again.
     if let Some(key) = idem {
@@ -205,7 +158,7 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
     if record.polls <= pending_polls {
         let data = json!({"status": "pending", "retryAfterSeconds": 2, "parameters": null, "signature": null,
             "expiresAt": null, "execution": null, "relay": null});
-        return Reply::ok_next("withdrawal pending", data, 2000, "withdrawals.create");
+        return Ok(Reply::ok_next("withdrawal pending", data, 2000, "withdrawals.create"));
     }
     let expires = record.created_at + SIGNATURE_LIFETIME;
     let material = format!("{seed}/{}/{slot}", ctx.owner.user_id);
@@ -229,5 +182,5 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Reply {
             "callTarget": COORDINATOR, "callPath": "coordinator_v2"},
         "relay": null,
     });
-    Reply::ok("withdrawal signature", data)
+    Ok(Reply::ok("withdrawal signature", data))
 }
