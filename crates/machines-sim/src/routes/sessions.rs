@@ -56,10 +56,9 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let scopes = read_scopes(&mut check);
     let ttl = check.integer("ttlSeconds", false, MIN_TTL_SECONDS, MAX_TTL_SECONDS);
     check.string("sessionLabel", false, 0, 120);
-    let (identity, scopes) = match (check.finish(), identity, scopes) {
-        (Ok(()), Some(identity), Some(scopes)) => (identity, scopes),
-        (Err(reply), _, _) => return Err(reply),
-        (Ok(()), _, _) => return Err(Reply::bad_request("userId and scopes are required")),
+    check.finish()?;
+    let (Some(identity), Some(scopes)) = (identity, scopes) else {
+        return Err(Reply::bad_request("userId and scopes are required"));
     };
     let ttl = ttl.unwrap_or(DEFAULT_TTL_SECONDS);
 

@@ -91,11 +91,8 @@ pub fn resolve(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let mut check = Check::new(&body);
     let identity = read_identity(&mut check);
     let label = check.string("walletLabel", false, 0, 120).map(str::to_owned);
-    let identity = match (check.finish(), identity) {
-        (Ok(()), Some(identity)) => identity,
-        (Err(reply), _) => return Err(reply),
-        (Ok(()), None) => return Err(Reply::invalid("userId", "is required")),
-    };
+    check.finish()?;
+    let Some(identity) = identity else { return Err(Reply::invalid("userId", "is required")) };
 
     let now = sim.clock.now();
     let user = st.ensure_user(&partner, &identity.user_id, now);
