@@ -16,3 +16,4 @@ pub mod links;
 pub mod money;
 pub mod settings;
 pub mod stage;
+pub mod text;
