@@ -1,6 +1,7 @@
 //! How a simulator instance behaves: keys it accepts, its seed, timings of its state machines, the IV
 //! length of card secrets, and the faults it injects.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::faults::FaultRule;
@@ -52,6 +53,11 @@ pub struct SimConfig {
     pub rate_limit_per_second: Option<u32>,
     /// Faults in force from the start; more can be added at run time.
     pub faults: Vec<FaultRule>,
+    /// If set, the state is read from this file at start and saved to it (see `store`): Demo mode's
+    /// memory between runs. Unset, the simulator starts empty from `seed` and forgets everything.
+    pub state_file: Option<PathBuf>,
+    /// How long after a request the state is saved; the requests of one burst make one write.
+    pub save_after: Duration,
 }
 
 impl Default for SimConfig {
@@ -74,6 +80,8 @@ impl Default for SimConfig {
             withdrawal_pending_polls: 1,
             rate_limit_per_second: None,
             faults: Vec::new(),
+            state_file: None,
+            save_after: Duration::from_millis(500),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! EIP-55 checksummed deposit addresses.
 
 use alloy_primitives::Address;
-use rand::Rng;
 use sha2::{Digest, Sha256};
 
 /// The Luhn check digit for `digits` (the payload without its check digit).
@@ -35,19 +34,24 @@ pub fn luhn_valid(number: &str) -> bool {
         && luhn_check_digit(&number[..number.len() - 1]) == number.as_bytes()[number.len() - 1] - b'0'
 }
 
-/// A 16-digit VISA number (starts with 4) with a valid Luhn digit.
-pub fn visa_pan(rng: &mut impl Rng) -> String {
-    let mut payload = String::from("4");
-    for _ in 0..14 {
-        payload.push(char::from(b'0' + rng.random_range(0..10u8)));
-    }
-    let check = luhn_check_digit(&payload);
-    payload.push(char::from(b'0' + check));
-    payload
-}
-
-pub fn cvc(rng: &mut impl Rng) -> String {
-    format!("{:03}", rng.random_range(0..1000u32))
+/// A card's 16-digit VISA number (starts with 4, valid Luhn digit) and its 3-digit CVC, derived from a
+/// secret seed and the card's id. Derived rather than drawn so that a saved simulator never writes them:
+/// the same seed and id give the same numbers after a restart. The digits come straight from SHA-256
+/// (not from a seeded `Rng`, whose stream `rand` may change between versions), so an upgrade cannot
+/// change a card's number. SHA-256 over a fixed-length secret prefix is enough here: the output is only
+/// ever shown, never used to authenticate anything.
+pub fn card_numbers(seed: &[u8; 32], card_id: &str) -> (String, String) {
+    let mut hasher = Sha256::new();
+    hasher.update(b"machines-sim card numbers v1\0");
+    hasher.update(seed);
+    hasher.update(card_id.as_bytes());
+    let digest = hasher.finalize();
+    let word = |range: std::ops::Range<usize>| digest[range].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    let mut pan = format!("4{:014}", word(0..8) % 100_000_000_000_000);
+    let check = luhn_check_digit(&pan);
+    pan.push(char::from(b'0' + check));
+    let cvc = format!("{:03}", word(8..10) % 1000);
+    (pan, cvc)
 }
 
 /// A deposit address derived from the seed material, in EIP-55 checksum form.
@@ -59,17 +63,26 @@ pub fn deposit_address(material: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn pans_are_visa_and_pass_luhn() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-        for _ in 0..500 {
-            let pan = visa_pan(&mut rng);
+        let seed = [3u8; 32];
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..500 {
+            let (pan, cvc) = card_numbers(&seed, &format!("card-{i}"));
             assert_eq!(pan.len(), 16);
             assert!(pan.starts_with('4'));
             assert!(luhn_valid(&pan), "{pan}");
+            assert!(cvc.len() == 3 && cvc.bytes().all(|b| b.is_ascii_digit()), "{cvc}");
+            seen.insert(pan);
         }
+        assert_eq!(seen.len(), 500, "each card its own number");
+        assert_eq!(
+            card_numbers(&seed, "card-1"),
+            card_numbers(&seed, "card-1"),
+            "the same seed and id, the same numbers"
+        );
+        assert_ne!(card_numbers(&seed, "card-1"), card_numbers(&[4u8; 32], "card-1"), "another install, other numbers");
         assert!(luhn_valid("4242424242424242") && luhn_valid("4000056655665556") && !luhn_valid("4242424242424241"));
     }
 

@@ -25,7 +25,9 @@ mod router;
 mod routes;
 mod server;
 mod sim;
+mod snapshot;
 mod state;
+mod store;
 mod validate;
 
 use std::net::SocketAddr;
@@ -37,6 +39,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{SecretIv, SimConfig, DEMO_PARTNER_KEY};
 pub use faults::{FaultKind, FaultRule};
+pub use store::Restored;
 
 /// Starts simulators.
 pub struct Simulator;
@@ -47,14 +50,17 @@ impl Simulator {
         Self::start_on(config, 0).await
     }
 
-    /// Starts a simulator on `port` of 127.0.0.1 (0 picks a free one).
+    /// Starts a simulator on `port` of 127.0.0.1 (0 picks a free one). With `config.state_file` it starts
+    /// from the state saved there and keeps saving it; [`SimHandle::restored`] says how that went.
     pub async fn start_on(config: SimConfig, port: u16) -> std::io::Result<SimHandle> {
         let (listener, addr) = server::bind(port).await?;
-        let sim = Arc::new(sim::Sim::new(config, format!("http://{addr}")));
+        let (state, restored, saved) = store::open(&config);
+        let sim = Arc::new(sim::Sim::from_parts(config, format!("http://{addr}"), state, saved));
         let (stop, stopped) = watch::channel(false);
+        let saver = tokio::spawn(store::keep_saved(sim.clone(), stop.subscribe()));
         let server = Arc::new(server::Server::new(sim.clone()));
         let task = tokio::spawn(server.run(listener, stopped));
-        Ok(SimHandle { addr, sim, stop, task: Some(task) })
+        Ok(SimHandle { addr, sim, stop, task: Some(task), saver: Some(saver), restored })
     }
 }
 
@@ -64,6 +70,8 @@ pub struct SimHandle {
     sim: Arc<sim::Sim>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
+    restored: Restored,
 }
 
 impl SimHandle {
@@ -131,11 +139,43 @@ impl SimHandle {
         }
     }
 
-    /// Stops accepting connections and waits for the server task to end.
+    /// What became of the saved state at start (always [`Restored::Fresh`] without a state file).
+    pub fn restored(&self) -> &Restored {
+        &self.restored
+    }
+
+    /// Writes the state to its file now, if it is saved and changed since the last write (the app calls
+    /// this as it quits; shutting down and dropping the handle do it too).
+    pub fn save_now(&self) -> std::io::Result<()> {
+        self.sim.save_now().map(|_| ())
+    }
+
+    /// Stops the simulator and removes its state file, for a fresh start on purpose. Nothing is saved
+    /// after this, not even by the shutdown.
+    pub async fn erase_saved_state(self) -> std::io::Result<()> {
+        let erased = match &self.sim.saved {
+            Some(saved) => saved.erase(),
+            None => Ok(()),
+        };
+        self.shutdown().await;
+        erased
+    }
+
+    /// Stops accepting connections, waits for the server task to end and saves the state a last time.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some(saver) = self.saver.take() {
+            let _ = saver.await;
+        }
+        self.final_save();
+    }
+
+    fn final_save(&self) {
+        if let Err(err) = self.sim.save_now() {
+            tracing::warn!(%err, "the simulator state could not be saved");
         }
     }
 }
@@ -146,5 +186,9 @@ impl Drop for SimHandle {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+        self.final_save();
     }
 }

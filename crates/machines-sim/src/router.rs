@@ -24,7 +24,9 @@ type Handler = fn(&Sim, &mut State, &Req) -> Answer;
 
 /// Takes the state lock. A handler that panicked (a bug) must not take the simulator down with it, so a
 /// poisoned lock is recovered rather than propagated.
+/// Taking it also tells the saver (if the state is saved) that a request may be changing it.
 pub fn lock(sim: &Sim) -> MutexGuard<'_, State> {
+    sim.touched.notify_one();
     sim.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

@@ -11,6 +11,7 @@ use crate::config::SimConfig;
 use crate::faults::FaultBook;
 use crate::reply::Reply;
 use crate::state::{State, User};
+use crate::store::Saved;
 
 /// One simulator: configuration, clock, state and the faults to inject.
 pub struct Sim {
@@ -20,13 +21,39 @@ pub struct Sim {
     pub faults: Mutex<FaultBook>,
     /// `http://127.0.0.1:PORT`: where verification links point.
     pub origin: String,
+    /// Where the state is saved between runs, if it is (Demo mode).
+    pub saved: Option<Saved>,
+    /// Signalled each time the state is taken for a request, so the saver knows something may have changed.
+    pub touched: tokio::sync::Notify,
 }
 
 impl Sim {
+    #[cfg(test)]
     pub fn new(config: SimConfig, origin: String) -> Self {
         let state = State::new(&config.partner_keys, config.seed);
+        Self::from_parts(config, origin, state, None)
+    }
+
+    /// A simulator over a given starting state (one read back from disk, say).
+    pub fn from_parts(config: SimConfig, origin: String, state: State, saved: Option<Saved>) -> Self {
         let faults = FaultBook::new(config.faults.clone(), config.seed ^ 0x5eed);
-        Self { config, clock: SimClock::default(), state: Mutex::new(state), faults: Mutex::new(faults), origin }
+        Self {
+            config,
+            clock: SimClock::default(),
+            state: Mutex::new(state),
+            faults: Mutex::new(faults),
+            origin,
+            saved,
+            touched: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Writes the state to its file now if it is saved and changed; says whether it wrote.
+    pub fn save_now(&self) -> std::io::Result<bool> {
+        match &self.saved {
+            Some(saved) => saved.save(&self.state),
+            None => Ok(false),
+        }
     }
 
     /// Runs every timed transition of `user` up to now: KYC approvals, deposit completions, spend posting.

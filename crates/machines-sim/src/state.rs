@@ -1,15 +1,23 @@
 //! The simulator's memory: partners, their users and everything a user owns. One mutex guards it all
 //! (see `Sim`), so every request sees and leaves a consistent state; handlers never await while holding it.
+//!
+//! A user and what they own derive `Serialize`/`Deserialize` for the saved Demo state (`snapshot`). Every
+//! field that is a secret is skipped there: card numbers and CVCs (derived again from `card_seed`), the KYC
+//! application (only whether one was sent is kept) and in-flight withdrawals; sessions live elsewhere.
 
 use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::snapshot::{application_flag, at, at_option};
+
 /// KYC status as the simulator tracks it; serialised in snake_case as the partner API does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KycStatus {
     NotSubmitted,
     Pending,
@@ -34,25 +42,33 @@ impl KycStatus {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Kyc {
     pub status: KycStatus,
     pub reason: Option<String>,
-    /// The last application as submitted (it is the simulator's own data; never logged).
+    /// The last application as submitted (it is the simulator's own data; never logged). Saved only as
+    /// whether there is one: it holds the national id.
+    #[serde(rename = "applicationSubmitted", with = "application_flag")]
     pub application: Option<Value>,
     /// Signs the verification link so only the link we issued completes verification.
     pub signature: String,
     /// When the current status started; drives the timed transitions.
+    #[serde(with = "at")]
     pub since: OffsetDateTime,
     /// A completion link set through `/_sim` in place of the simulator's own page, to play a hostile or
     /// broken server (a `javascript:` link, an unknown host).
     pub link_override: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CardRec {
     pub card_id: String,
+    /// Never saved: derived from the state's `card_seed` and the card id (`ids::card_numbers`).
+    #[serde(skip)]
     pub pan: String,
+    #[serde(skip)]
     pub cvc: String,
     pub status: String,
     pub expiration_month: u8,
@@ -66,11 +82,14 @@ pub struct CardRec {
     pub is_pinned: bool,
     pub sort_order: i64,
     pub folder_id: Value,
+    #[serde(with = "at")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "at_option")]
     pub deleted_at: Option<OffsetDateTime>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DepositRec {
     pub id: String,
     pub currency: String,
@@ -84,11 +103,14 @@ pub struct DepositRec {
     pub status: String,
     pub min_amount: f64,
     pub funded_amount: Option<f64>,
+    #[serde(with = "at")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "at")]
     pub updated_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TxRec {
     pub transaction_id: String,
     pub kind: String,
@@ -96,8 +118,10 @@ pub struct TxRec {
     pub amount_cents: i64,
     pub merchant_name: Option<String>,
     pub card_id: Option<String>,
+    #[serde(with = "at")]
     pub created_at: OffsetDateTime,
     /// For an authorised spend: when it posts.
+    #[serde(with = "at_option")]
     pub posts_at: Option<OffsetDateTime>,
 }
 
@@ -108,7 +132,8 @@ pub struct WithdrawalRec {
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     pub user_id: String,
     /// The issuer-side id, used in verification links.
@@ -116,8 +141,10 @@ pub struct User {
     pub wallet_address: Option<String>,
     pub wallet_chain: String,
     pub wallet_label: Option<String>,
+    #[serde(with = "at")]
     pub created_at: OffsetDateTime,
     pub kyc: Kyc,
+    #[serde(with = "at_option")]
     pub agreements_accepted_at: Option<OffsetDateTime>,
     pub contract_id: String,
     /// False until the first deposit has met `missing_contract` (when that fault is configured).
@@ -132,9 +159,12 @@ pub struct User {
     pub pending_charges: i64,
     pub posted_charges: i64,
     pub balance_due: i64,
-    /// By request-body fingerprint: re-POSTing the same request is polling the same withdrawal.
+    /// By request-body fingerprint: re-POSTing the same request is polling the same withdrawal. Not saved:
+    /// a withdrawal's signature lives minutes, and a restart starts it again.
+    #[serde(skip)]
     pub withdrawals: HashMap<String, WithdrawalRec>,
     /// Idempotency-Key → (body fingerprint, when), so a key reused for another request is refused.
+    #[serde(skip)]
     pub withdrawal_keys: HashMap<String, (String, OffsetDateTime)>,
 }
 
@@ -209,17 +239,22 @@ pub struct State {
     pub deposit_owners: HashMap<String, Owner>,
     /// Sequence for readable transaction ids.
     pub next_tx: u64,
+    /// The secret every card's number and CVC are derived from (`ids::card_numbers`).
+    pub card_seed: [u8; 32],
 }
 
 impl State {
     pub fn new(partner_keys: &[String], seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let card_seed = rng.random();
         Self {
             partners: partner_keys.iter().map(|k| (k.clone(), Partner::default())).collect(),
-            rng: StdRng::seed_from_u64(seed),
+            rng,
             internal_ids: HashMap::new(),
             card_owners: HashMap::new(),
             deposit_owners: HashMap::new(),
             next_tx: 1,
+            card_seed,
         }
     }
 

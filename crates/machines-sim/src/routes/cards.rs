@@ -204,8 +204,7 @@ fn create_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
 
     let now = sim.clock.now();
     let card_id = st.uuid();
-    let pan = ids::visa_pan(&mut st.rng);
-    let cvc = ids::cvc(&mut st.rng);
+    let (pan, cvc) = ids::card_numbers(&st.card_seed, &card_id);
     let expiration_year = u16::try_from(now.year() + 3).unwrap_or(u16::MAX);
     let user = sim::user(st, &ctx.owner)?;
     let card = CardRec {
