@@ -148,8 +148,25 @@ fn status_text(status: &DepositStatus, has_address: bool) -> String {
         DepositStatus::Completed => "Completed".to_owned(),
         DepositStatus::Failed => "Failed".to_owned(),
         DepositStatus::Canceled => "Canceled".to_owned(),
-        // Unknown values are shown as they are (product rule).
-        DepositStatus::Other(raw) => raw.clone(),
+        DepositStatus::Other(raw) => other_status_text(status, raw).to_owned(),
+    }
+}
+
+/// Words for a status the contract does not list (spec Q14: the list is not exhaustive; `confirming`,
+/// `finished`, `refunded`… come from the exchange behind some routes). The wire value is never shown: a
+/// value we know gets its own words, any other what it means for the person (still moving, arrived, or
+/// ended without arriving).
+fn other_status_text(status: &DepositStatus, raw: &str) -> &'static str {
+    let key: String = raw.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    match key.as_str() {
+        "waiting" | "new" => "Waiting for your deposit",
+        "confirming" | "verifying" => "Deposit seen, confirming",
+        "exchanging" | "sending" => "Deposit received, converting",
+        "refunded" => "Refunded to the sender",
+        "expired" => "Expired: nothing arrived in time",
+        _ if status.is_success() => "Completed",
+        _ if status.is_terminal() => "Ended without arriving",
+        _ => "In progress",
     }
 }
 
@@ -407,11 +424,14 @@ mod tests {
             ("completed", "Completed", false, true, false),
             ("failed", "Failed", false, false, true),
             ("canceled", "Canceled", false, false, true),
-            ("confirming", "confirming", true, false, false),
-            ("exchanging", "exchanging", true, false, false),
-            ("finished", "finished", false, true, false),
-            ("expired", "expired", false, false, true),
-            ("REFUNDED", "REFUNDED", false, false, true),
+            // Values the contract does not list: words, never the wire value.
+            ("confirming", "Deposit seen, confirming", true, false, false),
+            ("exchanging", "Deposit received, converting", true, false, false),
+            ("finished", "Completed", false, true, false),
+            ("expired", "Expired: nothing arrived in time", false, false, true),
+            ("REFUNDED", "Refunded to the sender", false, false, true),
+            ("timed_out", "In progress", true, false, false),
+            ("rejected", "Ended without arriving", false, false, true),
         ] {
             let mut value = seed_deposit();
             value.status = DepositStatus::from_wire(status);

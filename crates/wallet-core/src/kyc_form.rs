@@ -19,6 +19,8 @@ use machines_api::{FieldError, SecretString};
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
+use crate::{countries, kyc_tidy, text};
+
 /// What kind of input a field is drawn as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -36,6 +38,8 @@ pub enum FieldKind {
     Group,
     /// Digits only (calling code, phone number): the UI can offer a numeric keypad.
     Phone,
+    /// A searchable list of country names (`options`); the value is the ISO 3166-1 alpha-2 code.
+    Country,
 }
 
 /// One choice of a select or occupation list.
@@ -148,6 +152,7 @@ fn build_field(field: &KycField, values: &KycValues, top_level: bool) -> FieldDe
         KycFieldType::Email => FieldKind::Email,
         _ if name == "occupation" => FieldKind::Occupation,
         _ if listed_options.is_some() => FieldKind::Select,
+        _ if is_country_name(&name) => FieldKind::Country,
         _ if is_email_name(&name) => FieldKind::Email,
         _ if is_birth_name(&name) => FieldKind::Date,
         _ if is_phone_name(&name) => FieldKind::Phone,
@@ -164,6 +169,7 @@ fn build_field(field: &KycField, values: &KycValues, top_level: bool) -> FieldDe
             .iter()
             .map(|v| FieldOption { value: v.clone(), label: v.clone() })
             .collect(),
+        FieldKind::Country => country_options(),
         _ => Vec::new(),
     };
     let children = if kind == FieldKind::Group { group_members(field, values) } else { Vec::new() };
@@ -176,10 +182,15 @@ fn build_field(field: &KycField, values: &KycValues, top_level: bool) -> FieldDe
         max_length: field.max_length,
         pattern: field.regex.clone().filter(|p| !p.trim().is_empty()),
         options,
-        description: field.description.clone().filter(|d| !d.trim().is_empty()),
+        description: hint_for(&name, kind, field.description.as_deref()),
         children,
         name,
     }
+}
+
+/// Every country, by name, with its alpha-2 code as the value.
+fn country_options() -> Vec<FieldOption> {
+    countries::all().map(|(code, name)| FieldOption { value: code.to_owned(), label: name.to_owned() }).collect()
 }
 
 /// The allowed values `/kyc/values` lists beside the fields, for a field whose own `enum` is missing.
@@ -220,16 +231,23 @@ fn group_members(field: &KycField, values: &KycValues) -> Vec<FieldDef> {
 }
 
 fn plain_member(name: &str, required: bool, min_length: Option<u32>, max_length: Option<u32>) -> FieldDef {
+    let kind = if is_phone_name(name) {
+        FieldKind::Phone
+    } else if is_country_name(name) {
+        FieldKind::Country
+    } else {
+        FieldKind::Text
+    };
     FieldDef {
         name: name.to_owned(),
         label: label_for(name),
-        kind: if is_phone_name(name) { FieldKind::Phone } else { FieldKind::Text },
+        kind,
         required,
         min_length,
         max_length,
         pattern: None,
-        options: Vec::new(),
-        description: None,
+        options: if kind == FieldKind::Country { country_options() } else { Vec::new() },
+        description: hint_for(name, kind, None),
         children: Vec::new(),
         secret: is_secret_name(name),
     }
@@ -278,6 +296,41 @@ fn known_label(name: &str) -> Option<&'static str> {
         "countryCode" => "Country",
         _ => return None,
     })
+}
+
+/// The hint under an input. Fields the guide documents get ours, written for the person filling in the
+/// form: the server's descriptions are written for developers ("Object with line1, line2…", "ISO-3166-1
+/// alpha-2", "Use /kyc/values for the list"). A field we do not know keeps the server's description,
+/// since it is all there is; a date without one is told the format. `Some` for a known name with no hint
+/// means the label says enough.
+fn hint_for(name: &str, kind: FieldKind, server: Option<&str>) -> Option<String> {
+    let ours: Option<Option<&str>> = match name {
+        "firstName" | "lastName" => Some(Some("As it is written on your ID.")),
+        "birthDate" => Some(Some("Year, month and day, for example 1990-04-25.")),
+        "nationalId" => {
+            Some(Some("The number on your passport, national ID card or tax card. Spaces are left out for you."))
+        }
+        "countryOfIssue" => Some(Some("The country that issued that document.")),
+        "email" => Some(Some("Machines Cash may write to you here about your card.")),
+        "address" => Some(Some("Where you live now.")),
+        "phoneCountryCode" => Some(Some("The digits after + when calling from abroad: 1 for the US, 44 for the UK.")),
+        "phoneNumber" => Some(Some("With the area code. Spaces and dashes are fine.")),
+        "occupation" => Some(Some("Type a few letters of your job, then choose it from the list.")),
+        "annualSalary" => Some(Some("Before tax, in US dollars.")),
+        "expectedMonthlyVolume" => Some(Some("Roughly how much you expect to spend with the card each month.")),
+        "line2" => Some(Some("Apartment, suite or unit, if any.")),
+        "postalCode" => Some(Some("ZIP code or postcode.")),
+        "accountPurpose" | "line1" | "city" | "region" | "countryCode" => Some(None),
+        _ => None,
+    };
+    match ours {
+        Some(hint) => hint.map(str::to_owned),
+        None => {
+            server.map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).or_else(|| {
+                (kind == FieldKind::Date).then(|| "Year, month and day, for example 1990-04-25.".to_owned())
+            })
+        }
+    }
 }
 
 /// A human label: `firstName` → "First name", `countryOfIssue` → "Country of issue", `tax_id` → "Tax ID".
@@ -469,6 +522,7 @@ impl specta::Type for FormValues {
 /// problem per input (the first), in form order. Where a rule cannot be interpreted (a regex shape we do
 /// not understand) it is skipped: the server still checks, and a false error would block the person.
 pub fn validate(def: &FormDefinition, values: &FormValues, today: Date) -> Vec<FieldProblem> {
+    let values = &kyc_tidy::tidy(def, values);
     let mut problems = Vec::new();
     for field in &def.fields {
         if field.kind != FieldKind::Group {
@@ -492,7 +546,7 @@ pub fn validate(def: &FormDefinition, values: &FormValues, today: Date) -> Vec<F
     problems
 }
 
-fn member_path(group: &str, member: &str) -> String {
+pub(crate) fn member_path(group: &str, member: &str) -> String {
     format!("{group}.{member}")
 }
 
@@ -503,7 +557,7 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
     let label = lower_first(&field.label);
     if text.is_empty() {
         return field.required.then(|| match field.kind {
-            FieldKind::Select | FieldKind::Occupation => format!("Choose your {label}."),
+            FieldKind::Select | FieldKind::Occupation | FieldKind::Country => format!("Choose your {label}."),
             FieldKind::Date => format!("Enter your {label} as YYYY-MM-DD."),
             _ => format!("Enter your {label}."),
         });
@@ -515,9 +569,22 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
             return (!listed).then(|| "Choose one of the listed options.".to_owned());
         }
         FieldKind::Occupation => {
-            if !(field.options.iter().any(|o| o.value == text) || is_soc_code(text)) {
+            // With a list, only its codes count (typed text that matches none is not a choice); a free SOC
+            // code is accepted only when the server sent no list to choose from.
+            let listed = if field.options.is_empty() {
+                is_soc_code(text)
+            } else {
+                field.options.iter().any(|o| o.value == text)
+            };
+            if !listed {
                 return Some("Choose an occupation from the list.".to_owned());
             }
+        }
+        FieldKind::Country => {
+            // The value is a code, so the field's length limits (2 and 2) say nothing a person can act on.
+            return countries::name_of(text)
+                .is_none()
+                .then(|| "That is not a country. Choose one from the list.".to_owned());
         }
         FieldKind::Date => {
             if let Err(message) = check_date(text, &label, is_birth_name(&field.name), today) {
@@ -530,15 +597,14 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
             }
         }
         FieldKind::Phone => {
+            if text.starts_with('+') {
+                return Some("Leave out the + and the country code; start with the area code.".to_owned());
+            }
             if !text.chars().all(|c| c.is_ascii_digit()) {
-                return Some("Use digits only, without spaces or symbols.".to_owned());
+                return Some("Use digits only.".to_owned());
             }
         }
-        FieldKind::Text | FieldKind::Group => {
-            if is_country_name(&field.name) && !is_country(text) {
-                return Some("Enter a two-letter country code, such as US.".to_owned());
-            }
-        }
+        FieldKind::Text | FieldKind::Group => {}
     }
     if let Some(message) = check_length(field, text) {
         return Some(message);
@@ -548,15 +614,11 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
     class.problem(text)
 }
 
-fn check_length(field: &FieldDef, text: &str) -> Option<String> {
+/// Lengths as a person counts characters (grapheme clusters, see [`text`]).
+fn check_length(field: &FieldDef, value: &str) -> Option<String> {
     let unit = if field.kind == FieldKind::Phone { "digits" } else { "characters" };
-    let count = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
-    match (field.min_length, field.max_length) {
-        (Some(min), Some(max)) if min == max && count != min => Some(format!("Use exactly {min} {unit}.")),
-        (Some(min), _) if count < min => Some(format!("Use at least {min} {unit}.")),
-        (_, Some(max)) if count > max => Some(format!("Use at most {max} {unit}.")),
-        _ => None,
-    }
+    let limit = |n: Option<u32>| n.and_then(|n| usize::try_from(n).ok());
+    text::length_problem(value, limit(field.min_length), limit(field.max_length), unit)
 }
 
 /// `Date of birth` → `date of birth`, but `ID number` stays as it is.
@@ -635,28 +697,12 @@ fn is_email(text: &str) -> bool {
         && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
 
-/// Assigned ISO-3166-1 alpha-2 codes.
-const ISO_COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO \
-BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES \
-ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ \
-IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM \
-MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW \
-PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO \
-TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
-
-/// An assigned alpha-2 code in either case (the API is case-insensitive; we upper-case on submit).
-fn is_country(code: &str) -> bool {
-    code.len() == 2
-        && code.bytes().all(|b| b.is_ascii_alphabetic())
-        && ISO_COUNTRIES.split_ascii_whitespace().any(|c| c.eq_ignore_ascii_case(code))
-}
-
 /// The one regex shape the API publishes, and its near relatives: `^[CLASS]QUANT$`, where CLASS holds
 /// single characters, ranges (`A-Z`), `\d`, `\w`, `\s` and escaped punctuation, optionally negated with
 /// `^`, and a `-` first or last is literal; QUANT is `+`, `*`, `{n}`, `{n,}` or `{n,m}`. Interpreting
 /// this much by hand keeps a regex engine out of the app for the single pattern the API uses.
 #[derive(Debug, PartialEq)]
-struct ClassPattern {
+pub(crate) struct ClassPattern {
     negated: bool,
     items: Vec<ClassItem>,
     min: usize,
@@ -684,7 +730,7 @@ impl ClassItem {
 
 impl ClassPattern {
     /// `None` for any other shape: the caller then skips the check rather than risk a false error.
-    fn parse(pattern: &str) -> Option<Self> {
+    pub(crate) fn parse(pattern: &str) -> Option<Self> {
         let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
         if body.ends_with('\\') {
             // The `$` was escaped: a literal dollar, not an anchor.
@@ -727,7 +773,12 @@ impl ClassPattern {
     }
 
     fn allows_all(&self, text: &str) -> bool {
-        text.chars().all(|c| self.items.iter().any(|item| item.matches(c)) != self.negated)
+        text.chars().all(|c| self.allows(c))
+    }
+
+    /// Whether the class lets `c` through.
+    pub(crate) fn allows(&self, c: char) -> bool {
+        self.items.iter().any(|item| item.matches(c)) != self.negated
     }
 
     /// A sentence for a text that does not match, or `None` if it does.
@@ -872,6 +923,7 @@ fn parse_quantifier(quantifier: &str) -> Option<(usize, Option<usize>)> {
 /// Values the form does not define are not sent. Each value is copied into a new [`SecretString`] (a
 /// wiped buffer) or cloned as one; no plain `String` copy of a value is left behind.
 pub fn to_application(def: &FormDefinition, values: &FormValues) -> KycApplication {
+    let values = &kyc_tidy::tidy(def, values);
     let mut application = KycApplication::new();
     for field in &def.fields {
         if field.kind == FieldKind::Group {
@@ -906,7 +958,7 @@ fn outgoing(field: &FieldDef, value: Option<&SecretString>) -> Option<SecretStri
             return Some(SecretString::from(option.value.as_str()));
         }
     }
-    if is_country_name(&field.name) && field.kind == FieldKind::Text {
+    if field.kind == FieldKind::Country {
         // `to_ascii_uppercase` builds the String that SecretString then owns: no second copy.
         return Some(SecretString::new(text.to_ascii_uppercase()));
     }
@@ -1164,7 +1216,7 @@ mod tests {
             (first.label.as_str(), first.kind, first.required, first.max_length),
             ("First name", FieldKind::Text, true, Some(50))
         );
-        assert_eq!(first.description.as_deref(), Some("Given name."));
+        assert_eq!(first.description.as_deref(), Some("As it is written on your ID."));
         assert_eq!(form.field("countryOfIssue").unwrap().label, "Country of issue");
         assert_eq!(form.field("birthDate").unwrap().label, "Date of birth");
         assert_eq!(form.field("birthDate").unwrap().kind, FieldKind::Date);
@@ -1303,7 +1355,7 @@ mod tests {
         assert_eq!(
             by_field,
             [
-                ("nickname", "Use at most 5 characters."),
+                ("nickname", "Use at most 5 characters; this has 11."),
                 ("sourceOfFunds", "Choose one of the listed options."),
                 ("taxId", "Use exactly 9 characters."),
                 // Optional group, but one member was filled in, so its required member is asked for.
@@ -1391,7 +1443,10 @@ mod tests {
         let form = guide_form();
         let check = |value: &str| problem_on(&form, &with(guide_values(), "birthDate", value), "birthDate");
         assert_eq!(check("01/01/1990").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
-        assert_eq!(check("1990-1-1").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
+        // Missing zeros are harmless; the order is not guessed.
+        assert_eq!(check("1990-1-1"), None);
+        assert_eq!(check("1990/4/25"), None);
+        assert_eq!(check("25/04/1990").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
         assert_eq!(check("1990-01-01T00:00:00.000Z").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
         assert_eq!(check("1990-02-30").as_deref(), Some("That date does not exist. Check the day and month."));
         assert_eq!(check("1990-13-01").as_deref(), Some("That date does not exist. Check the day and month."));
@@ -1415,7 +1470,9 @@ mod tests {
         let form = guide_form();
         let check = |value: &str| problem_on(&form, &with(guide_values(), "nationalId", value), "nationalId");
         assert_eq!(check("AB-123-c"), None);
-        assert_eq!(check("123 456").as_deref(), Some("Use only letters, numbers and dashes."));
+        // Spaces are left out for the person; the pattern allows dashes, so they stay.
+        assert_eq!(check("123 456"), None);
+        assert_eq!(check("123/456").as_deref(), Some("Use only letters, numbers and dashes."));
         assert_eq!(check("123_456").as_deref(), Some("Use only letters, numbers and dashes."));
         // The message never repeats what was typed.
         assert!(!check("999!secret").unwrap().contains("secret"));
@@ -1469,26 +1526,46 @@ mod tests {
         let form = guide_form();
         let check = |path: &str, value: &str| problem_on(&form, &with(guide_values(), path, value), path);
         assert_eq!(check("countryOfIssue", "us"), None);
-        assert_eq!(check("countryOfIssue", "XX").as_deref(), Some("Enter a two-letter country code, such as US."));
-        assert_eq!(check("countryOfIssue", "USA").as_deref(), Some("Enter a two-letter country code, such as US."));
-        assert_eq!(check("address.countryCode", "U1").as_deref(), Some("Enter a two-letter country code, such as US."));
+        assert_eq!(check("countryOfIssue", "Germany"), None);
+        // Two letters, but not a country: said as such, not as a length problem.
+        let not_a_country = Some("That is not a country. Choose one from the list.");
+        assert_eq!(check("countryOfIssue", "XX").as_deref(), not_a_country);
+        assert_eq!(check("countryOfIssue", "USA").as_deref(), not_a_country);
+        assert_eq!(check("address.countryCode", "U1").as_deref(), not_a_country);
+        assert_eq!(check("countryOfIssue", "").as_deref(), Some("Choose your country of issue."));
         assert_eq!(check("email", "john@").as_deref(), Some("Enter an email address like name@example.com."));
         assert_eq!(
             check("email", "john smith@example.com").as_deref(),
             Some("Enter an email address like name@example.com.")
         );
         assert_eq!(check("email", "john@example.co.uk"), None);
+        // Grouping and the calling code typed again are harmless; letters are not.
+        assert_eq!(check("phoneNumber", "415-555-1234"), None);
+        assert_eq!(check("phoneNumber", "+1 (415) 555 1234"), None);
+        assert_eq!(check("phoneNumber", "415-CALL-NOW").as_deref(), Some("Use digits only."));
         assert_eq!(
-            check("phoneNumber", "415-555-1234").as_deref(),
-            Some("Use digits only, without spaces or symbols.")
+            check("phoneNumber", "+44 20 7946 0000").as_deref(),
+            Some("Leave out the + and the country code; start with the area code.")
         );
-        assert_eq!(check("phoneNumber", "1234567890123456").as_deref(), Some("Use at most 15 digits."));
+        assert_eq!(check("phoneNumber", "1234567890123456").as_deref(), Some("Use at most 15 digits; this has 16."));
+        assert_eq!(check("phoneCountryCode", "+1"), None);
         // A calling code is digits, not a country code.
         assert_eq!(check("phoneCountryCode", "44"), None);
-        assert_eq!(check("phoneCountryCode", "1234").as_deref(), Some("Use at most 3 digits."));
+        assert_eq!(check("phoneCountryCode", "1234").as_deref(), Some("Use at most 3 digits; this has 4."));
         assert_eq!(check("occupation", "SELFEMP"), None);
-        assert_eq!(check("occupation", "12-3456"), None);
+        assert_eq!(check("occupation", "selfemp"), None);
+        assert_eq!(check("occupation", "Registered Nurses"), None);
+        // Typed text counts only when it is one of the listed occupations.
+        assert_eq!(check("occupation", "12-3456").as_deref(), Some("Choose an occupation from the list."));
+        assert_eq!(check("occupation", "nurse").as_deref(), Some("Choose an occupation from the list."));
         assert_eq!(check("occupation", "chef").as_deref(), Some("Choose an occupation from the list."));
+        // A server that sends no list: a SOC code is all a person can give.
+        let values = KycValues {
+            fields: serde_json::from_value(json!([{"name": "occupation", "required": true}])).unwrap(),
+            ..KycValues::default()
+        };
+        let unlisted = FormDefinition::from_values(&values);
+        assert_eq!(problem_on(&unlisted, &with(FormValues::new(), "occupation", "12-3456"), "occupation"), None);
     }
 
     #[test]
@@ -1496,8 +1573,90 @@ mod tests {
         let form = guide_form();
         let check = |value: &str| problem_on(&form, &with(guide_values(), "firstName", value), "firstName");
         assert_eq!(check(&"é".repeat(50)), None);
-        assert_eq!(check(&"é".repeat(51)).as_deref(), Some("Use at most 50 characters."));
+        assert_eq!(check(&"é".repeat(51)).as_deref(), Some("Use at most 50 characters; this has 51."));
         assert_eq!(check("Zoë"), None);
+        // As a person counts them: "e" + combining accent is one character, and so is a flag.
+        assert_eq!(check(&"e\u{301}".repeat(50)), None);
+        assert_eq!(check(&"\u{1F1EB}\u{1F1F7}".repeat(50)), None);
+    }
+
+    #[test]
+    fn hints_speak_to_people_not_developers() {
+        let form = guide_form();
+        let mut hints: Vec<(String, String)> = Vec::new();
+        for field in &form.fields {
+            for def in std::iter::once(field).chain(&field.children) {
+                if let Some(hint) = &def.description {
+                    hints.push((def.name.clone(), hint.clone()));
+                }
+            }
+        }
+        for (name, hint) in &hints {
+            for developer in ["Object with", "ISO", "alpha-2", "/kyc/values", "SOC", "YYYY", "e.g.", "digits only"] {
+                assert!(!hint.contains(developer), "{name}: {hint}");
+            }
+        }
+        let hint = |path: &str| form.field(path).unwrap().description.clone();
+        assert_eq!(hint("birthDate").as_deref(), Some("Year, month and day, for example 1990-04-25."));
+        assert_eq!(hint("address").as_deref(), Some("Where you live now."));
+        assert_eq!(hint("countryOfIssue").as_deref(), Some("The country that issued that document."));
+        assert_eq!(
+            hint("occupation").as_deref(),
+            Some("Type a few letters of your job, then choose it from the list.")
+        );
+        assert_eq!(hint("address.city"), None, "the label says enough");
+        // A field we do not know keeps the server's words, since they are all there is.
+        let drifted = FormDefinition::from_values(&KycValues {
+            fields: serde_json::from_value(json!([
+                {"name": "sourceOfFunds", "type": "string", "description": "Where the money comes from."},
+                {"name": "moveInDate", "type": "date"}
+            ]))
+            .unwrap(),
+            ..KycValues::default()
+        });
+        assert_eq!(drifted.field("sourceOfFunds").unwrap().description.as_deref(), Some("Where the money comes from."));
+        assert_eq!(
+            drifted.field("moveInDate").unwrap().description.as_deref(),
+            Some("Year, month and day, for example 1990-04-25.")
+        );
+    }
+
+    #[test]
+    fn countries_are_a_list_of_names_that_sends_codes() {
+        let form = guide_form();
+        for path in ["countryOfIssue", "address.countryCode"] {
+            let country = form.field(path).unwrap();
+            assert_eq!(country.kind, FieldKind::Country, "{path}");
+            assert_eq!(country.options.len(), 249);
+            assert!(country.options.contains(&FieldOption { value: "DE".into(), label: "Germany".into() }));
+        }
+        // The calling code is digits, not a country.
+        assert_eq!(form.field("phoneCountryCode").unwrap().kind, FieldKind::Phone);
+        assert_eq!(serde_json::to_value(FieldKind::Country).unwrap(), json!("country"));
+    }
+
+    #[test]
+    fn harmless_formatting_is_gone_before_checks_and_submit() {
+        let form = guide_form();
+        let mut values = guide_values();
+        for (path, value) in [
+            ("birthDate", "1990-1-1"),
+            ("nationalId", "123 456 789"),
+            ("countryOfIssue", "germany"),
+            ("address.countryCode", "de"),
+            ("phoneCountryCode", "+1"),
+            ("phoneNumber", "+1 (415) 555-1234"),
+        ] {
+            values.set(path, SecretString::from(value));
+        }
+        assert_eq!(validate(&form, &values, TODAY), []);
+        let sent = body(&to_application(&form, &values));
+        assert_eq!(sent["birthDate"], "1990-01-01");
+        assert_eq!(sent["nationalId"], "123456789");
+        assert_eq!(sent["countryOfIssue"], "DE");
+        assert_eq!(sent["address"]["countryCode"], "DE");
+        assert_eq!(sent["phoneCountryCode"], "1");
+        assert_eq!(sent["phoneNumber"], "4155551234");
     }
 
     #[test]
@@ -1579,7 +1738,7 @@ mod tests {
             assert!(!printed.contains(secret), "{printed}");
         }
         // What goes back to the webview (definition and problems) never carries a value.
-        values.set("nationalId", SecretString::from("SECRET 99"));
+        values.set("nationalId", SecretString::from("SECRET/99"));
         values.set("email", SecretString::from("SECRET@"));
         let problems = validate(&guide_form(), &values, TODAY);
         assert_eq!(problems.len(), 2);

@@ -123,13 +123,12 @@ pub fn kyc_view(state: &KycState) -> KycView {
             "Verification is locked for this account. Contact Machines Cash support to unlock it.".into(),
             KycNext::Contact,
         ),
-        KycStatus::Other(raw) => (
+        // The raw value is a developer's word (`on_hold`); the person hears what it means for them.
+        KycStatus::Other(_) => (
             "Checking your status".into(),
-            format!(
-                "Machines Cash reports the status \u{201c}{}\u{201d}, which this version of the app does not know \
-                 yet. This screen keeps checking.",
-                raw.trim()
-            ),
+            "Machines Cash is still working on your application, and this version of the app cannot say more \
+             about this step. This screen keeps checking, and the next step will show here."
+                .into(),
             KycNext::Unknown,
         ),
     };
@@ -181,6 +180,12 @@ mod tests {
             assert_eq!((view.next, view.poll, view.terminal), (next, poll, terminal), "{raw}");
             titles.insert(view.title);
             assert!(messages.insert(view.message), "{raw} repeats another status's message");
+        }
+        // What a person reads is a sentence, never the wire value.
+        for raw in ["not_submitted", "needs_verification", "needs_information", "manual_review", "on_hold"] {
+            let view = status(raw);
+            assert!(!view.title.contains(raw) && !view.message.contains(raw), "{raw}: {}", view.message);
+            assert!(view.message.ends_with('.'), "{raw}: {}", view.message);
         }
         // A person switching between two statuses always sees the headline change.
         assert_eq!(titles.len(), expected.len());
@@ -265,12 +270,13 @@ mod tests {
     }
 
     #[test]
-    fn unknown_statuses_are_shown_as_sent_and_polled() {
+    fn unknown_statuses_are_explained_in_words_and_polled() {
         let view = kyc_view(&state(json!({"status": "on_hold", "reason": "awaiting documents"})));
         assert_eq!(view.status, "on_hold");
         assert_eq!(view.next, KycNext::Unknown);
         assert!(view.poll && !view.terminal);
-        assert!(view.message.contains("\u{201c}on_hold\u{201d}"), "{}", view.message);
+        assert!(!view.message.contains("on_hold") && !view.title.contains("on_hold"), "{}", view.message);
+        assert!(view.message.contains("keeps checking"), "{}", view.message);
         assert_eq!(view.reason.as_deref(), Some("awaiting documents"));
     }
 

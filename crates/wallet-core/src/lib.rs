@@ -8,9 +8,11 @@
 pub mod address;
 pub mod card_view;
 pub mod clipboard;
+pub mod countries;
 pub mod deposit_view;
 pub mod error;
 pub mod kyc_form;
+pub mod kyc_tidy;
 pub mod kyc_view;
 pub mod links;
 pub mod money;
