@@ -31,7 +31,7 @@ const APPROVED: KycView = { ...PENDING, status: "approved", title: "Identity ver
 const CARD: CardView = {
   cardId: "card_1", label: "Groceries", name: "Groceries", brand: "VISA", last4: "4242", masked: "\u2022\u2022\u2022\u2022 4242",
   expiry: "12/29", status: "active", statusText: "Active", canLock: true, canUnlock: false, canDelete: true, canReveal: true,
-  limitText: "$25.00 per transaction", limitCents: 2500,
+  limitText: "$25.00 per transaction", limitCents: 2500, pinned: false, listOrder: "10000000000000000card_1",
 };
 
 const DEPOSIT: DepositView = {

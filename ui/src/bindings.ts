@@ -32,6 +32,12 @@ export const commands = {
 	setPartnerKey: (key: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("set_partner_key", { key })),
 	forgetPartnerKey: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("forget_partner_key")),
 	/**
+	 *  Demo only: forgets everything Demo holds (the simulator's saved state, with every card, deposit and
+	 *  approval) and the demo user's set-up (user id, wallet address and label), then leaves the app on
+	 *  set-up. The timers and other preferences stay.
+	 */
+	startDemoOver: () => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("start_demo_over")),
+	/**
 	 *  Links the user and wallet, mints a KYC session, saves the (non-secret) identity, and says which
 	 *  screen comes next.
 	 */
@@ -63,7 +69,7 @@ export const commands = {
 	/**  Demo only: money arrives at the deposit's address. */
 	demoFund: (id: string, amount: string) => typedError<DepositView_Serialize, UiError_Serialize>(__TAURI_INVOKE("demo_fund", { id, amount })),
 	balances: () => typedError<BalancesView, UiError_Serialize>(__TAURI_INVOKE("balances")),
-	/**  Every card that is not canceled, with its label decrypted. */
+	/**  Every card that is not canceled, with its label decrypted, pinned first and then the newest. */
 	cards: () => typedError<CardView_Serialize[], UiError_Serialize>(__TAURI_INVOKE("cards")),
 	/**  Creates a card with an optional label (encrypted through the API) and limit (dollars in, cents out). */
 	createCard: (label: string | null, limit: string | null, frequency: string | null) => typedError<CardView_Serialize, UiError_Serialize>(__TAURI_INVOKE("create_card", { label, limit, frequency })),
@@ -178,6 +184,13 @@ export type CardView_Deserialize = {
 	limitText?: string | null,
 	/**  The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there. */
 	limitCents?: number | null,
+	/**  Pinned on the server (`isPinned`): such cards lead the list. */
+	pinned: boolean,
+	/**
+	 *  Where the card sits in the list: the list reads in ascending order of this text. See [`list_order`];
+	 *  the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
+	 */
+	listOrder: string,
 };
 
 /**  A card in the list: public and masked data only, safe to log and to send to the webview. */
@@ -207,6 +220,13 @@ export type CardView_Serialize = {
 	limitText: string | null,
 	/**  The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there. */
 	limitCents: number | null,
+	/**  Pinned on the server (`isPinned`): such cards lead the list. */
+	pinned: boolean,
+	/**
+	 *  Where the card sits in the list: the list reads in ascending order of this text. See [`list_order`];
+	 *  the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
+	 */
+	listOrder: string,
 };
 
 export type CopyReceipt = CopyReceipt_Serialize | CopyReceipt_Deserialize;
@@ -364,7 +384,9 @@ export type FieldKind =
 /**  An object such as `address`, drawn as the inputs in `children`. */
 "group" | 
 /**  Digits only (calling code, phone number): the UI can offer a numeric keypad. */
-"phone";
+"phone" | 
+/**  A searchable list of country names (`options`); the value is the ISO 3166-1 alpha-2 code. */
+"country";
 
 /**  One choice of a select or occupation list. */
 export type FieldOption = {

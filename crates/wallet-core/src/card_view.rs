@@ -8,9 +8,20 @@ use std::fmt;
 
 use machines_api::models::cards::{Card, CardStatus};
 use machines_api::{CardReveal, SecretString};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use zeroize::Zeroize;
 
 use crate::money::format_cents;
+
+/// The longest card label, in characters as a person sees them (the UI's counter uses the same number).
+pub const LABEL_MAX_CHARS: usize = 60;
+
+/// Why a card label (already trimmed) cannot be used, or `None`. Counted as a person counts characters, so
+/// "🇫🇷" is one of the 60, not four.
+pub fn label_problem(label: &str) -> Option<String> {
+    crate::text::length_problem(label, None, Some(LABEL_MAX_CHARS), "characters")
+}
 
 /// Shown before the last four digits, one bullet per hidden digit of the group.
 const MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}";
@@ -44,6 +55,11 @@ pub struct CardView {
     pub limit_text: Option<String>,
     /// The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there.
     pub limit_cents: Option<i32>,
+    /// Pinned on the server (`isPinned`): such cards lead the list.
+    pub pinned: bool,
+    /// Where the card sits in the list: the list reads in ascending order of this text. See [`list_order`];
+    /// the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
+    pub list_order: String,
 }
 
 /// What the status allows. Unknown statuses allow no lock, unlock or reveal (we can't tell whether they
@@ -105,6 +121,31 @@ fn clean_last4(last4: Option<&str>) -> Option<String> {
     (last4.len() == 4 && last4.bytes().all(|b| b.is_ascii_digit())).then(|| last4.to_owned())
 }
 
+/// Where a card sorts: pinned cards first, then the newest (by `createdAt`), then by id so that cards
+/// made in the same millisecond still keep one order. A card without a readable `createdAt` goes after
+/// the dated ones of its group. The order never depends on which page or call a card came from, so the
+/// list reads the same after a create, a tab switch or a reload.
+///
+/// Encoded as text because the webview inserts single cards (a create, a lock) into a list it already
+/// holds: comparing two strings is all it has to do, and the rule stays here.
+pub fn list_order(card: &Card) -> String {
+    /// Above every millisecond timestamp until the year 33658; "newest first" becomes ascending text.
+    const CEILING: i128 = 1_000_000_000_000_000;
+    let pinned = if card.is_pinned == Some(true) { '0' } else { '1' };
+    let millis = card
+        .created_at
+        .as_deref()
+        .and_then(|text| OffsetDateTime::parse(text.trim(), &Rfc3339).ok())
+        .map(|at| (at.unix_timestamp_nanos() / 1_000_000).clamp(0, CEILING - 1));
+    let age = millis.map_or(CEILING, |m| CEILING - 1 - m);
+    format!("{pinned}{age:016}{}", card.card_id)
+}
+
+/// Puts list views in the order a person reads them (see [`list_order`]).
+pub fn sort_for_list(views: &mut [CardView]) {
+    views.sort_by(|a, b| a.list_order.cmp(&b.list_order));
+}
+
 /// Builds the list view of `card`. `label` is the decrypted name; blank labels count as none.
 pub fn card_view(card: &Card, label: Option<String>) -> CardView {
     let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
@@ -134,6 +175,8 @@ pub fn card_view(card: &Card, label: Option<String>) -> CardView {
         can_reveal: allowed.reveal,
         limit_text,
         limit_cents,
+        pinned: card.is_pinned == Some(true),
+        list_order: list_order(card),
     }
 }
 
@@ -316,8 +359,90 @@ mod tests {
                 can_reveal: true,
                 limit_text: Some("$25.00 per transaction".into()),
                 limit_cents: Some(2500),
+                pinned: false,
+                // Not pinned, no `createdAt`: after every dated card, then by id.
+                list_order: "11000000000000000".to_owned() + "9f970d1a-fd8e-41ac-a6fd-5993417942e3",
             }
         );
+    }
+
+    /// A listed card as the API sends it, with only what the order reads.
+    fn listed(id: &str, created_at: Option<&str>, pinned: Option<bool>) -> CardView {
+        let mut value = json!({"cardId": id, "status": "active"});
+        if let Some(at) = created_at {
+            value["createdAt"] = json!(at);
+        }
+        if let Some(pinned) = pinned {
+            value["isPinned"] = json!(pinned);
+        }
+        card_view(&card(value), None)
+    }
+
+    fn ids(views: &[CardView]) -> Vec<&str> {
+        views.iter().map(|v| v.card_id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_list_reads_pinned_first_then_newest() {
+        // As the server lists them: oldest first, one pinned in the middle, one undated, one unreadable.
+        let mut views = vec![
+            listed("card_old", Some("2026-01-01T09:00:00.000Z"), Some(false)),
+            listed("card_pinned_old", Some("2026-01-02T09:00:00.000Z"), Some(true)),
+            listed("card_undated", None, None),
+            listed("card_mid", Some("2026-02-01T09:00:00.000Z"), None),
+            listed("card_garbled", Some("yesterday"), None),
+            listed("card_pinned_new", Some("2026-03-01T09:00:00+02:00"), Some(true)),
+            listed("card_new", Some("2026-03-01T09:00:00.001Z"), None),
+        ];
+        sort_for_list(&mut views);
+        assert_eq!(
+            ids(&views),
+            ["card_pinned_new", "card_pinned_old", "card_new", "card_mid", "card_old", "card_garbled", "card_undated"]
+        );
+        assert!(views[0].pinned && views[1].pinned && !views[2].pinned);
+    }
+
+    #[test]
+    fn the_order_is_the_same_whatever_order_the_cards_arrive_in() {
+        // 25 cards, three of them made in the same millisecond: every arrival order gives one list.
+        let made: Vec<CardView> = (0..25)
+            .map(|i| {
+                let ms = if (10..13).contains(&i) { 10 } else { i };
+                listed(&format!("card_{i:04}"), Some(&format!("2026-05-01T12:00:00.{ms:03}Z")), None)
+            })
+            .collect();
+        let mut oldest_first = made.clone();
+        sort_for_list(&mut oldest_first);
+        let mut newest_first: Vec<CardView> = made.iter().rev().cloned().collect();
+        sort_for_list(&mut newest_first);
+        assert_eq!(ids(&oldest_first), ids(&newest_first));
+        assert_eq!(oldest_first[0].card_id, "card_0024", "the newest leads");
+        assert_eq!(oldest_first[24].card_id, "card_0000", "the oldest ends the list");
+
+        // A card added to a list already shown lands where a fresh list puts it.
+        let mut shown: Vec<CardView> = oldest_first[1..].to_vec();
+        shown.push(oldest_first[0].clone());
+        sort_for_list(&mut shown);
+        assert_eq!(ids(&shown), ids(&oldest_first));
+    }
+
+    #[test]
+    fn labels_are_limited_in_characters_a_person_sees() {
+        assert_eq!(label_problem(&"a".repeat(60)), None);
+        // 60 flags are 60 characters (240 UTF-16 units, 120 chars): allowed.
+        assert_eq!(label_problem(&"\u{1F1EB}\u{1F1F7}".repeat(60)), None);
+        assert_eq!(label_problem(&"a".repeat(61)).as_deref(), Some("Use at most 60 characters; this has 61."));
+    }
+
+    #[test]
+    fn list_order_survives_odd_dates() {
+        // Before 1970 and far in the future still sort, and never panic.
+        let old = listed("card_a", Some("1969-07-20T20:17:00Z"), None);
+        let far = listed("card_b", Some("9999-12-31T23:59:59.999Z"), None);
+        let none = listed("card_c", None, None);
+        let mut views = vec![none.clone(), old.clone(), far.clone()];
+        sort_for_list(&mut views);
+        assert_eq!(ids(&views), ["card_b", "card_a", "card_c"]);
     }
 
     #[test]

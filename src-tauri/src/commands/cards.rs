@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
-use wallet_core::card_view::{card_view, copy_value, reveal_view, CardView, CopyWhat, RevealView};
+use wallet_core::card_view::{
+    card_view, copy_value, label_problem, reveal_view, sort_for_list, CardView, CopyWhat, RevealView,
+};
 use wallet_core::error::{UiAction, UiError};
 use wallet_core::money::parse_dollars;
 
@@ -18,7 +20,7 @@ fn field_error(field: &str, message: String) -> UiError {
     UiError::on_field("Check the highlighted fields", field, message)
 }
 
-/// Every card that is not canceled, with its label decrypted.
+/// Every card that is not canceled, with its label decrypted, pinned first and then the newest.
 #[tauri::command]
 #[specta::specta]
 pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, UiError> {
@@ -27,6 +29,7 @@ pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, UiError>
     for card in user.all_cards().await.map_err(ui)? {
         views.push(labelled(&user, &card).await);
     }
+    sort_for_list(&mut views);
     Ok(views)
 }
 
@@ -51,8 +54,8 @@ pub async fn create_card(
 ) -> Result<CardView, UiError> {
     let user = state.user().await?;
     let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    if label.as_ref().is_some_and(|l| l.chars().count() > 60) {
-        return Err(field_error("label", "Use at most 60 characters.".into()));
+    if let Some(problem) = label.as_deref().and_then(label_problem) {
+        return Err(field_error("label", problem));
     }
     let limit = match limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => None,
