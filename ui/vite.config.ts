@@ -25,5 +25,7 @@ export default defineConfig(({ mode }) => ({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     restoreMocks: true,
+    // Stylesheets load as empty strings in tests, except app.css: theme.test.ts reads its colours.
+    css: { include: [/app\.css/] },
   },
 }));

@@ -1,0 +1,66 @@
+// A mocked Rust core for component tests: each command answers from a handler, every call is recorded,
+// and a command without a handler fails as the core would refuse it. Tests only; nothing imports it.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync } from "svelte";
+import { vi } from "vitest";
+import type { CardView, UiError } from "../api";
+
+export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
+
+export const calls: Array<[string, Record<string, unknown> | undefined]> = [];
+
+/** A signed-in person in Demo mode; `over` adds or replaces commands. */
+export function mockCore(over: Handlers): void {
+  calls.length = 0;
+  const handlers: Handlers = {
+    app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+    activity: () => null,
+    hide_card: () => null,
+    balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+    ...over,
+  };
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args as Record<string, unknown> | undefined]);
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "internal", title: "Not in this test", message: `No mock for ${cmd}.`, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+}
+
+/** Lets promises, Svelte effects and zero-delay timers run (fake timers). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+  }
+}
+
+export function button(label: string, within: ParentNode = document): HTMLButtonElement {
+  const found = [...within.querySelectorAll("button")].find((b) => b.textContent?.trim().startsWith(label));
+  if (!found) throw new Error(`no button "${label}"`);
+  return found;
+}
+
+export function typeInto(id: string, value: string): void {
+  const el = document.getElementById(id) as HTMLInputElement | null;
+  if (!el) throw new Error(`no input #${id}`);
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+export function key(target: EventTarget, key: string, shiftKey = false): KeyboardEvent {
+  const event = new KeyboardEvent("keydown", { key, shiftKey, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event;
+}
+
+/** A card as the core lists it; `created` orders it (a later time sorts first, as the core's listOrder). */
+export function card(id: string, label: string | null, last4: string, created: number, pinned = false): CardView {
+  const age = String(1e15 - 1 - created).padStart(16, "0");
+  return {
+    cardId: id, label, name: label ?? `VISA \u2022\u2022\u2022\u2022 ${last4}`, brand: "VISA", last4,
+    masked: `\u2022\u2022\u2022\u2022 ${last4}`, expiry: "12/29", status: "active", statusText: "Active",
+    canLock: true, canUnlock: false, canDelete: true, canReveal: true, limitText: null, limitCents: null,
+    pinned, listOrder: `${pinned ? "0" : "1"}${age}${id}`,
+  };
+}
