@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "set_partner_key",
     "forget_partner_key",
+    "start_demo_over",
     "start",
     "stage",
     "kyc_form",

@@ -37,6 +37,7 @@ macro_rules! commands_for {
             $crate::commands::settings::save_settings::<$runtime>,
             $crate::commands::settings::set_partner_key,
             $crate::commands::settings::forget_partner_key,
+            $crate::commands::settings::start_demo_over::<$runtime>,
             $crate::commands::onboarding::start::<$runtime>,
             $crate::commands::onboarding::stage,
             $crate::commands::kyc::kyc_form,
@@ -82,8 +83,13 @@ pub fn load_state<R: tauri::Runtime>(app: &tauri::App<R>) -> AppState {
             Overrides::default()
         }
     };
-    AppState::new(settings, notes, overrides)
+    // Demo's state lives beside the settings store, in the app's data folder.
+    let demo_state_file = app.path().app_data_dir().ok().map(|dir| dir.join(DEMO_STATE_FILE));
+    AppState::new(settings, notes, overrides).with_demo_state_file(demo_state_file)
 }
+
+/// The file Demo mode keeps its simulator's state in, in the app's data folder.
+pub const DEMO_STATE_FILE: &str = "demo-state.json";
 
 /// Locks after the configured idle time, and clears the clipboard then too.
 fn start_idle_lock(handle: tauri::AppHandle) {
@@ -135,7 +141,8 @@ pub fn run() {
 
 /// What the app does as it closes: the window going away or the app quitting (window closed, Quit from
 /// the OS, the last window destroyed) clears the clipboard if it still holds a number we copied, so a
-/// card number never outlives the app on a platform whose clipboard keeps it after its owner exits.
+/// card number never outlives the app on a platform whose clipboard keeps it after its owner exits, and
+/// saves Demo's state, so a restart opens where the person left off.
 pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
     let closing = matches!(
         event,
@@ -146,6 +153,7 @@ pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::
     if closing {
         if let Some(state) = app.try_state::<AppState>() {
             state.clear_clipboard();
+            state.save_demo();
         }
     }
 }

@@ -2,13 +2,14 @@
 //! simulator), the signed-in user's client, the clipboard guard and the lock. Secrets live here only as
 //! `machines-api` secret types; nothing here is ever serialized to the webview.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use machines_api::config::{ClientConfig, Overrides};
 use machines_api::session::Identity;
 use machines_api::{BaseUrl, Client, PartnerKey, UserClient};
-use machines_sim::{SimConfig, SimHandle, Simulator};
+use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
 use tokio::sync::Mutex;
 use wallet_core::clipboard::{Clipboard, ClipboardGuard};
 use wallet_core::error::{UiAction, UiError};
@@ -44,6 +45,9 @@ pub struct AppState {
     /// presses "Create" again after an error (a timeout after the server acted, say) sends the same key,
     /// so the retry can never make a second card or deposit.
     pub pending_writes: std::sync::Mutex<std::collections::HashMap<String, PendingWrite>>,
+    /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
+    /// Demo in memory only, as the command tests that start many apps at once want.
+    pub demo_state_file: Option<PathBuf>,
 }
 
 /// A create that has not succeeded yet: its key, and the encrypted label it sent (encryption uses a fresh
@@ -65,6 +69,31 @@ impl AppState {
             last_activity: std::sync::Mutex::new(Instant::now()),
             overrides: Mutex::new(overrides),
             pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
+            demo_state_file: None,
+        }
+    }
+
+    /// The same state with Demo mode saved to `file` between runs.
+    pub fn with_demo_state_file(self, file: Option<PathBuf>) -> Self {
+        Self { demo_state_file: file, ..self }
+    }
+
+    /// Saves the Demo simulator's state now (as the app quits). Waits at most a second for a command that
+    /// holds the connection (polling: this runs on the event loop, outside the async runtime); the
+    /// simulator also saves shortly after every request, so little can be lost if it gives up.
+    pub fn save_demo(&self) {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let connection = loop {
+            match self.connection.try_lock() {
+                Ok(connection) => break Some(connection),
+                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+                Err(_) => break None,
+            }
+        };
+        if let Some(sim) = connection.as_ref().and_then(|c| c.as_ref()).and_then(|c| c.simulator.as_ref()) {
+            if let Err(err) = sim.save_now() {
+                tracing::warn!(%err, "the demo state could not be saved");
+            }
         }
     }
 
@@ -194,7 +223,10 @@ impl AppState {
                 (url.clone(), key, "custom".to_owned(), None)
             }
             (None, EnvironmentSetting::Demo) => {
-                let sim = start_demo().await?;
+                let sim = start_demo(self.demo_state_file.clone()).await?;
+                if let Some(note) = restore_note(sim.restored()) {
+                    self.notes.lock().await.push(note);
+                }
                 let base = BaseUrl::parse(&sim.base_url()).map_err(|e| UiError::from(&e))?;
                 let key = PartnerKey::parse(sim.partner_key()).map_err(|_| missing_key())?;
                 (base, key, "demo".to_owned(), Some(sim))
@@ -259,11 +291,30 @@ fn missing_key() -> UiError {
     )
 }
 
+/// What to tell the person, once, when Demo's saved state could not be used.
+fn restore_note(restored: &Restored) -> Option<String> {
+    match restored {
+        Restored::Fresh | Restored::Restored { .. } => None,
+        Restored::SetAside { to, .. } => Some(format!(
+            "Demo's saved data could not be read, so Demo started over. The old file was kept as {}.",
+            to.display()
+        )),
+        Restored::NotSaving { .. } => Some(
+            "Demo's saved data could not be read, so Demo started over. Its file could not be moved aside either, \
+             so this time Demo will not be kept after you quit."
+                .to_owned(),
+        ),
+    }
+}
+
 /// Demo mode's simulator: the whole journey offline. Verification completes on its own page (opened in
 /// the browser) and a deposit funds itself shortly after its address is shown, so a person can see the
-/// money arrive without sending any.
-async fn start_demo() -> Result<SimHandle, UiError> {
+/// money arrive without sending any. With `state_file` it starts where the last run left off and keeps
+/// saving (see `machines_sim`'s `store`); its timers run on the wall clock, so a deposit or an approval
+/// that came due while the app was closed is done when it opens.
+async fn start_demo(state_file: Option<PathBuf>) -> Result<SimHandle, UiError> {
     let config = SimConfig {
+        state_file,
         kyc_pending_for: Duration::from_secs(3),
         deposit_auto_fund_after: Some(Duration::from_secs(20)),
         auto_fund_amount: 50.0,

@@ -26,12 +26,13 @@ pub struct AppStateView {
 #[specta::specta]
 pub async fn app_state(state: State<'_, AppState>) -> Result<AppStateView, UiError> {
     let settings = state.settings.lock().await.clone();
-    let notes = std::mem::take(&mut *state.notes.lock().await);
     let (environment, demo, api_host, has_partner_key) = match state.connect().await {
         Ok(connection) => (connection.environment.clone(), connection.demo, connection.api_host.clone(), true),
         Err(err) if err.code == "partner_key" => (settings_environment(&settings), false, String::new(), false),
         Err(err) => return Err(err),
     };
+    // Taken after connecting: starting Demo may have something to say (its saved data was unreadable).
+    let notes = std::mem::take(&mut *state.notes.lock().await);
     Ok(AppStateView {
         environment,
         demo,

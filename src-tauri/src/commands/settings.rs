@@ -99,3 +99,58 @@ pub async fn forget_partner_key(state: State<'_, AppState>) -> Result<(), UiErro
     state.disconnect().await;
     Ok(())
 }
+
+/// Demo only: forgets everything Demo holds (the simulator's saved state, with every card, deposit and
+/// approval) and the demo user's set-up (user id, wallet address and label), then leaves the app on
+/// set-up. The timers and other preferences stay.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_demo_over<R: tauri::Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Settings, UiError> {
+    state.ensure_unlocked()?;
+    let demo = state.settings.lock().await.environment == EnvironmentSetting::Demo
+        && state.overrides.lock().await.base_url.is_none();
+    if !demo {
+        return Err(UiError::new(
+            "not_demo",
+            "Demo only",
+            "Starting over is for Demo mode. Other environments keep their data on Machines Cash's servers.",
+            UiAction::Dismiss,
+        ));
+    }
+    state.clear_clipboard();
+    // The connection stays locked until the settings are reset too, so no command can start Demo again
+    // from the old file or for the old user in between.
+    let mut slot = state.connection.lock().await;
+    let erased = match slot.take().and_then(|c| c.simulator) {
+        Some(sim) => sim.erase_saved_state().await,
+        None => match &state.demo_state_file {
+            Some(file) => std::fs::remove_file(file).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            }),
+            None => Ok(()),
+        },
+    };
+    erased.map_err(|e| {
+        UiError::new(
+            "store",
+            "Demo not cleared",
+            format!("Demo's saved data could not be removed: {e}. Try again."),
+            UiAction::Retry,
+        )
+    })?;
+    if let Ok(mut pending) = state.pending_writes.lock() {
+        pending.clear();
+    }
+    let mut settings = state.settings.lock().await.clone();
+    settings.user_id = None;
+    settings.wallet_address = None;
+    settings.wallet_label = None;
+    persist(&app, &settings)?;
+    *state.settings.lock().await = settings.clone();
+    drop(slot);
+    Ok(settings)
+}

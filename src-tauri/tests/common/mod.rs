@@ -51,6 +51,20 @@ pub fn harness_with(
     sim: &machines_sim::SimHandle,
     adjust: impl FnOnce(AppState) -> AppState,
 ) -> (tauri::App<MockRuntime>, Harness) {
+    let overrides = Overrides {
+        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
+        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
+    };
+    harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), overrides)))
+}
+
+/// The app as it starts for real: state read by `load_state` from its data folder (settings store, Demo's
+/// saved state), so Demo mode runs its own simulator. The data folder follows `XDG_DATA_HOME`.
+pub fn demo_harness() -> (tauri::App<MockRuntime>, Harness) {
+    harness_of(machines_wallet::load_state)
+}
+
+fn harness_of(state: impl FnOnce(&tauri::App<MockRuntime>) -> AppState) -> (tauri::App<MockRuntime>, Harness) {
     // The harness makes the `main` window itself; the config's would clash with it once the app runs.
     let mut context = tauri::generate_context!(test = true);
     context.config_mut().app.windows.clear();
@@ -60,11 +74,8 @@ pub fn harness_with(
         .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
         .build(context)
         .unwrap();
-    let overrides = Overrides {
-        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
-        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
-    };
-    app.manage(adjust(AppState::new(Settings::default(), Vec::new(), overrides)));
+    let state = state(&app);
+    app.manage(state);
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, Harness { webview, transcript: Vec::new() })
 }
