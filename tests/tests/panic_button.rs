@@ -35,6 +35,7 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
     w.click_button("Continue to the wallet").await.unwrap();
 
     for label in ["Travel", "Ads"] {
+        w.click_button("New card").await.unwrap();
         w.fill("card-label", label).await.unwrap();
         w.click_button("Create card").await.unwrap();
         w.wait_for_css(

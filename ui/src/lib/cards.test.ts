@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyToastText, createCardArgs, FREQUENCIES } from "./cards";
+import { copyToastText, createCardArgs, FREQUENCIES, matchesSearch, placeCard } from "./cards";
 
 describe("copy confirmation", () => {
   it("says what was copied and when it clears", () => {
@@ -41,5 +41,42 @@ describe("new card arguments", () => {
       "per year",
       "all time",
     ]);
+  });
+});
+
+describe("card search", () => {
+  const card = (label: string | null, last4: string | null) => ({ label, last4 });
+
+  it("finds a card by the start of the words of its label, in any case and without accents", () => {
+    expect(matchesSearch(card("Online shopping", "4242"), "shop")).toBe(true);
+    expect(matchesSearch(card("Online shopping", "4242"), "ONLINE SHO")).toBe(true);
+    expect(matchesSearch(card("Café", "4242"), "cafe")).toBe(true);
+    expect(matchesSearch(card("Card 21", "4242"), "card 1")).toBe(false);
+    expect(matchesSearch(card("Card 12", "4242"), "card 1")).toBe(true);
+    expect(matchesSearch(card(null, "4242"), "shop")).toBe(false);
+  });
+
+  it("finds a card by its last four, typed as digits or as the masked number", () => {
+    expect(matchesSearch(card("Travel", "4242"), "4242")).toBe(true);
+    expect(matchesSearch(card("Travel", "4242"), "\u2022\u2022\u2022\u2022 4242")).toBe(true);
+    expect(matchesSearch(card("Travel", "4242"), "42")).toBe(true);
+    expect(matchesSearch(card("Travel", "4242"), "4243")).toBe(false);
+    expect(matchesSearch(card("Travel", null), "4242")).toBe(false);
+  });
+
+  it("shows every card for an empty search", () => {
+    expect(matchesSearch(card(null, null), "   ")).toBe(true);
+  });
+});
+
+describe("placing a card in the list", () => {
+  const c = (cardId: string, listOrder: string) => ({ cardId, listOrder });
+
+  it("inserts a new card where the core's order puts it and replaces a changed one in place", () => {
+    const list = [c("pinned", "0-5"), c("newer", "1-2"), c("older", "1-7")];
+    expect(placeCard(list, c("new", "1-1")).map((x) => x.cardId)).toEqual(["pinned", "new", "newer", "older"]);
+    expect(placeCard(list, c("oldest", "1-9")).map((x) => x.cardId)).toEqual(["pinned", "newer", "older", "oldest"]);
+    const locked = { ...c("newer", "1-2"), status: "locked" };
+    expect(placeCard(list, locked)).toEqual([list[0], locked, list[2]]);
   });
 });
