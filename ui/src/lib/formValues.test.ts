@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { FieldDef } from "../api";
 import {
+  choiceText,
+  choiceValue,
+  exactOption,
   filterOptions,
   firstProblemPath,
+  fold,
   inputId,
   leafFields,
-  occupationText,
-  occupationValue,
   placeProblems,
+  problemCount,
   problemsFor,
+  summaryItems,
   valueAt,
   valuesToSend,
 } from "./formValues";
@@ -136,27 +140,66 @@ describe("problemsFor", () => {
   });
 });
 
-describe("occupation list", () => {
-  it("maps what was typed or chosen to the code", () => {
-    expect(occupationValue("15-1252 \u2014 Software Developers", OCCUPATIONS)).toBe("15-1252");
-    expect(occupationValue("29-1141", OCCUPATIONS)).toBe("29-1141");
-    expect(occupationValue(" 29-1141 \u2014 registered nurses ", OCCUPATIONS)).toBe("29-1141");
-    // A free SOC code that is not listed is kept as typed.
-    expect(occupationValue("11-1011", OCCUPATIONS)).toBe("11-1011");
-    expect(occupationValue("   ", OCCUPATIONS)).toBe("");
+const COUNTRIES = [
+  { value: "CI", label: "C\u00f4te d'Ivoire" },
+  { value: "DE", label: "Germany" },
+  { value: "DK", label: "Denmark" },
+  { value: "TR", label: "T\u00fcrkiye" },
+  { value: "US", label: "United States of America" },
+];
+
+describe("searchable lists", () => {
+  it("take typed text as a choice only when it names an option exactly", () => {
+    expect(choiceValue("15-1252 \u2014 Software Developers", OCCUPATIONS)).toBe("15-1252");
+    expect(choiceValue("29-1141", OCCUPATIONS)).toBe("29-1141");
+    expect(choiceValue(" registered NURSES ", OCCUPATIONS)).toBe("29-1141");
+    expect(choiceValue("germany", COUNTRIES)).toBe("DE");
+    expect(choiceValue("cote d'ivoire", COUNTRIES)).toBe("CI");
+    expect(choiceValue("us", COUNTRIES)).toBe("US");
+    // Near misses stay as typed, so the core can say they are not a choice.
+    expect(choiceValue("nurse", OCCUPATIONS)).toBe("nurse");
+    expect(exactOption("nurse", OCCUPATIONS)).toBeNull();
+    expect(exactOption("XX", COUNTRIES)).toBeNull();
+    expect(choiceValue("   ", OCCUPATIONS)).toBe("");
   });
-  it("shows the code and label for a stored code", () => {
-    expect(occupationText("49-3023", OCCUPATIONS)).toBe(OCCUPATIONS[2]?.label);
-    expect(occupationText("11-1011", OCCUPATIONS)).toBe("11-1011");
-    expect(occupationText("", OCCUPATIONS)).toBe("");
+  it("show the label for a stored code", () => {
+    expect(choiceText("49-3023", OCCUPATIONS)).toBe(OCCUPATIONS[2]?.label);
+    expect(choiceText("DE", COUNTRIES)).toBe("Germany");
+    expect(choiceText("11-1011", OCCUPATIONS)).toBe("11-1011");
+    expect(choiceText("", OCCUPATIONS)).toBe("");
   });
-  it("filters by every word, on code or label, case-insensitively", () => {
+  it("filter by every word, on code or label, ignoring case and accents, best match first", () => {
     expect(filterOptions(OCCUPATIONS, "nurse").map((o) => o.value)).toEqual(["29-1141"]);
     expect(filterOptions(OCCUPATIONS, "15-12").map((o) => o.value)).toEqual(["15-1252"]);
     expect(filterOptions(OCCUPATIONS, "service MECH").map((o) => o.value)).toEqual(["49-3023"]);
     expect(filterOptions(OCCUPATIONS, "")).toHaveLength(3);
-    expect(filterOptions(OCCUPATIONS, "", 2)).toHaveLength(2);
     expect(filterOptions(OCCUPATIONS, "astronaut")).toEqual([]);
+    expect(filterOptions(COUNTRIES, "cote").map((o) => o.value)).toEqual(["CI"]);
+    expect(filterOptions(COUNTRIES, "TURK").map((o) => o.value)).toEqual(["TR"]);
+    // "de" is Germany's code, so Germany leads; Denmark starts with it; the rest only contain it.
+    expect(filterOptions(COUNTRIES, "de").map((o) => o.value)).toEqual(["DE", "DK"]);
+    expect(fold("  C\u00f4te   D'Ivoire ")).toBe("cote d'ivoire");
+  });
+});
+
+describe("error summary", () => {
+  it("lists each problem with its label, in form order, linked to its input", () => {
+    const placed = placeProblems(FORM, [
+      { field: "occupation", message: "Choose an occupation from the list." },
+      { field: "address.postalCode", message: "Enter your postal code." },
+      { field: "firstName", message: "Enter your first name." },
+      { field: "address", message: "Address is incomplete." },
+      { field: "", message: "The server refused the form." },
+    ]);
+    expect(summaryItems(FORM, placed)).toEqual([
+      { id: "kyc-firstName", text: "firstName: Enter your first name." },
+      { id: "kyc-address__line1", text: "address: Address is incomplete." },
+      { id: "kyc-address__postalCode", text: "postalCode: Enter your postal code." },
+      { id: "kyc-occupation", text: "occupation: Choose an occupation from the list." },
+      { id: null, text: "The server refused the form." },
+    ]);
+    expect(problemCount(1)).toBe("There is 1 problem");
+    expect(problemCount(3)).toBe("There are 3 problems");
   });
 });
 

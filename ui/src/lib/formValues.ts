@@ -134,39 +134,97 @@ export function problemsFor(problems: readonly FieldProblem[], touched: Readonly
   });
 }
 
-// ---- The occupation list. -------------------------------------------------------------------------
+// ---- Searchable lists (occupations, countries). -----------------------------------------------------
 
-/**
- * The value for what was typed in the occupation box: the option whose label or code matches exactly
- * (ignoring surrounding spaces and case), else the typed text itself (free SOC codes such as `49-3023`
- * are accepted by the server).
- */
-export function occupationValue(text: string, options: readonly FieldOption[]): string {
-  const t = text.trim();
-  if (t === "") return "";
-  const lower = t.toLowerCase();
-  const hit =
-    options.find((o) => o.value === t || o.label === t) ??
-    options.find((o) => o.value.toLowerCase() === lower || o.label.toLowerCase() === lower);
-  return hit ? hit.value : t;
+/** Text as it is compared: lower case, accents removed ("Côte" → "cote"), spaces collapsed. */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-/** What the occupation box shows for a stored value: the option's "code — label", or the value. */
-export function occupationText(value: string, options: readonly FieldOption[]): string {
+/** An occupation's label is "code — name": the name alone also names it exactly. */
+function labelParts(option: FieldOption): string[] {
+  const name = option.label.split(" \u2014 ")[1];
+  return name === undefined ? [option.label] : [option.label, name];
+}
+
+/**
+ * The option that `text` names exactly: its code or its label (or, for "code — name" labels, the name),
+ * ignoring case, accents and surrounding spaces. `null` when it names none: typed text that only
+ * resembles an option is not a choice.
+ */
+export function exactOption(text: string, options: readonly FieldOption[]): FieldOption | null {
+  const t = fold(text);
+  if (t === "") return null;
+  return options.find((o) => fold(o.value) === t || labelParts(o).some((l) => fold(l) === t)) ?? null;
+}
+
+/**
+ * The value to store for what was typed: the exact option's code, else the text itself, so that the core
+ * can say "choose one from the list" rather than the form pretending nothing was typed.
+ */
+export function choiceValue(text: string, options: readonly FieldOption[]): string {
+  const t = text.trim();
+  if (t === "") return "";
+  return exactOption(t, options)?.value ?? t;
+}
+
+/** What the box shows for a stored value: the option's label, or the value as typed. */
+export function choiceText(value: string, options: readonly FieldOption[]): string {
   if (value === "") return "";
   return options.find((o) => o.value === value)?.label ?? value;
 }
 
-/** Options whose label or value contains every word of `query` (case-insensitive), at most `limit`. */
-export function filterOptions(options: readonly FieldOption[], query: string, limit = 50): FieldOption[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== "" && w !== "\u2014");
-  const out: FieldOption[] = [];
-  for (const option of options) {
-    const hay = `${option.label} ${option.value}`.toLowerCase();
-    if (words.every((w) => hay.includes(w))) {
-      out.push(option);
-      if (out.length >= limit) break;
+/**
+ * Options whose label or code holds every word of `query` (case- and accent-insensitive), best first: an
+ * exact code or name, then those starting with the query, then the rest, each group in list order.
+ */
+export function filterOptions(options: readonly FieldOption[], query: string): FieldOption[] {
+  const q = fold(query);
+  const words = q.split(" ").filter((w) => w !== "" && w !== "\u2014");
+  if (words.length === 0) return [...options];
+  const ranked: { option: FieldOption; rank: number; index: number }[] = [];
+  options.forEach((option, index) => {
+    const names = labelParts(option).map(fold);
+    const code = fold(option.value);
+    const hay = `${names.join(" ")} ${code}`;
+    if (!words.every((w) => hay.includes(w))) return;
+    const rank = code === q || names.includes(q) ? 0 : code.startsWith(q) || names.some((n) => n.startsWith(q)) ? 1 : 2;
+    ranked.push({ option, rank, index });
+  });
+  ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  return ranked.map((r) => r.option);
+}
+
+/** One line of an error summary: the input to focus, its label and what is wrong. */
+export interface SummaryItem {
+  /** The DOM id of the input to focus, or `null` for a problem with the form as a whole. */
+  id: string | null;
+  text: string;
+}
+
+/**
+ * The error summary's lines, in form order: each problem of an input as "Label: message" linking to it
+ * (a group's own problem links to its first member), then problems with the form as a whole.
+ */
+export function summaryItems(fields: readonly FieldDef[], placed: PlacedProblems): SummaryItem[] {
+  const items: SummaryItem[] = [];
+  const add = (path: string, label: string, id: string | null) => {
+    for (const message of placed.byPath[path] ?? []) items.push({ id, text: `${label}: ${message}` });
+  };
+  for (const def of fields) {
+    if (def.kind !== "group") {
+      add(def.name, def.label, inputId(def.name));
+      continue;
     }
+    const first = def.children[0];
+    add(def.name, def.label, first ? inputId(childPath(def.name, first.name)) : null);
+    for (const child of def.children) add(childPath(def.name, child.name), child.label, inputId(childPath(def.name, child.name)));
   }
-  return out;
+  for (const message of placed.formLevel) items.push({ id: null, text: message });
+  return items;
+}
+
+/** "There is 1 problem" / "There are 3 problems". */
+export function problemCount(count: number): string {
+  return count === 1 ? "There is 1 problem" : `There are ${count} problems`;
 }

@@ -1,0 +1,250 @@
+// The KYC form's parts as a person uses them, in jsdom: the searchable lists by keyboard, the hints and
+// length counters under the inputs, and the error summary after a failed submit.
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, mount, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { FieldDef, FieldOption, FormDefinition, UiError } from "../../api";
+import { clearKycValues } from "../../lib/kycValues";
+import ComboBox from "./ComboBox.svelte";
+import KycField from "./KycField.svelte";
+import KycFormScreen from "./KycFormScreen.svelte";
+
+const OCCUPATIONS: FieldOption[] = [
+  { value: "11-1021", label: "11-1021 \u2014 General and Operations Managers" },
+  { value: "13-2011", label: "13-2011 \u2014 Accountants and Auditors" },
+  { value: "29-1141", label: "29-1141 \u2014 Registered Nurses" },
+  { value: "29-1067", label: "29-1067 \u2014 Surgeons" },
+  { value: "35-1011", label: "35-1011 \u2014 Chefs and Head Cooks" },
+];
+
+function field(name: string, extra: Partial<FieldDef> = {}): FieldDef {
+  return {
+    name,
+    label: name,
+    kind: "text",
+    required: false,
+    minLength: null,
+    maxLength: null,
+    pattern: null,
+    options: [],
+    description: null,
+    children: [],
+    secret: false,
+    ...extra,
+  };
+}
+
+let component: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  document.body.innerHTML = '<div id="app"></div>';
+  clearKycValues();
+});
+
+afterEach(() => {
+  if (component) unmount(component);
+  component = null;
+  clearMocks();
+  vi.useRealTimers();
+});
+
+function target(): HTMLElement {
+  const element = document.getElementById("app");
+  if (!element) throw new Error("no #app");
+  return element;
+}
+
+function type(element: HTMLInputElement, text: string) {
+  element.value = text;
+  element.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+}
+
+function key(element: HTMLElement, name: string): KeyboardEvent {
+  const event = new KeyboardEvent("keydown", { key: name, bubbles: true, cancelable: true });
+  element.dispatchEvent(event);
+  flushSync();
+  return event;
+}
+
+function listed(): string[] {
+  return [...document.querySelectorAll('[role="option"]')].map((o) => o.textContent?.trim() ?? "");
+}
+
+describe("the occupation list", () => {
+  let stored: string[];
+  let box: HTMLInputElement;
+
+  beforeEach(() => {
+    stored = [];
+    component = mount(ComboBox, {
+      target: target(),
+      props: {
+        id: "occ",
+        options: OCCUPATIONS,
+        value: "",
+        required: true,
+        invalid: false,
+        describedBy: undefined,
+        listLabel: "Occupations",
+        placeholder: "Type to search",
+        noMatch: "No occupation matches",
+        oninput: (v: string) => stored.push(v),
+        onblur: () => {},
+      },
+    });
+    flushSync();
+    box = document.getElementById("occ") as HTMLInputElement;
+  });
+
+  it("filters as a person types, and Enter picks nothing until an option is highlighted", () => {
+    type(box, "nurse");
+    expect(listed()).toEqual(["29-1141 \u2014 Registered Nurses"]);
+    expect(box.getAttribute("aria-expanded")).toBe("true");
+    // Typed text that is not an option is not a choice, and Enter does not pick the first option.
+    const enter = key(box, "Enter");
+    expect(enter.defaultPrevented).toBe(true);
+    expect(stored.at(-1)).toBe("nurse");
+    expect(box.value).toBe("nurse");
+    key(box, "ArrowDown");
+    const active = box.getAttribute("aria-activedescendant");
+    expect(active).toBeTruthy();
+    expect(document.getElementById(active ?? "")?.getAttribute("aria-selected")).toBe("true");
+    key(box, "Enter");
+    expect(stored.at(-1)).toBe("29-1141");
+    expect(box.value).toBe("29-1141 \u2014 Registered Nurses");
+    expect(box.getAttribute("aria-expanded")).toBe("false");
+    expect(box.hasAttribute("aria-activedescendant")).toBe(false);
+  });
+
+  it("matches on code and accent-free text, and takes an exact name on Enter", () => {
+    type(box, "29-1");
+    expect(listed()).toEqual(["29-1141 \u2014 Registered Nurses", "29-1067 \u2014 Surgeons"]);
+    type(box, "CHEFS AND HEAD COOKS");
+    expect(stored.at(-1)).toBe("35-1011");
+    key(box, "Enter");
+    expect(box.value).toBe("35-1011 \u2014 Chefs and Head Cooks");
+    type(box, "astronaut");
+    expect(listed()).toEqual([]);
+    expect(document.body.textContent).toContain("No occupation matches");
+  });
+
+  it("moves with the arrows, closes with Escape, and always points aria-controls at its list", () => {
+    expect(document.getElementById(box.getAttribute("aria-controls") ?? "")?.getAttribute("role")).toBe("listbox");
+    key(box, "ArrowDown");
+    key(box, "ArrowDown");
+    key(box, "ArrowUp");
+    expect(box.getAttribute("aria-activedescendant")).toBe("occ-list-0");
+    expect(listed()).toHaveLength(OCCUPATIONS.length);
+    const escape = key(box, "Escape");
+    expect(escape.defaultPrevented).toBe(true);
+    expect(box.getAttribute("aria-expanded")).toBe("false");
+    expect(listed()).toEqual([]);
+    // With the list closed, Enter is left to submit the form.
+    expect(key(box, "Enter").defaultPrevented).toBe(false);
+  });
+});
+
+describe("a KYC input", () => {
+  function draw(def: FieldDef, value = "") {
+    component = mount(KycField, {
+      target: target(),
+      props: { path: def.name, def, value, problems: [], oninput: () => {}, onblur: () => {} },
+    });
+    flushSync();
+  }
+
+  it("gives the date of birth one hint, in the core's words", () => {
+    draw(field("birthDate", { kind: "date", description: "Year, month and day, for example 1990-04-25." }));
+    const hints = [...document.querySelectorAll(".hint")].map((h) => h.textContent);
+    expect(hints).toEqual(["Year, month and day, for example 1990-04-25."]);
+  });
+
+  it("never cuts text at the limit: it counts near it and says how many to remove past it", () => {
+    draw(field("firstName", { maxLength: 50 }), "a".repeat(53));
+    const input = document.getElementById("kyc-firstName") as HTMLInputElement;
+    expect(input.hasAttribute("maxlength")).toBe(false);
+    expect(input.value).toHaveLength(53);
+    const note = document.getElementById("kyc-firstName-length");
+    expect(note?.textContent).toBe("53 of 50 characters: remove 3");
+    expect(input.getAttribute("aria-describedby")).toContain("kyc-firstName-length");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("counts a flag as one character", () => {
+    draw(field("nickname", { maxLength: 10 }), "\u{1F1EB}\u{1F1F7}".repeat(9));
+    expect(document.getElementById("kyc-nickname-length")?.textContent).toBe("9 of 10 characters");
+  });
+
+  it("offers countries by name", () => {
+    draw(
+      field("countryOfIssue", {
+        kind: "country",
+        options: [
+          { value: "DE", label: "Germany" },
+          { value: "FR", label: "France" },
+        ],
+      }),
+    );
+    const box = document.getElementById("kyc-countryOfIssue") as HTMLInputElement;
+    expect(box.getAttribute("role")).toBe("combobox");
+    type(box, "germ");
+    expect(listed()).toEqual(["Germany"]);
+  });
+});
+
+describe("the KYC form after a failed submit", () => {
+  const FORM: FormDefinition = {
+    fields: [
+      field("firstName", { label: "First name", required: true }),
+      field("email", { label: "Email address", required: true, kind: "email" }),
+      field("address", {
+        label: "Address",
+        kind: "group",
+        required: true,
+        children: [field("postalCode", { label: "Postal code", required: true })],
+      }),
+    ],
+  };
+
+  it("puts a summary at the top that takes focus and links to each field", async () => {
+    vi.useFakeTimers();
+    mockIPC((cmd) => {
+      if (cmd === "kyc_form") return FORM;
+      if (cmd === "kyc_check") {
+        return [
+          { field: "firstName", message: "Enter your first name." },
+          { field: "email", message: "Enter an email address like name@example.com." },
+          { field: "address.postalCode", message: "Enter your postal code." },
+        ];
+      }
+      throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    });
+    component = mount(KycFormScreen, { target: target() });
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+    }
+    const submit = document.getElementById("kyc-submit") as HTMLButtonElement;
+    submit.click();
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+    }
+    const summary = document.getElementById("kyc-error-summary");
+    expect(summary).toBeTruthy();
+    expect(document.activeElement).toBe(summary);
+    expect(summary?.querySelector("h2")?.textContent).toBe("There are 3 problems");
+    const links = [...(summary?.querySelectorAll("a") ?? [])];
+    expect(links.map((a) => a.textContent)).toEqual([
+      "First name: Enter your first name.",
+      "Email address: Enter an email address like name@example.com.",
+      "Postal code: Enter your postal code.",
+    ]);
+    links[2]?.click();
+    expect(document.activeElement?.id).toBe("kyc-address__postalCode");
+    // The summary comes before the form, so it is the first thing after the heading.
+    const form = document.querySelector("form");
+    expect(summary && form && summary.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+});
