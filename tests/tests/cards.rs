@@ -1,6 +1,8 @@
 //! Many cards in the real window. 25 cards, most made straight through the simulator, keep one order
 //! (pinned first, then the newest) across tab switches and a card created in the app; "New card" sits
-//! above the list and opens a dialog; the new card takes the focus; search finds a card by its last four.
+//! above the list and opens a modal dialog; the new card takes the focus, and after a delete the card in
+//! its place does; the grid has one column at 800 px and three at 1600 px; search finds a card by its
+//! last four.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -88,6 +90,25 @@ async fn switch_tabs(w: &Wallet, count: usize) -> Vec<String> {
     wait_for_count(w, count).await
 }
 
+/// Resizes the window (no window manager on the test display: the window is the viewport) and counts the
+/// columns of the card grid.
+async fn columns_at(w: &Wallet, width: u32, height: u32) -> usize {
+    w.client().unwrap().set_window_rect(0, 0, width, height).await.unwrap();
+    for _ in 0..50 {
+        let size = w.script("return [window.innerWidth, window.innerHeight]").await.unwrap();
+        if size == json!([width, height]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let lefts = w
+        .script("return new Set([...document.querySelectorAll('.list .card')].map(c => Math.round(c.getBoundingClientRect().left))).size")
+        .await
+        .unwrap();
+    lefts.as_u64().unwrap() as usize
+}
+
 #[tokio::test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
 async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
@@ -148,6 +169,13 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     assert_eq!(above, json!(true), "New card is above the list");
     w.click_button("New card").await.unwrap();
     w.wait_for_css("dialog[open] #card-label", Duration::from_secs(5)).await.unwrap();
+    let modal = w
+        .script("const d = document.querySelector('dialog[open]'); return [d.matches(':modal'), document.activeElement.id, getComputedStyle(d, '::backdrop').backgroundColor]")
+        .await
+        .unwrap();
+    eprintln!("dialog: {modal}");
+    assert_eq!(modal[0], json!(true), "a modal dialog: the page behind is inert");
+    assert_eq!(modal[1], json!("card-label"), "the focus is in the dialog");
     w.fill("card-label", "Groceries").await.unwrap();
     w.shot("new-card-dialog").await.unwrap();
     w.click_button("Create card").await.unwrap();
@@ -163,12 +191,38 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     // The same order after a tab switch (it used to flip to oldest first).
     assert_eq!(switch_tabs(&w, 25).await, expected_after, "the order survives a tab switch");
 
+    // A wide window shows the cards side by side; a small one, one column with "New card" still in view.
+    assert!(columns_at(&w, 1600, 1000).await >= 3, "at least three columns at 1600 px");
+    w.shot("25-cards-1600x1000").await.unwrap();
+    assert_eq!(columns_at(&w, 800, 600).await, 1, "one column at 800 px");
+    let in_view = w
+        .script(
+            "const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'New card');
+             const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;",
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_view, json!(true), "New card is in view without scrolling at 800×600");
+    w.shot("25-cards-800x600").await.unwrap();
+
+    // Delete "Groceries" after its confirmation: the focus goes to the card now in its place.
+    w.click_button_in("//li[contains(@class, 'card')][.//span[normalize-space(.) = 'Groceries']]", "Delete")
+        .await
+        .unwrap();
+    w.wait_for_text("Delete \u{201c}Groceries\u{201d}?").await.unwrap();
+    w.shot("delete-confirmation").await.unwrap();
+    w.click_button("Delete card").await.unwrap();
+    assert_eq!(wait_for_count(&w, 24).await, expected, "back to the 24, in the same order");
+    let focused =
+        w.script("return document.activeElement.querySelector('.name')?.textContent.trim() ?? null").await.unwrap();
+    assert_eq!(focused, json!("Card 24"), "the focus is on the card that took the deleted one's place");
+
     // Search by the last four of "Card 7".
     let last4 = &made[6].1;
     w.fill("card-search", last4).await.unwrap();
     let found = wait_for_count(&w, 1).await;
     assert_eq!(found, vec!["Card 7".to_owned()], "found by its last four {last4}");
-    w.wait_for_text("1 of 25 cards match").await.unwrap();
+    w.wait_for_text("1 of 24 cards match").await.unwrap();
     w.shot("search-last-four").await.unwrap();
 
     let stuck = w.quit().await.unwrap();
