@@ -61,6 +61,17 @@ impl Api {
     }
 }
 
+/// What has the keyboard focus: its tag and words, or "BODY" when it fell to the page.
+async fn focused(w: &Wallet) -> String {
+    // A moment for the screen's own focus move, which follows its first render.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let found = w
+        .script("const e = document.activeElement; return e.tagName + (e === document.body ? '' : ' ' + e.textContent.trim())")
+        .await
+        .unwrap();
+    found.as_str().unwrap_or_default().to_owned()
+}
+
 /// The card names in the order the list shows them.
 async fn names(w: &Wallet) -> Vec<String> {
     let shown = w
@@ -129,12 +140,18 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
         .unwrap();
     assert!(approved.status().is_success(), "{}", approved.status());
     w.click_button("Check my status").await.unwrap();
+    w.wait_for_text("Identity verified").await.unwrap();
+    assert_eq!(focused(&w).await, "H1 Identity verified", "the focus is on the new screen's heading");
     w.click_button("Continue to the agreements").await.unwrap();
     w.wait_for_text("Card agreements").await.unwrap();
+    assert_eq!(focused(&w).await, "H1 Card agreements");
     w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     w.click_button("Accept").await.unwrap();
+    w.wait_for_text("You accepted these agreements on").await.unwrap();
+    assert_eq!(focused(&w).await, "BUTTON Continue to the wallet", "the next step has the focus, not the page");
     w.click_button("Continue to the wallet").await.unwrap();
     w.wait_for_text("No cards yet").await.unwrap();
+    assert_eq!(focused(&w).await, "H1 Wallet");
 
     // 24 cards made elsewhere, oldest first ("Card 1" … "Card 24"); "Card 3" is then pinned.
     let api = Api::new(&sim).await;
