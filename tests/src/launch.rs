@@ -12,15 +12,24 @@ use crate::display::Display;
 use crate::processes::{self, MARKER};
 use crate::{Failure, Result};
 
-/// What to launch: a journey name (for the screenshots folder) and extra environment for the app.
+/// What to launch: a journey name (for the screenshots folder), extra environment for the app, and the
+/// home to run it in (a fresh temporary one unless given).
 pub struct Launch {
     journey: String,
     env: Vec<(String, String)>,
+    home: Option<PathBuf>,
 }
 
 impl Launch {
     pub fn new(journey: &str) -> Self {
-        Self { journey: journey.to_owned(), env: Vec::new() }
+        Self { journey: journey.to_owned(), env: Vec::new(), home: None }
+    }
+
+    /// Runs the app in `home`, which the test owns and keeps, so a second launch finds what the first left
+    /// there (a relaunch).
+    pub fn in_home(mut self, home: &Path) -> Self {
+        self.home = Some(home.to_path_buf());
+        self
     }
 
     /// Points the app at a simulator the test runs (the app's `MACHINES_API_URL` / `MACHINES_PARTNER_KEY`
@@ -37,7 +46,10 @@ impl Launch {
     pub async fn start(self) -> Result<Wallet> {
         let app = app_binary()?;
         let driver_bin = tauri_driver()?;
-        let home = tempfile::Builder::new().prefix("machines-e2e-").tempdir()?;
+        let home = match self.home {
+            Some(path) => Home::Kept(path),
+            None => Home::Temp(tempfile::Builder::new().prefix("machines-e2e-").tempdir()?),
+        };
         let marker = format!("{}-{}", std::process::id(), home.path().display()).replace('/', "_");
         let artifacts = artifacts_root().join(&self.journey);
         let _ = std::fs::remove_dir_all(&artifacts);
@@ -92,13 +104,28 @@ impl Launch {
     }
 }
 
+/// Where a launch runs: its own temporary home (removed at the end), or one the test keeps.
+enum Home {
+    Temp(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl Home {
+    fn path(&self) -> &Path {
+        match self {
+            Self::Temp(dir) => dir.path(),
+            Self::Kept(path) => path,
+        }
+    }
+}
+
 /// The running app in its window. Interaction helpers are in `window.rs`.
 pub struct Wallet {
     pub(crate) client: Option<fantoccini::Client>,
     driver: Option<Child>,
     pub display: Display,
     pub browser: Browser,
-    home: tempfile::TempDir,
+    home: Home,
     marker: String,
     pub(crate) artifacts: PathBuf,
     pub(crate) shots: std::sync::atomic::AtomicU32,

@@ -7,25 +7,9 @@
 use std::time::Duration;
 
 use machines_sim::{FaultKind, FaultRule, SimConfig, Simulator, DEMO_PARTNER_KEY};
-use machines_wallet_e2e::answers::{kyc_answers, WALLET};
 use machines_wallet_e2e::files::files_containing;
+use machines_wallet_e2e::steps;
 use machines_wallet_e2e::{Launch, Wallet};
-
-async fn set_up(w: &Wallet, user: &str) {
-    w.wait_for_text("Set up your wallet").await.unwrap();
-    w.fill("setup-userId", user).await.unwrap();
-    w.fill("setup-walletAddress", WALLET).await.unwrap();
-    w.click_button("Continue").await.unwrap();
-}
-
-/// Fills the KYC form with a last name that decides the simulator's outcome, and submits it.
-async fn submit_kyc(w: &Wallet, last_name: &str) {
-    w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await.unwrap();
-    for (id, value) in kyc_answers(last_name) {
-        w.set_field(id, &value).await.unwrap();
-    }
-    w.click_button("Submit for verification").await.unwrap();
-}
 
 async fn assert_no_error_banner(w: &Wallet) {
     let banners = w.script("return document.querySelectorAll('.banner[role=alert]').length").await.unwrap();
@@ -58,7 +42,7 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     w.shot("settings-custom-key-saved").await.unwrap();
     w.click_button("Back").await.unwrap();
 
-    set_up(&w, "keyed@example.com").await;
+    steps::set_up(&w, "keyed@example.com").await.unwrap();
     w.wait_for_text("Partner key refused").await.unwrap();
     w.shot("partner-key-refused").await.unwrap();
 
@@ -90,7 +74,7 @@ async fn the_server_down_is_said_plainly_and_try_again_works_once_it_is_back() {
     let base = format!("http://127.0.0.1:{port}/partner/v1");
     let w = Launch::new("server-down").against(&base, DEMO_PARTNER_KEY).start().await.unwrap();
 
-    set_up(&w, "offline@example.com").await;
+    steps::set_up(&w, "offline@example.com").await.unwrap();
     w.wait_for_text("Can't reach Machines Cash").await.unwrap();
     w.shot("server-down").await.unwrap();
     assert_eq!(w.value("setup-userId").await.unwrap(), "offline@example.com", "nothing typed is lost");
@@ -109,14 +93,14 @@ async fn the_server_down_is_said_plainly_and_try_again_works_once_it_is_back() {
 async fn a_token_that_expires_mid_journey_is_renewed_without_a_word() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("token-expired").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
-    set_up(&w, "expiry@example.com").await;
+    steps::set_up(&w, "expiry@example.com").await.unwrap();
     w.wait_for_text("Verify your identity").await.unwrap();
     let sessions_before = sim.summary()["sessions"].as_u64().unwrap();
 
     // Every token dies while the person fills the form.
     let expired = reqwest::Client::new().post(format!("{}/_sim/sessions/expire", sim.origin())).send().await.unwrap();
     assert!(expired.status().is_success());
-    submit_kyc(&w, "TestApproved").await;
+    steps::submit_kyc(&w, "TestApproved").await.unwrap();
     // Approved at once, so the app goes straight on to the agreements.
     w.wait_for_text("Card agreements").await.unwrap();
     assert_no_error_banner(&w).await;
@@ -133,7 +117,7 @@ async fn a_rate_limit_storm_is_waited_out_or_explained() {
 
     // A storm longer than the app's patience: the person is told to wait, and nothing they typed is lost.
     sim.inject(FaultRule::new(Some("POST"), "/users/resolve", FaultKind::RateLimit { retry_after: 1 }).times(100));
-    set_up(&w, "busy@example.com").await;
+    steps::set_up(&w, "busy@example.com").await.unwrap();
     w.wait_for_text_within("Busy \u{2014} please wait", Duration::from_secs(60)).await.unwrap();
     w.shot("rate-limited").await.unwrap();
     assert_eq!(w.value("setup-userId").await.unwrap(), "busy@example.com");
@@ -156,8 +140,8 @@ async fn a_rate_limit_storm_is_waited_out_or_explained() {
 async fn a_declined_application_stops_with_its_reason_and_the_app_still_works() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("kyc-denied").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
-    set_up(&w, "declined@example.com").await;
-    submit_kyc(&w, "TestDenied").await;
+    steps::set_up(&w, "declined@example.com").await.unwrap();
+    steps::submit_kyc(&w, "TestDenied").await.unwrap();
     w.wait_for_text("Verification declined").await.unwrap();
     w.wait_for_text("no longer checks").await.unwrap();
     let text = w.text().await.unwrap();

@@ -1,0 +1,72 @@
+//! Steps of the journey that several tests take the same way: set-up, a KYC form sent, the agreements, a
+//! Demo deposit, a new card, and reading a copied card number back from the clipboard.
+
+use std::time::Duration;
+
+use crate::answers::{kyc_answers, WALLET};
+use crate::{Failure, Result, Wallet};
+
+/// Set-up with `user` and the test wallet address.
+pub async fn set_up(w: &Wallet, user: &str) -> Result<()> {
+    w.wait_for_text("Set up your wallet").await?;
+    w.fill("setup-userId", user).await?;
+    w.fill("setup-walletAddress", WALLET).await?;
+    w.click_button("Continue").await
+}
+
+/// Fills the KYC form with a last name that decides the simulator's outcome (`TestApproved` is approved
+/// at once), and submits it.
+pub async fn submit_kyc(w: &Wallet, last_name: &str) -> Result<()> {
+    w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await?;
+    for (id, value) in kyc_answers(last_name) {
+        w.set_field(id, &value).await?;
+    }
+    w.click_button("Submit for verification").await
+}
+
+/// On the agreements screen: every agreement ticked and accepted, then on to the wallet.
+pub async fn accept_agreements(w: &Wallet) -> Result<()> {
+    w.wait_for_text("Card agreements").await?;
+    let boxes = w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await?;
+    if boxes == 0 {
+        return Err(Failure::new("there were no agreements to tick"));
+    }
+    w.click_button("Accept").await?;
+    w.wait_for_text("You accepted these agreements on").await?;
+    w.click_button("Continue to the wallet").await?;
+    w.wait_for_css("#tab-fund", Duration::from_secs(20)).await?;
+    Ok(())
+}
+
+/// In the wallet: a deposit, funded with `dollars` by Demo's "Simulate deposit", until it is completed.
+pub async fn demo_deposit(w: &Wallet, dollars: &str) -> Result<()> {
+    w.click_button("Fund").await?;
+    w.click_button("Create deposit").await?;
+    w.wait_for_css(".qr svg", Duration::from_secs(20)).await?;
+    w.fill("demo-amount", dollars).await?;
+    w.click_button("Simulate deposit").await?;
+    w.wait_for_text_within("Completed", Duration::from_secs(40)).await
+}
+
+/// In the wallet: a new card with this label and limit (dollars), until it is listed.
+pub async fn new_card(w: &Wallet, label: &str, limit: &str) -> Result<()> {
+    w.click_button("Cards").await?;
+    w.click_button("New card").await?;
+    w.wait_for_css("dialog[open] #card-label", Duration::from_secs(5)).await?;
+    w.fill("card-label", label).await?;
+    w.fill("card-limit", limit).await?;
+    w.click_button("Create card").await?;
+    w.wait_for_css(".card .name", Duration::from_secs(20)).await?;
+    Ok(())
+}
+
+/// What the clipboard holds once something is there (a card number just copied), read as another app would.
+pub async fn wait_for_clipboard(w: &Wallet) -> Result<String> {
+    for _ in 0..50 {
+        if let Some(text) = w.display.clipboard().await? {
+            return Ok(text);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(Failure::new("nothing reached the clipboard"))
+}
