@@ -7,6 +7,12 @@ use tokio::process::{Child, Command};
 
 use crate::{Failure, Result};
 
+/// The largest window size (width, height) a test uses: a wide desktop window.
+pub const LARGEST_WINDOW: (u32, u32) = (1600, 1000);
+
+/// The virtual screen: room for [`LARGEST_WINDOW`] with some to spare, 24-bit colour.
+const SCREEN: &str = "1920x1200x24";
+
 pub struct Display {
     pub number: u32,
     pub(crate) server: Child,
@@ -16,9 +22,11 @@ pub struct Display {
 
 impl Display {
     /// Starts Xvfb on the first free display number; Xvfb itself picks it and reports it on `-displayfd`.
+    /// The screen is larger than the largest window a test asks for ([`LARGEST_WINDOW`]): a window that
+    /// does not fit is clipped on the X display, so screenshots would miss part of it.
     pub async fn start(marker: &str) -> Result<Self> {
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset"])
+            .args(["-displayfd", "1", "-screen", "0", SCREEN, "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .env(crate::processes::MARKER, marker)
@@ -82,5 +90,36 @@ impl Display {
             .await
             .map_err(|_| Failure::new("xclip did not answer within 10 s"))?
             .map_err(|e| Failure::new(format!("could not run xclip (apt install xclip): {e}")))
+    }
+}
+
+impl crate::Wallet {
+    /// Resizes the app's window over WebDriver to `width` × `height` at the screen's top left corner, and
+    /// waits until the page's viewport has that size. Xvfb runs no window manager, so the window has no
+    /// decorations and its size is the viewport's.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        let (max_width, max_height) = LARGEST_WINDOW;
+        if width > max_width || height > max_height {
+            return Err(Failure::new(format!(
+                "{width}×{height} does not fit the test display (at most {max_width}×{max_height})"
+            )));
+        }
+        let client = self.client()?;
+        client.set_window_rect(0, 0, width, height).await?;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let size = client.execute("return [window.innerWidth, window.innerHeight];", vec![]).await?;
+            let seen = (size[0].as_u64().unwrap_or(0), size[1].as_u64().unwrap_or(0));
+            if seen == (u64::from(width), u64::from(height)) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(Failure::new(format!(
+                    "asked for a {width}×{height} window; the page's viewport stayed {}×{}",
+                    seen.0, seen.1
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 }

@@ -7,12 +7,14 @@
 //! process it started (driver, app, WebKit's helpers) can be found and stopped at the end.
 
 pub mod answers;
+pub mod axe;
 pub mod browser;
 pub mod display;
 pub mod failure;
 pub mod files;
 pub mod launch;
 pub mod processes;
+pub mod verification;
 pub mod window;
 
 pub use failure::{Failure, Result};

@@ -78,6 +78,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     let problem = w.text_of("#kyc-address__postalCode-problem").await.unwrap();
     assert!(!problem.is_empty(), "the postal code's error sits under its input");
     w.shot("kyc-field-error").await.unwrap();
+    w.assert_accessible("kyc-field-error").await.unwrap();
     w.fill("kyc-address__postalCode", "10001").await.unwrap();
     w.click_button("Submit").await.unwrap();
 
@@ -87,7 +88,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     w.click_button("Open the verification page").await.unwrap();
     let link = w.browser.wait_for_link(1).await.unwrap();
     assert!(link.starts_with("http://127.0.0.1:") && link.contains("/verify?"), "the simulator's page: {link}");
-    complete_verification(&link).await;
+    machines_wallet_e2e::verification::complete(&link).await.unwrap();
     w.click_button("I've finished").await.unwrap();
     w.wait_for_text_within("Identity verified", Duration::from_secs(30)).await.unwrap();
     w.shot("kyc-approved").await.unwrap();
@@ -109,6 +110,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     w.wait_for_text("Copy address").await.unwrap();
     w.wait_for_css(".qr svg", Duration::from_secs(20)).await.unwrap();
     w.shot("deposit-address").await.unwrap();
+    w.assert_accessible("deposit-address").await.unwrap();
     w.fill("demo-amount", "60").await.unwrap();
     w.click_button("Simulate deposit").await.unwrap();
     w.wait_for_text_within("Completed", Duration::from_secs(40)).await.unwrap();
@@ -151,6 +153,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     });
     assert!(expiry_shown && cvc_shown, "expiry (MM/YY) and CVC are shown: {meta}");
     w.shot("revealed").await.unwrap();
+    w.assert_accessible("revealed").await.unwrap();
     w.wait_for_no_text("Hides in", Duration::from_secs(10)).await.unwrap();
     let html = w.html().await.unwrap();
     assert!(!html.contains(&grouped(&pan)) && !html.contains(&pan), "hidden after the countdown");
@@ -174,6 +177,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     w.click_button_in(&card, "Delete").await.unwrap();
     w.wait_for_text("Delete \u{201c}Groceries\u{201d}?").await.unwrap();
     w.shot("delete-confirmation").await.unwrap();
+    w.assert_accessible("delete-confirmation").await.unwrap();
     w.click_button("Delete card").await.unwrap();
     w.wait_for_no_text("Limit $25.00", Duration::from_secs(20)).await.unwrap();
     w.shot("card-deleted").await.unwrap();
@@ -194,29 +198,6 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
 
 fn grouped(pan: &str) -> String {
     pan.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
-}
-
-/// What the person does in their browser: open the link, tick the box, press "Complete verification".
-async fn complete_verification(link: &str) {
-    let http = reqwest::Client::new();
-    let page = http.get(link).send().await.unwrap();
-    assert!(page.status().is_success(), "the verification page opens");
-    let html = page.text().await.unwrap();
-    assert!(html.contains("Complete verification"), "{html}");
-    let hidden = |name: &str| {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = html.find(&marker).unwrap() + marker.len();
-        html[start..].split('"').next().unwrap().to_owned()
-    };
-    let origin = link.split("/verify").next().unwrap();
-    let done = http
-        .post(format!("{origin}/verify"))
-        .form(&[("userId", hidden("userId")), ("signature", hidden("signature")), ("understood", "yes".into())])
-        .send()
-        .await
-        .unwrap();
-    assert!(done.status().is_success());
-    assert!(done.text().await.unwrap().contains("Verification submitted"));
 }
 
 async fn wait_for_clipboard(w: &machines_wallet_e2e::Wallet) -> String {
