@@ -153,6 +153,15 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     w.wait_for_text("No cards yet").await.unwrap();
     assert_eq!(focused(&w).await, "H1 Wallet");
 
+    // On the way, a deposit: its address replaces the Create button, and its heading takes the focus.
+    w.click_button("Fund").await.unwrap();
+    w.click_button("Create deposit").await.unwrap();
+    w.wait_for_text("Copy address").await.unwrap();
+    assert!(focused(&w).await.starts_with("H2 Deposit "), "the deposit's heading has the focus");
+    w.shot("deposit-focused").await.unwrap();
+    w.click_button("Start another deposit").await.unwrap();
+    w.click_button("Cards").await.unwrap();
+
     // 24 cards made elsewhere, oldest first ("Card 1" … "Card 24"); "Card 3" is then pinned.
     let api = Api::new(&sim).await;
     let mut made = Vec::new();
