@@ -558,7 +558,7 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
     if text.is_empty() {
         return field.required.then(|| match field.kind {
             FieldKind::Select | FieldKind::Occupation | FieldKind::Country => format!("Choose your {label}."),
-            FieldKind::Date => format!("Enter your {label} as YYYY-MM-DD."),
+            FieldKind::Date => format!("Enter your {label}: year, month and day, such as 1990-04-25."),
             _ => format!("Enter your {label}."),
         });
     }
@@ -637,7 +637,8 @@ fn lower_first(label: &str) -> String {
 /// `YYYY-MM-DD`, a real calendar date; for a date of birth also in the past, from 1900 on (the server
 /// refuses earlier years), and at least 18 years ago.
 fn check_date(text: &str, label: &str, is_birth: bool, today: Date) -> Result<(), String> {
-    let shape = format!("Enter your {label} as YYYY-MM-DD.");
+    // Words, not the developer's `YYYY-MM-DD`; the example shows the order, which is what goes wrong.
+    let shape = format!("Write your {label} as year, month and day, such as 1990-04-25.");
     let date =
         parse_ymd(text).ok_or(shape)?.ok_or_else(|| "That date does not exist. Check the day and month.".to_owned())?;
     if !is_birth {
@@ -1429,7 +1430,7 @@ mod tests {
         );
         let message = |field: &str| problems.iter().find(|p| p.field == field).unwrap().message.as_str();
         assert_eq!(message("firstName"), "Enter your first name.");
-        assert_eq!(message("birthDate"), "Enter your date of birth as YYYY-MM-DD.");
+        assert_eq!(message("birthDate"), "Enter your date of birth: year, month and day, such as 1990-04-25.");
         assert_eq!(message("nationalId"), "Enter your national ID number.");
         assert_eq!(message("address.postalCode"), "Enter your postal code.");
         assert_eq!(message("annualSalary"), "Choose your annual salary.");
@@ -1442,12 +1443,21 @@ mod tests {
     fn dates_must_be_real_past_and_adult() {
         let form = guide_form();
         let check = |value: &str| problem_on(&form, &with(guide_values(), "birthDate", value), "birthDate");
-        assert_eq!(check("01/01/1990").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
+        assert_eq!(
+            check("01/01/1990").as_deref(),
+            Some("Write your date of birth as year, month and day, such as 1990-04-25.")
+        );
         // Missing zeros are harmless; the order is not guessed.
         assert_eq!(check("1990-1-1"), None);
         assert_eq!(check("1990/4/25"), None);
-        assert_eq!(check("25/04/1990").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
-        assert_eq!(check("1990-01-01T00:00:00.000Z").as_deref(), Some("Enter your date of birth as YYYY-MM-DD."));
+        assert_eq!(
+            check("25/04/1990").as_deref(),
+            Some("Write your date of birth as year, month and day, such as 1990-04-25.")
+        );
+        assert_eq!(
+            check("1990-01-01T00:00:00.000Z").as_deref(),
+            Some("Write your date of birth as year, month and day, such as 1990-04-25.")
+        );
         assert_eq!(check("1990-02-30").as_deref(), Some("That date does not exist. Check the day and month."));
         assert_eq!(check("1990-13-01").as_deref(), Some("That date does not exist. Check the day and month."));
         assert_eq!(check("2030-01-01").as_deref(), Some("Your date of birth must be in the past."));
