@@ -277,3 +277,22 @@ async fn erasing_the_saved_state_means_a_fresh_start() {
     assert_eq!(sim.restored(), &Restored::Fresh);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_file_that_can_be_neither_read_nor_moved_means_a_fresh_start_that_saves_nothing() {
+    let scratch = Scratch::new("stuck");
+    // A path under a plain file: reading it fails (not a folder), and so does renaming it.
+    let blocker = scratch.0.join("not-a-folder");
+    std::fs::write(&blocker, b"a plain file").unwrap();
+    let file = blocker.join("demo-state.json");
+    let sim = Simulator::start(saved_config(&file, "mk_demo")).await.unwrap();
+    let Restored::NotSaving { reason } = sim.restored().clone() else {
+        panic!("expected NotSaving: {:?}", sim.restored());
+    };
+    assert!(reason.contains("could not be read") && reason.contains("could not be moved aside"), "{reason}");
+    let user = user_of(&client(&sim));
+    user.submit_kyc(&application("TestApproved"), &IdempotencyKey::generate()).await.unwrap();
+    sim.save_now().unwrap();
+    sim.shutdown().await;
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"a plain file", "nothing was written over what was there");
+}
