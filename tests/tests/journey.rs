@@ -119,7 +119,8 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
 
     // A card with a label and a limit, listed under its label.
     w.click_button("Cards").await.unwrap();
-    w.wait_for_text("New card").await.unwrap();
+    w.click_button("New card").await.unwrap();
+    w.wait_for_css("dialog[open] #card-label", Duration::from_secs(5)).await.unwrap();
     w.fill("card-label", "Groceries").await.unwrap();
     w.fill("card-limit", "25").await.unwrap();
     w.click_button("Create card").await.unwrap();
