@@ -14,6 +14,7 @@ pub mod failure;
 pub mod files;
 pub mod launch;
 pub mod processes;
+pub mod steps;
 pub mod verification;
 pub mod window;
 
