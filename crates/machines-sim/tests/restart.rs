@@ -201,19 +201,34 @@ async fn a_restart_keeps_cards_numbers_balance_kyc_and_agreements_and_writes_no_
     sim.shutdown().await;
 }
 
+/// Opens the verification link as a browser would and presses "Complete verification".
+async fn complete_verification(link: &url::Url) {
+    let form: Vec<(String, String)> = link.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let page = link.as_str().split('?').next().unwrap().to_owned();
+    let submitted = reqwest::Client::new().post(page).form(&form).send().await.unwrap();
+    assert_eq!(submitted.status(), 200);
+}
+
 #[tokio::test]
-async fn a_deposit_funds_itself_by_the_clock_across_a_restart() {
+async fn a_deposit_and_a_kyc_approval_come_due_by_the_clock_across_a_restart() {
     let scratch = Scratch::new("timed");
     let file = scratch.file();
     let config = |key: &str| SimConfig {
         deposit_auto_fund_after: Some(Duration::from_millis(1500)),
         auto_fund_amount: 50.0,
+        kyc_pending_for: Duration::from_millis(1500),
         ..saved_config(&file, key)
     };
     let sim = Simulator::start(config("mk_one")).await.unwrap();
-    let user = user_of(&client(&sim));
+    let api = client(&sim);
+    let user = user_of(&api);
     user.submit_kyc(&application("TestApproved"), &IdempotencyKey::generate()).await.unwrap();
     user.accept_agreements().await.unwrap();
+    // A second person verifies on the simulator's page and is pending when the simulator stops.
+    let pending = api.user(Identity { user_id: "grace@example.com".into(), wallet_address: None }).unwrap();
+    let sent = pending.submit_kyc(&application("hopper"), &IdempotencyKey::generate()).await.unwrap().data;
+    complete_verification(&sent.verification_link().unwrap().resolve().unwrap()).await;
+    assert_eq!(pending.kyc_status().await.unwrap().data.status, KycStatus::Pending);
     let deposit = user
         .create_deposit(&CreateDepositRequest::new("USDC", "base", None), &IdempotencyKey::generate())
         .await
@@ -226,10 +241,13 @@ async fn a_deposit_funds_itself_by_the_clock_across_a_restart() {
     // Quit before the deposit funds itself; it is done once its time has passed, counted by the wall clock.
     tokio::time::sleep(Duration::from_millis(1600)).await;
     let sim = Simulator::start(config("mk_two")).await.unwrap();
-    let user = user_of(&client(&sim));
+    let api = client(&sim);
+    let user = user_of(&api);
     let done = user.watch_deposit(&deposit.id, &quick_polls(), &PollControl::new(), |_| {}).await.unwrap();
     assert_eq!(done.status, DepositStatus::Completed);
     assert_eq!(user.balances().await.unwrap().data.spending_power, 5000);
+    let pending = api.user(Identity { user_id: "grace@example.com".into(), wallet_address: None }).unwrap();
+    assert_eq!(pending.kyc_status().await.unwrap().data.status, KycStatus::Approved, "approved while stopped");
     sim.shutdown().await;
 }
 
