@@ -558,7 +558,6 @@ fn check_field(field: &FieldDef, value: Option<&SecretString>, today: Date) -> O
     if text.is_empty() {
         return field.required.then(|| match field.kind {
             FieldKind::Select | FieldKind::Occupation | FieldKind::Country => format!("Choose your {label}."),
-            FieldKind::Date => format!("Enter your {label}: year, month and day, such as 1990-04-25."),
             _ => format!("Enter your {label}."),
         });
     }
@@ -1430,7 +1429,8 @@ mod tests {
         );
         let message = |field: &str| problems.iter().find(|p| p.field == field).unwrap().message.as_str();
         assert_eq!(message("firstName"), "Enter your first name.");
-        assert_eq!(message("birthDate"), "Enter your date of birth: year, month and day, such as 1990-04-25.");
+        // The hint under the input already gives the format.
+        assert_eq!(message("birthDate"), "Enter your date of birth.");
         assert_eq!(message("nationalId"), "Enter your national ID number.");
         assert_eq!(message("address.postalCode"), "Enter your postal code.");
         assert_eq!(message("annualSalary"), "Choose your annual salary.");

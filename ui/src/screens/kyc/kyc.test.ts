@@ -171,6 +171,17 @@ describe("a KYC input", () => {
     expect(input.getAttribute("aria-invalid")).toBe("true");
   });
 
+  it("says a length problem once: the core's message replaces the counter once the input was left", () => {
+    const def = field("lastName", { maxLength: 50 });
+    component = mount(KycField, {
+      target: target(),
+      props: { path: "lastName", def, value: "b".repeat(53), problems: ["Use at most 50 characters; this has 53."], oninput: () => {}, onblur: () => {} },
+    });
+    flushSync();
+    expect(document.getElementById("kyc-lastName-length")).toBeNull();
+    expect(document.body.textContent?.match(/50 characters/g)).toHaveLength(1);
+  });
+
   it("counts a flag as one character", () => {
     draw(field("nickname", { maxLength: 10 }), "\u{1F1EB}\u{1F1F7}".repeat(9));
     expect(document.getElementById("kyc-nickname-length")?.textContent).toBe("9 of 10 characters");
