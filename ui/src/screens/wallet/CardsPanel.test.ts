@@ -134,6 +134,22 @@ describe("search", () => {
 });
 
 describe("delete", () => {
+  it("asks in a modal with Cancel focused; Escape cancels and the focus goes back to Delete", async () => {
+    await open(MANY.slice(0, 3), { delete_card: () => null });
+    const del = button("Delete", document.getElementById("card-card_100")!);
+    del.focus();
+    del.click();
+    await settle();
+    const dialog = [...document.querySelectorAll("dialog")].find((d) => d.open)!;
+    expect(dialog.textContent).toContain("Delete \u201cCard 24\u201d?");
+    expect(document.activeElement).toBe(button("Cancel", dialog));
+    key(dialog, "Escape");
+    await settle();
+    expect(dialog.open).toBe(false);
+    expect(document.activeElement).toBe(del);
+    expect(calls.some(([c]) => c === "delete_card")).toBe(false);
+  });
+
   it("moves the focus to the card that takes the deleted one's place", async () => {
     await open(MANY.slice(0, 3), { delete_card: () => null });
     const second = document.getElementById("card-card_100")!;
