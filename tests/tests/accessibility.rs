@@ -117,6 +117,12 @@ impl Walk {
         if let Err(failure) = self.w.assert_accessible(&name).await {
             self.problems.push(failure.0);
         }
+        // Text that runs past the window's edge is cut off for a person at this size (WCAG 1.4.10).
+        let overflow = "const e = document.scrollingElement; \
+                        return e.scrollWidth > e.clientWidth ? [e.scrollWidth, e.clientWidth] : null;";
+        if let Some(sizes) = self.w.script(overflow).await.unwrap().as_array() {
+            self.problems.push(format!("{name}: the page is {} px wide in a {} px viewport", sizes[0], sizes[1]));
+        }
     }
 }
 
