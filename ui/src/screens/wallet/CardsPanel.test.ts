@@ -133,6 +133,32 @@ describe("search", () => {
   });
 });
 
+describe("a card's own buttons", () => {
+  it("keep the focus in the card when Lock becomes Unlock and Reveal becomes Hide now", async () => {
+    const first = MANY[1]!;
+    await open([first], {
+      lock_card: () => ({ ...first, status: "locked", statusText: "Locked", canLock: false, canUnlock: true }),
+      reveal_card: () => ({ cardId: first.cardId, numberGroups: ["4242", "4242", "4242", "4242"], expiry: "12/29", cvc: "123", secondsLeft: 2 }),
+    });
+    const card = document.getElementById(`card-${first.cardId}`)!;
+    const press = async (label: string) => {
+      const b = button(label, card);
+      b.focus();
+      b.click();
+      await settle();
+    };
+    await press("Lock");
+    expect(document.activeElement).toBe(button("Unlock", card));
+    await press("Reveal");
+    expect(document.activeElement).toBe(button("Hide now", card));
+    // The countdown ends: the digits and "Hide now" go, and Reveal has the focus again.
+    await vi.advanceTimersByTimeAsync(2500);
+    await settle();
+    expect(card.textContent).not.toContain("Hides in");
+    expect(document.activeElement).toBe(button("Reveal", card));
+  });
+});
+
 describe("delete", () => {
   it("asks in a modal with Cancel focused; Escape cancels and the focus goes back to Delete", async () => {
     await open(MANY.slice(0, 3), { delete_card: () => null });
