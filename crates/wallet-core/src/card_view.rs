@@ -127,7 +127,8 @@ fn clean_last4(last4: Option<&str>) -> Option<String> {
 /// list reads the same after a create, a tab switch or a reload.
 ///
 /// Encoded as text because the webview inserts single cards (a create, a lock) into a list it already
-/// holds: comparing two strings is all it has to do, and the rule stays here.
+/// holds: comparing two strings is all it has to do, and the rule stays here. The prefix is ASCII digits;
+/// for the ASCII ids the API sends, JavaScript's text order (UTF-16 units) and Rust's (bytes) agree.
 pub fn list_order(card: &Card) -> String {
     /// Above every millisecond timestamp until the year 33658; "newest first" becomes ascending text.
     const CEILING: i128 = 1_000_000_000_000_000;
