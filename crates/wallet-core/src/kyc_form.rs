@@ -159,11 +159,9 @@ fn build_field(field: &KycField, values: &KycValues, top_level: bool) -> FieldDe
         _ => FieldKind::Text,
     };
     let options = match kind {
-        FieldKind::Occupation if !values.occupations.is_empty() => values
-            .occupations
-            .iter()
-            .map(|o| FieldOption { value: o.code.clone(), label: format!("{} \u{2014} {}", o.code, o.label) })
-            .collect(),
+        FieldKind::Occupation if !values.occupations.is_empty() => {
+            values.occupations.iter().map(|o| FieldOption { value: o.code.clone(), label: o.display() }).collect()
+        }
         FieldKind::Occupation | FieldKind::Select => listed_options
             .unwrap_or_default()
             .iter()

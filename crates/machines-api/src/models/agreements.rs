@@ -2,15 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::lenient;
-use super::common::{lenient_or_default, null_as_default};
+use super::common::{lenient, lenient_or_default, null_as_default, usable_items};
 
-/// A document an agreement refers to; the UI must let the user open it.
+/// A document an agreement refers to; the UI must let the user open it. A link the server sends without
+/// a label is shown by its URL (the label is filled with it), so the person still sees what they agree to.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "WireLink")]
 pub struct AgreementLink {
     pub label: String,
     pub url: String,
+}
+
+/// A link as it arrives; only the URL is needed.
+#[derive(Deserialize)]
+struct WireLink {
+    #[serde(default, deserialize_with = "lenient")]
+    label: Option<String>,
+    url: String,
+}
+
+impl From<WireLink> for AgreementLink {
+    fn from(wire: WireLink) -> Self {
+        let label = wire.label.filter(|l| !l.trim().is_empty()).unwrap_or_else(|| wire.url.clone());
+        Self { label, url: wire.url }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -18,7 +33,8 @@ pub struct AgreementLink {
 pub struct Agreement {
     pub id: String,
     pub text: String,
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// A link without a URL cannot be opened and is left out; the rest of the agreement still shows.
+    #[serde(default, deserialize_with = "usable_items")]
     pub links: Vec<AgreementLink>,
 }
 
@@ -83,6 +99,31 @@ mod tests {
     fn drift_reads_as_not_accepted() {
         let odd: Agreements = serde_json::from_str(r#"{"accepted":null,"agreements":null}"#).unwrap();
         assert!(!odd.accepted && odd.agreements.is_empty());
+    }
+
+    #[test]
+    fn a_link_without_a_label_shows_its_url_and_one_without_a_url_is_left_out() {
+        let body = json!({"ok": true, "summary": "agreements", "data": {"accepted": false, "agreements": [
+            {"id": "esignConsent", "text": "I accept the E-Sign Consent",
+             "links": [{"url": "https://machines.cash/e-sign"},
+                       {"label": null, "url": "https://machines.cash/terms"},
+                       {"label": " ", "url": "https://machines.cash/privacy"},
+                       {"label": "Issuer Privacy Policy"},
+                       {"label": "Card Terms", "url": "https://machines.cash/machines-card-terms"}]}
+        ]}});
+        let parsed = crate::envelope::parse_response::<Agreements>(200, body.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let shown: Vec<(&str, &str)> =
+            parsed.data.agreements[0].links.iter().map(|l| (l.label.as_str(), l.url.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("https://machines.cash/e-sign", "https://machines.cash/e-sign"),
+                ("https://machines.cash/terms", "https://machines.cash/terms"),
+                ("https://machines.cash/privacy", "https://machines.cash/privacy"),
+                ("Card Terms", "https://machines.cash/machines-card-terms"),
+            ]
+        );
     }
 
     #[test]

@@ -151,6 +151,20 @@ where
     Ok(serde_json::from_value(value).ok())
 }
 
+/// A list whose items the UI shows one by one: an item that cannot be read is left out rather than failing
+/// the whole response; `null`, a missing list or a value that is not a list reads as empty.
+pub(crate) fn usable_items<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let items = match Value::deserialize(deserializer)? {
+        Value::Array(items) => items,
+        _ => return Ok(Vec::new()),
+    };
+    Ok(items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect())
+}
+
 /// Like `lenient`, for flags and enums with a natural default: `null` or a wrong type gives the default.
 pub(crate) fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where

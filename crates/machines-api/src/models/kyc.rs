@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
-use super::common::{lenient, lenient_or_default, null_as_default, open_enum, optional_link, Link};
+use super::common::{lenient, lenient_or_default, null_as_default, open_enum, optional_link, usable_items, Link};
 use crate::secret::SecretString;
 
 /// KYC status. Hand-written rather than `open_enum!` because the API spells it in snake_case, camelCase
@@ -127,12 +127,39 @@ pub struct KycField {
     pub fields: Option<Vec<KycField>>,
 }
 
-/// An occupation choice: SOC code (or a code such as `SELFEMP`) and its label.
+/// An occupation choice: SOC code (or a code such as `SELFEMP`) and its label. One the server sends
+/// without a label is shown by its code (the label is filled with it): the code is what is submitted.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "WireOccupation")]
 pub struct Occupation {
     pub code: String,
     pub label: String,
+}
+
+impl Occupation {
+    /// The text of the choice: "code — label", or the code alone when it has no label of its own.
+    pub fn display(&self) -> String {
+        if self.label == self.code {
+            self.code.clone()
+        } else {
+            format!("{} \u{2014} {}", self.code, self.label)
+        }
+    }
+}
+
+/// An occupation as it arrives; only the code is needed.
+#[derive(Deserialize)]
+struct WireOccupation {
+    code: String,
+    #[serde(default, deserialize_with = "lenient")]
+    label: Option<String>,
+}
+
+impl From<WireOccupation> for Occupation {
+    fn from(wire: WireOccupation) -> Self {
+        let label = wire.label.filter(|l| !l.trim().is_empty()).unwrap_or_else(|| wire.code.clone());
+        Self { code: wire.code, label }
+    }
 }
 
 /// `data` of `GET /kyc/values`. The option strings contain U+2013 EN DASH: submit them exactly as received.
@@ -141,7 +168,8 @@ pub struct Occupation {
 pub struct KycValues {
     #[serde(default, deserialize_with = "null_as_default")]
     pub fields: Vec<KycField>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// An occupation without a code cannot be chosen and is left out; the rest of the list still shows.
+    #[serde(default, deserialize_with = "usable_items")]
     pub occupations: Vec<Occupation>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub annual_salary: Vec<String>,
@@ -273,6 +301,29 @@ mod tests {
         assert_eq!(serde_json::to_string(&KycStatus::NotSubmitted).unwrap(), r#""not_submitted""#);
         assert!(KycStatus::Locked.is_terminal() && !KycStatus::Pending.is_terminal());
         assert!(KycStatus::NeedsInformation.needs_action() && !KycStatus::ManualReview.needs_action());
+    }
+
+    #[test]
+    fn an_occupation_without_a_label_shows_its_code_and_one_without_a_code_is_left_out() {
+        let body = json!({"ok": true, "summary": "kyc values", "data": {
+            "occupations": [
+                {"code": "49-3023", "label": "Automotive Service Technicians and Mechanics"},
+                {"code": "11-1011"},
+                {"code": "SELFEMP", "label": null},
+                {"label": "An occupation with no code"},
+                {"code": "15-1252", "label": ""}
+            ],
+            "annualSalary": ["<40k", "150k+"]
+        }});
+        let parsed = crate::envelope::parse_response::<KycValues>(200, body.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let shown: Vec<String> = parsed.data.occupations.iter().map(Occupation::display).collect();
+        assert_eq!(
+            shown,
+            ["49-3023 \u{2014} Automotive Service Technicians and Mechanics", "11-1011", "SELFEMP", "15-1252"]
+        );
+        assert_eq!(parsed.data.occupations[1].label, "11-1011");
+        assert_eq!(parsed.data.annual_salary, ["<40k", "150k+"]);
     }
 
     #[test]

@@ -43,6 +43,30 @@ pub struct Transaction {
     pub created_at: Option<String>,
 }
 
+impl TransactionType {
+    /// The type in words, for a transaction that has no merchant to show.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Spend => "Card spend",
+            Self::Collateral => "Collateral",
+            Self::Payment => "Payment",
+            Self::Fee => "Fee",
+            Self::Other(other) => other.as_str(),
+        }
+    }
+}
+
+impl Transaction {
+    /// What the transaction is called in a list: its merchant, or its type when the server names no
+    /// merchant (collateral movements, fees, or a spend whose merchant is missing).
+    pub fn title(&self) -> &str {
+        match self.merchant_name.as_deref().map(str::trim) {
+            Some(merchant) if !merchant.is_empty() => merchant,
+            _ => self.transaction_type.label(),
+        }
+    }
+}
+
 /// `data` of `GET /transactions`. No `nextCursor` means the last page.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,6 +148,22 @@ mod tests {
         assert_eq!((txn.amount_cents, txn.status.as_ref()), (-500, None));
         assert_eq!(page.next_cursor.as_deref(), Some("c2"));
         assert!(serde_json::from_str::<Transaction>(r#"{"transactionId":"t","type":"fee"}"#).is_err());
+    }
+
+    #[test]
+    fn a_transaction_without_a_merchant_is_titled_by_its_type() {
+        let body = r#"{"ok":true,"summary":"transactions","data":{"transactions":[
+            {"transactionId":"t1","type":"spend","amountCents":1250,"merchantName":"Coffee Shop"},
+            {"transactionId":"t2","type":"spend","amountCents":990},
+            {"transactionId":"t3","type":"fee","amountCents":100,"merchantName":"  "},
+            {"transactionId":"t4","type":"collateral","amountCents":3000,"merchantName":null},
+            {"transactionId":"t5","type":"refund","amountCents":-500,"merchantName":42}
+        ]}}"#;
+        let page = crate::envelope::parse_response::<TransactionPage>(200, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .data;
+        let titles: Vec<&str> = page.transactions.iter().map(Transaction::title).collect();
+        assert_eq!(titles, ["Coffee Shop", "Card spend", "Fee", "Collateral", "refund"]);
     }
 
     #[test]
