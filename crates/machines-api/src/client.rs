@@ -9,6 +9,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::models::kyc::KycSchema;
 use crate::models::sessions::{CreateSessionRequest, SessionInfo};
 use crate::models::users::{ResolveUserRequest, ResolvedUser};
+use crate::scopes::LearnedSpelling;
 use crate::secret::PartnerKey;
 use crate::session::{Identity, SessionBroker};
 use crate::transport::{Auth, Call, Transport};
@@ -17,11 +18,13 @@ use crate::transport::{Auth, Call, Transport};
 pub struct Client {
     transport: Arc<Transport>,
     partner_key: PartnerKey,
+    spelling: Arc<LearnedSpelling>,
 }
 
 impl Client {
     pub fn new(config: ClientConfig, partner_key: PartnerKey) -> Result<Self, ApiError> {
-        Ok(Self { transport: Arc::new(Transport::new(config)?), partner_key })
+        let spelling = Arc::new(LearnedSpelling::new(config.card_scope_spelling));
+        Ok(Self { transport: Arc::new(Transport::new(config)?), partner_key, spelling })
     }
 
     pub fn base_url(&self) -> &BaseUrl {
@@ -51,7 +54,9 @@ impl Client {
     /// A client for one user, minting that user's sessions as calls need them.
     pub fn user(&self, identity: Identity) -> Result<UserClient, ApiError> {
         check_user_id(&identity.user_id)?;
-        Ok(UserClient { broker: SessionBroker::new(self.transport.clone(), self.partner_key.clone(), identity) })
+        let broker =
+            SessionBroker::new(self.transport.clone(), self.partner_key.clone(), identity, self.spelling.clone());
+        Ok(UserClient { broker })
     }
 }
 

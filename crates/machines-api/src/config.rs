@@ -9,6 +9,7 @@ use url::{Host, Url};
 
 use crate::error::ApiError;
 use crate::retry::RetryPolicy;
+use crate::scopes::Spelling;
 use crate::secret::PartnerKey;
 
 /// The API's path under a host.
@@ -146,8 +147,11 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// Lifetime asked for new sessions (the API allows 60–86,400 s).
     pub session_ttl: Duration,
-    /// A session is renewed this long before it expires.
+    /// A session is renewed this long before it expires (or at half its life, if that is sooner).
     pub renew_before: Duration,
+    /// The spelling of the label-encryption scopes the first card session is minted with; a 403 on
+    /// `/encryption/*` switches to the other one for the life of the client.
+    pub card_scope_spelling: Spelling,
 }
 
 impl ClientConfig {
@@ -160,6 +164,7 @@ impl ClientConfig {
             max_body_bytes: 4 * 1024 * 1024,
             session_ttl: Duration::from_secs(900),
             renew_before: Duration::from_secs(60),
+            card_scope_spelling: Spelling::Reference,
         }
     }
 

@@ -1,8 +1,9 @@
 //! Watching a status until it settles: KYC and deposits.
 //!
 //! The wait between checks is the server's `next.pollAfterMs` when it gives one; otherwise it starts at
-//! 5 s and backs off to 60 s. Transient failures (network, 5xx, 429) are reported and waited out, at least
-//! as long as the server's `Retry-After`. A [`PollControl`] lets the caller stop the watch, or check at once
+//! 5 s and backs off to 60 s. Transient failures (network, 5xx, 429) are waited out, at least as long as
+//! the server's `Retry-After`; all are reported except a 429 on a timed check, which is waited out quietly
+//! (only a check the person asked for reports it). A [`PollControl`] lets the caller stop the watch, or check at once
 //! (the "I've finished" button).
 
 use std::future::Future;
@@ -81,7 +82,7 @@ impl PollControl {
 pub enum PollEvent<'a, T> {
     /// A fresh status.
     Update(&'a T),
-    /// A transient failure that will be retried.
+    /// A transient failure that will be retried (a rate limit only when the person asked for the check).
     Retrying(&'a ApiError),
 }
 
@@ -98,6 +99,8 @@ where
     Fut: Future<Output = Result<Envelope<T>, ApiError>>,
 {
     let mut backoff = policy.initial;
+    // Whether the next check is one the person asked for ("I've finished"), not a timed one.
+    let mut asked = false;
     loop {
         if control.is_cancelled() {
             return Err(ApiError::Cancelled);
@@ -119,7 +122,12 @@ where
                 }
             }
             Err(error) if error.is_transient() => {
-                on_event(PollEvent::Retrying(&error));
+                // A rate limit on a background check is the server asking us to wait, not news for the
+                // person: it is waited out without a word. Only a check they asked for says it was refused.
+                let limited = matches!(error, ApiError::RateLimited { .. });
+                if !limited || asked {
+                    on_event(PollEvent::Retrying(&error));
+                }
                 // The server's Retry-After is honoured, up to an hour, so a hostile value cannot park the watch.
                 let floor = match &error {
                     ApiError::RateLimited { retry_after: Some(after), .. } => (*after).min(MAX_RETRY_AFTER),
@@ -129,11 +137,11 @@ where
             }
             Err(error) => return Err(error),
         };
-        tokio::select! {
+        asked = tokio::select! {
             () = control.cancel.cancelled() => return Err(ApiError::Cancelled),
-            () = control.wake.notified() => {}
-            () = tokio::time::sleep(wait) => {}
-        }
+            () = control.wake.notified() => true,
+            () = tokio::time::sleep(wait) => false,
+        };
     }
 }
 
@@ -257,6 +265,72 @@ mod tests {
         .await;
         assert_eq!(result.unwrap_err().code(), "not_found");
         assert_eq!(started.elapsed(), Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_retry_after_is_waited_out_quietly_unless_the_person_asked() {
+        let limited =
+            || ApiError::RateLimited { retry_after: Some(Duration::from_secs(600)), problem: Problem::default() };
+        let calls = AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let mut reported = Vec::new();
+        let result = watch(
+            &PollPolicy::default(),
+            &PollControl::new(),
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        Err(limited())
+                    } else {
+                        Ok(env(1, None))
+                    }
+                }
+            },
+            |v| *v == 1,
+            |event| {
+                if let PollEvent::Retrying(error) = event {
+                    reported.push(error.code());
+                }
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 1);
+        assert!(reported.is_empty(), "a background check reported {reported:?}");
+        assert_eq!(started.elapsed(), Duration::from_secs(600));
+
+        // The person presses "I've finished" during the wait: their check meets the limit and is told so.
+        let control = PollControl::new();
+        let presser = control.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            presser.check_now();
+        });
+        let calls = AtomicU32::new(0);
+        let mut reported = Vec::new();
+        let result = watch(
+            &PollPolicy::default(),
+            &control,
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n < 2 {
+                        Err(limited())
+                    } else {
+                        Ok(env(1, None))
+                    }
+                }
+            },
+            |v| *v == 1,
+            |event| {
+                if let PollEvent::Retrying(error) = event {
+                    reported.push(error.code());
+                }
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 1);
+        assert_eq!(reported, ["rate_limited"], "only the person's own check is reported");
     }
 
     #[tokio::test(start_paused = true)]

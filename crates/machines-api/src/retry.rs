@@ -1,8 +1,9 @@
 //! When to try a call again and how long to wait first.
 //!
-//! Reads and naturally idempotent calls are retried on 429, 5xx, timeouts and dropped connections; a
-//! create is retried only when it carries an `Idempotency-Key` (the same key every time), so a retry can
-//! never make a second card or deposit. Waits grow exponentially with full jitter, so many clients that
+//! Every call is retried on 429, whatever its class: the server refused it before handling it. Reads and
+//! naturally idempotent calls are also retried on 5xx, timeouts and dropped connections; a create only when
+//! it carries an `Idempotency-Key` (the same key every time), so a retry can never make a second card or
+//! deposit. A card delete is retried by its endpoint, which knows how to read the answer to a resend. Waits grow exponentially with full jitter, so many clients that
 //! failed together do not come back together; a server's `Retry-After` is honoured as a floor.
 
 use std::time::Duration;
@@ -16,7 +17,8 @@ pub enum Replay {
     Safe,
     /// A write made safe by its `Idempotency-Key`.
     Keyed,
-    /// A write that must not be repeated automatically.
+    /// A write that is not repeated automatically once it may have been carried out (a 429 or a refused
+    /// connection still is: nothing was done).
     Never,
 }
 

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
 use crate::models::sessions::{CreateSessionRequest, SessionInfo};
-use crate::scopes::{self, ScopeSet};
+use crate::scopes::{self, LearnedSpelling, ScopeSet};
 use crate::secret::{PartnerKey, SessionToken};
 use crate::transport::{Auth, Call, Transport};
 
@@ -70,21 +70,33 @@ pub struct SessionBroker {
     slots: std::sync::Mutex<HashMap<&'static str, Slot>>,
     /// Bumped by `clear()`: a mint that started before a sign-out is not cached after it.
     generation: AtomicU64,
+    /// How this server wants the card session's encryption scopes spelled, as far as we know.
+    spelling: Arc<LearnedSpelling>,
 }
 
 impl SessionBroker {
-    pub(crate) fn new(transport: Arc<Transport>, partner_key: PartnerKey, identity: Identity) -> Self {
+    pub(crate) fn new(
+        transport: Arc<Transport>,
+        partner_key: PartnerKey,
+        identity: Identity,
+        spelling: Arc<LearnedSpelling>,
+    ) -> Self {
         Self {
             transport,
             partner_key,
             identity,
             slots: std::sync::Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
+            spelling,
         }
     }
 
     pub fn identity(&self) -> &Identity {
         &self.identity
+    }
+
+    pub(crate) fn transport_config(&self) -> &crate::config::ClientConfig {
+        self.transport.config()
     }
 
     fn slot(&self, set: ScopeSet) -> Slot {
@@ -95,7 +107,12 @@ impl SessionBroker {
     /// A usable session for `set`: the cached one, or a new one if there is none or it is due for renewal.
     /// The set's lock is held while minting so that concurrent callers share one mint. If renewal fails
     /// while the old token is still alive, the old token is used.
+    /// The card session is minted in the spelling of the encryption scopes this server accepts.
     pub async fn session(&self, set: ScopeSet) -> Result<Arc<Session>, ApiError> {
+        self.session_as(self.spelling.get().apply(set)).await
+    }
+
+    async fn session_as(&self, set: ScopeSet) -> Result<Arc<Session>, ApiError> {
         let slot = self.slot(set);
         let mut cached = slot.lock().await;
         let now = Instant::now();
@@ -164,12 +181,16 @@ impl SessionBroker {
         let info = info.data;
         let requested = Duration::from_secs(u64::from(config.ttl_seconds()));
         // Trust the shorter of what we asked for and what the server says, so a server that grants less does
-        // not leave us holding a dead token. A clock running ahead of the server's would make every token
-        // look dead on arrival, so no token is treated as living less than a minute (or its requested ttl);
-        // one that really dies sooner is caught by the 401 path.
-        let floor = requested.min(Duration::from_secs(60));
-        let lifetime =
-            info.expires_at.as_deref().and_then(remaining).map_or(requested, |left| left.clamp(floor, requested));
+        // not leave us holding a dead token: a 20 s session is used as a 20 s session, and renewed at half
+        // its life. Only an expiry already past by our clock (a clock running ahead of the server's) is read
+        // as a short life instead of zero, so each call does not mint; the 401 path covers it.
+        let lifetime = info.expires_at.as_deref().and_then(remaining).map_or(requested, |left| {
+            if left.is_zero() {
+                PAST_EXPIRY_LIFETIME
+            } else {
+                left.min(requested)
+            }
+        });
         let margin = config.renew_before.min(lifetime / 2);
         tracing::info!(scopes = set.name, session_id = %info.session_id, lifetime_s = lifetime.as_secs(), "session minted");
         Ok(Session {
@@ -182,25 +203,61 @@ impl SessionBroker {
     }
 
     /// Sends a Bearer call with a session for `set`; on 401 mints a new session and retries once.
+    ///
+    /// A 403 on `/encryption/*` with the card session may mean this server spells the encryption scopes the
+    /// other way (`crypto.*` in the guide, `encryption.*` in the reference): the call is sent once more with
+    /// a session minted in the other spelling, and if that works, the spelling is kept for every later
+    /// mint. A 403 refuses the call before it is carried out, so resending it cannot do anything twice.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         set: ScopeSet,
         call: Call<'_>,
     ) -> Result<Envelope<T>, ApiError> {
         let call = Call { scopes: if call.scopes.is_empty() { set.scopes } else { call.scopes }, ..call };
-        let session = self.session(set).await?;
-        match self.transport.send(&call, Auth::Bearer(&session.token)).await {
+        let spelling = self.spelling.get();
+        let (spelled, respelled) = (spelling.apply(set), spelling.other().apply(set));
+        match self.call_as(spelled, &call).await {
+            Err(refused @ ApiError::Forbidden { .. })
+                if respelled != spelled && call.path.first() == Some(&"encryption") =>
+            {
+                tracing::info!(
+                    scopes = spelled.name,
+                    other = respelled.name,
+                    "scope refused; trying the other spelling"
+                );
+                match self.call_as(respelled, &call).await {
+                    Ok(answer) => {
+                        self.spelling.set(spelling.other());
+                        tracing::info!(scopes = respelled.name, "this server accepts the other scope spelling");
+                        Ok(answer)
+                    }
+                    Err(error) if error.is_transient() => Err(error),
+                    // Neither spelling is accepted (or the other one cannot be minted): the first refusal
+                    // names the scope the person's account lacks.
+                    Err(_) => Err(refused),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn call_as<T: DeserializeOwned>(&self, set: ScopeSet, call: &Call<'_>) -> Result<Envelope<T>, ApiError> {
+        let session = self.session_as(set).await?;
+        match self.transport.send(call, Auth::Bearer(&session.token)).await {
             Err(ApiError::Unauthorized { .. }) => {
                 tracing::info!(scopes = set.name, "session refused; minting a new one");
                 self.invalidate(set, &session).await;
-                let fresh = self.session(set).await?;
+                let fresh = self.session_as(set).await?;
                 // A 401 means the call was not carried out, so resending it cannot do anything twice.
-                self.transport.send(&call, Auth::Bearer(&fresh.token)).await
+                self.transport.send(call, Auth::Bearer(&fresh.token)).await
             }
             other => other,
         }
     }
 }
+
+/// The life given to a session whose `expiresAt` has passed by our clock when it arrives.
+const PAST_EXPIRY_LIFETIME: Duration = Duration::from_secs(2);
 
 /// Time left until an ISO-8601 `expiresAt`, or `None` if it can't be read.
 fn remaining(expires_at: &str) -> Option<Duration> {

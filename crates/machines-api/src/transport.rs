@@ -160,9 +160,11 @@ impl Transport {
                 Attempt::Done(envelope) => return Ok(envelope),
                 Attempt::Transient { error, retry_after, sent } => (error, retry_after, sent),
             };
-            // A request that never left (connection refused) is safe to resend whatever it was; one that
-            // may have reached the server is resent only if its replay class allows.
-            let may_retry = !sent || call.replay != Replay::Never;
+            // A request that never left (connection refused) is safe to resend whatever it was, and so is one
+            // refused with 429: rate limiting turns a request away before it is handled. One that may have
+            // been carried out is resent only if its replay class allows.
+            let refused_unhandled = matches!(error, ApiError::RateLimited { .. });
+            let may_retry = !sent || refused_unhandled || call.replay != Replay::Never;
             let wait = if may_retry { self.config.retry.delay(attempt, retry_after) } else { None };
             let Some(wait) = wait else { return Err(error) };
             tracing::info!(method = %call.method, path = %call.path.join("/"), attempt, wait_ms = wait.as_millis() as u64, code = error.code(), "retrying");

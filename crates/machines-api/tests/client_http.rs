@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use machines_api::config::ClientConfig;
-use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
+use machines_api::models::cards::{CardLimit, CardStatus, CreateCardRequest, LimitFrequency};
 use machines_api::models::deposits::CreateDepositRequest;
 use machines_api::models::kyc::{KycApplication, KycStatus};
 use machines_api::models::transactions::TransactionQuery;
@@ -457,9 +457,10 @@ async fn card_creation_retries_only_with_the_same_idempotency_key() {
 }
 
 #[tokio::test]
-async fn delete_is_not_retried_once_it_may_have_reached_the_server() {
+async fn delete_is_sent_again_after_a_5xx_and_a_404_on_the_resend_means_done() {
     let server = MockServer::start().await;
     mount_minter(&server, 900).await;
+    // A server that keeps failing: the delete is tried as often as the policy allows, then reported.
     Mock::given(method("DELETE"))
         .and(path("/partner/v1/cards/card-0001"))
         .respond_with(fail(503, "unavailable", "internal_error", "later"))
@@ -467,7 +468,33 @@ async fn delete_is_not_retried_once_it_may_have_reached_the_server() {
         .await;
     let client = client(config(&server));
     assert_eq!(user(&client).delete_card("card-0001").await.unwrap_err().code(), "server");
-    assert_eq!(requests_to(&server, "DELETE", "/partner/v1/cards/card-0001").await.len(), 1);
+    assert_eq!(requests_to(&server, "DELETE", "/partner/v1/cards/card-0001").await.len(), 4);
+
+    // A 503 (the card may have been canceled before the answer failed), then a 404 for the card we just
+    // deleted: done.
+    Mock::given(method("DELETE"))
+        .and(path("/partner/v1/cards/card-0002"))
+        .respond_with(fail(503, "unavailable", "internal_error", "later"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/partner/v1/cards/card-0002"))
+        .respond_with(fail(404, "not found", "not_found", "card not found"))
+        .mount(&server)
+        .await;
+    let deleted = user(&client).delete_card("card-0002").await.unwrap().data;
+    assert_eq!((deleted.card_id.as_deref(), deleted.status), (Some("card-0002"), Some(CardStatus::Canceled)));
+
+    // A 404 on the first try is someone else's card, or none: an error.
+    Mock::given(method("DELETE"))
+        .and(path("/partner/v1/cards/card-0003"))
+        .respond_with(fail(404, "not found", "not_found", "card not found"))
+        .mount(&server)
+        .await;
+    assert_eq!(user(&client).delete_card("card-0003").await.unwrap_err().code(), "not_found");
+    assert_eq!(requests_to(&server, "DELETE", "/partner/v1/cards/card-0003").await.len(), 1);
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Who is calling and what they may do, checked in the documented order: partner key or Bearer token
 //! (401), scope (403), then the user's state (409).
 
+use crate::config::EncryptionScopes;
 use crate::reply::Reply;
 use crate::sim::{Req, Sim};
 use crate::state::{Owner, State, User};
@@ -62,7 +63,7 @@ pub fn bearer(sim: &Sim, st: &mut State, req: &Req, scope: Option<&str>) -> Resu
         return Err(Reply::unauthorized("session expired"));
     }
     if let Some(scope) = scope {
-        if !has_scope(&session.scopes, scope) {
+        if !has_scope(&session.scopes, scope, sim.config.encryption_scopes) {
             return Err(Reply::forbidden(scope));
         }
     }
@@ -72,14 +73,21 @@ pub fn bearer(sim: &Sim, st: &mut State, req: &Req, scope: Option<&str>) -> Resu
     Ok(Ctx { owner })
 }
 
-/// Whether `scopes` grant `needed`; `crypto.*` count as `encryption.*`.
-pub fn has_scope(scopes: &[String], needed: &str) -> bool {
-    let alias = match needed {
+/// Whether `scopes` grant `needed`. Routes name the reference's `encryption.*`; `spelling` says whether
+/// that, the guide's `crypto.*`, or either grants it.
+pub fn has_scope(scopes: &[String], needed: &str, spelling: EncryptionScopes) -> bool {
+    let guide = match needed {
         "encryption.read" => Some("crypto.read"),
         "encryption.write" => Some("crypto.write"),
         _ => None,
     };
-    scopes.iter().any(|s| s == needed || Some(s.as_str()) == alias)
+    let granted = |name: &str| scopes.iter().any(|s| s == name);
+    match (guide, spelling) {
+        (None, _) => granted(needed),
+        (Some(guide), EncryptionScopes::Either) => granted(needed) || granted(guide),
+        (Some(_), EncryptionScopes::Reference) => granted(needed),
+        (Some(guide), EncryptionScopes::Guide) => granted(guide),
+    }
 }
 
 /// 409 unless KYC is approved.

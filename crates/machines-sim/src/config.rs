@@ -18,6 +18,34 @@ pub enum SecretIv {
     Bytes12,
 }
 
+/// What a `DELETE /cards/{id}` answers for a card that is already canceled. The contract leaves this open
+/// (spec §5.13 and Q7: delete is a terminal cancel, a PATCH of a canceled card is 409 `invalid_state`, and
+/// the consumer app purges deleted cards after 24 h), so each answer a real server may give is offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecondDelete {
+    /// 200 with the first answer's data again.
+    #[default]
+    Same,
+    /// 409 `invalid_state` "card already canceled", as a PATCH of a canceled card answers.
+    AlreadyCanceled,
+    /// 404, as once the card has been purged.
+    Gone,
+}
+
+/// Which spelling of the label-encryption scopes a session must hold for `/encryption/*`. The guide mints
+/// card sessions with `crypto.read`/`crypto.write`, the reference documents `encryption.*`; which one the
+/// real server honours is not known, so a simulator can be made to honour only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EncryptionScopes {
+    /// Either spelling grants the scope.
+    #[default]
+    Either,
+    /// Only `encryption.read` / `encryption.write` (the reference).
+    Reference,
+    /// Only `crypto.read` / `crypto.write` (the guide).
+    Guide,
+}
+
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     /// Partner keys accepted in `X-Partner-Key`; each has its own users and state.
@@ -53,6 +81,13 @@ pub struct SimConfig {
     pub rate_limit_per_second: Option<u32>,
     /// Faults in force from the start; more can be added at run time.
     pub faults: Vec<FaultRule>,
+    /// If set, a minted session lives at most this long, whatever `ttlSeconds` asked for: a server may
+    /// grant less than it is asked (and say so in `expiresAt`).
+    pub max_session_ttl: Option<Duration>,
+    /// Which spelling of the encryption scopes `/encryption/*` honours.
+    pub encryption_scopes: EncryptionScopes,
+    /// What deleting an already canceled card answers.
+    pub second_delete: SecondDelete,
     /// If set, the state is read from this file at start and saved to it (see `store`): Demo mode's
     /// memory between runs. Unset, the simulator starts empty from `seed` and forgets everything.
     pub state_file: Option<PathBuf>,
@@ -80,6 +115,9 @@ impl Default for SimConfig {
             withdrawal_pending_polls: 1,
             rate_limit_per_second: None,
             faults: Vec::new(),
+            max_session_ttl: None,
+            encryption_scopes: EncryptionScopes::Either,
+            second_delete: SecondDelete::Same,
             state_file: None,
             save_after: Duration::from_millis(500),
         }

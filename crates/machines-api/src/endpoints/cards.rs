@@ -106,12 +106,50 @@ impl UserClient {
         self.update_card(card_id, &request, &IdempotencyKey::generate()).await
     }
 
-    /// `DELETE /cards/{cardId}`: cancels the card for good. Not retried automatically once it may have
-    /// reached the server; the caller decides after reading the card again.
+    /// `DELETE /cards/{cardId}`: cancels the card for good.
+    ///
+    /// Deleting is idempotent: the end state is the same however often it is asked for. So after a 5xx, a
+    /// timeout or an answer lost on the way, the delete is sent again (a 429 is resent by the transport
+    /// for every call). On such a resend, "already canceled" (409) or 404 means the first attempt did the
+    /// work, and is taken as done. A 409 about a canceled card is done on a first attempt too (the card is
+    /// gone, as the person wanted); a 404 on a first attempt stays an error: the card was never ours.
     pub async fn delete_card(&self, card_id: &str) -> Result<Envelope<DeletedCard>, ApiError> {
         let id = path_id("cardId", card_id)?;
-        let call = Call { method: Method::DELETE, replay: Replay::Never, ..Call::get(vec!["cards", id]) };
-        self.broker.call(CARDS, call.scopes(&["cards.write"])).await
+        let policy = &self.broker.transport_config().retry;
+        let mut attempt = 1;
+        loop {
+            // Never: the transport must not resend on its own, because only this loop knows that a 404
+            // after a resend is a success.
+            let call = Call { method: Method::DELETE, replay: Replay::Never, ..Call::get(vec!["cards", id]) };
+            let error = match self.broker.call(CARDS, call.scopes(&["cards.write"])).await {
+                Ok(deleted) => return Ok(deleted),
+                Err(error) => error,
+            };
+            let resent = attempt > 1;
+            if already_canceled(&error) || (resent && matches!(error, ApiError::NotFound { .. })) {
+                tracing::info!(attempt, code = error.code(), "card delete already done");
+                return Ok(Envelope {
+                    data: DeletedCard {
+                        card_id: Some(id.to_owned()),
+                        status: Some(CardStatus::Canceled),
+                        deleted_at: None,
+                    },
+                    summary: "card deleted".to_owned(),
+                    next: None,
+                });
+            }
+            let may_have_been_done = error.is_transient() && !matches!(error, ApiError::RateLimited { .. });
+            let wait = if may_have_been_done { policy.delay(attempt, None) } else { None };
+            let Some(wait) = wait else { return Err(error) };
+            tracing::info!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                code = error.code(),
+                "sending the card delete again"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
     }
 
     /// `POST /cards/secrets/session`: a short-lived AES key for fetching secrets.
@@ -150,5 +188,13 @@ impl UserClient {
             expiration_year: secrets.expiration_year,
             last4: secrets.last4,
         })
+    }
+}
+
+/// A 409 that says the card is canceled already (the contract's answer to changing a canceled card).
+fn already_canceled(error: &ApiError) -> bool {
+    match error {
+        ApiError::InvalidState { problem } => problem.mentions("cancel"),
+        _ => false,
     }
 }

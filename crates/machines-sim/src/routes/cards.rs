@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::{self, Ctx};
 use crate::clock::iso;
+use crate::config::SecondDelete;
 use crate::idempotency;
 use crate::ids;
 use crate::reply::{Answer, Reply};
@@ -308,7 +309,8 @@ fn update_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
     Ok(Reply::ok("card updated", card_json(card, user)))
 }
 
-/// `DELETE /cards/{card_id}`: cancels the card (terminal). Deleting a canceled card answers the same again.
+/// `DELETE /cards/{card_id}`: cancels the card (terminal). Deleting a canceled card answers as
+/// `SimConfig::second_delete` says: the same again by default.
 pub fn delete(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     let ctx = auth::bearer(sim, st, req, Some("cards.write"))?;
     idempotency::once(sim, st, &ctx, req, |st| delete_card(sim, st, &ctx, req))
@@ -319,7 +321,15 @@ fn delete_card(sim: &Sim, st: &mut State, ctx: &Ctx, req: &Req) -> Answer {
     let now = sim.clock.now();
     let user = sim::user(st, &ctx.owner)?;
     let card = user.card_mut(card_id).ok_or_else(|| Reply::not_found("card"))?;
-    if card.status != "canceled" {
+    if card.status == "canceled" {
+        match sim.config.second_delete {
+            SecondDelete::Same => {}
+            SecondDelete::AlreadyCanceled => {
+                return Err(Reply::invalid_state("card already canceled", "the card is already canceled"))
+            }
+            SecondDelete::Gone => return Err(Reply::not_found("card")),
+        }
+    } else {
         card.status = "canceled".to_owned();
         card.deleted_at = Some(now);
     }
@@ -484,6 +494,7 @@ pub(crate) mod testkit {
 mod tests {
     use super::testkit::{error_code, field_errors, login, new_card, owner, sim, with_user, Call};
     use super::*;
+    use crate::config::SimConfig;
     use serde_json::json;
 
     const ALL: [&str; 2] = ["cards.read", "cards.write"];
@@ -839,5 +850,26 @@ mod tests {
         assert_eq!(second.body["data"], first.body["data"]);
         assert_eq!(field_errors(&del(&token, "1234")), ["cardId"]);
         assert_eq!(del(&token, "00000000-0000-4000-8000-000000000000").status, 404);
+    }
+
+    #[test]
+    fn a_second_delete_answers_as_configured() {
+        for (second, status, code) in [
+            (SecondDelete::Same, 200, None),
+            (SecondDelete::AlreadyCanceled, 409, Some("invalid_state")),
+            (SecondDelete::Gone, 404, Some("not_found")),
+        ] {
+            let sim =
+                Sim::new(SimConfig { second_delete: second, ..SimConfig::instant() }, "http://127.0.0.1:9".into());
+            let token = login(&sim, "alice", &ALL, true);
+            let card = new_card(&sim, &token, json!({}));
+            let del = || Call::delete("/cards/x").bearer(&token).param("card_id", &card).run(&sim, delete);
+            assert_eq!(del().status, 200, "{second:?}");
+            let again = del();
+            assert_eq!(again.status, status, "{second:?}");
+            assert_eq!(again.body["errors"][0]["code"].as_str(), code, "{second:?}");
+            // Whatever the answer, the card stays canceled.
+            assert_eq!(fetch(&sim, &token, &card).body["data"]["status"], "canceled", "{second:?}");
+        }
     }
 }

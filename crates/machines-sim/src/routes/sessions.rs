@@ -84,7 +84,12 @@ pub fn create(sim: &Sim, st: &mut State, req: &Req) -> Answer {
 
     let token = format!("sim_{}", st.token(40));
     let session_id = st.uuid();
-    let expires_at = now.replace_nanosecond(0).unwrap_or(now) + time::Duration::seconds(ttl);
+    // A server may grant less than it was asked for; `expiresAt` then says how much.
+    let lifetime = match sim.config.max_session_ttl {
+        Some(cap) => time::Duration::seconds(ttl).min(time::Duration::try_from(cap).unwrap_or(time::Duration::MAX)),
+        None => time::Duration::seconds(ttl),
+    };
+    let expires_at = now.replace_nanosecond(0).unwrap_or(now) + lifetime;
     let record = SessionRec {
         session_id: session_id.clone(),
         user_id: identity.user_id.clone(),
@@ -269,6 +274,49 @@ mod tests {
         sim.clock.advance(Duration::from_secs(901));
         let err = whoami(&sim, &token, Some("kyc.read")).unwrap_err();
         assert_eq!(err.status, StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn a_capped_server_grants_less_than_asked_and_says_so() {
+        let config = crate::config::SimConfig {
+            max_session_ttl: Some(Duration::from_secs(20)),
+            ..crate::config::SimConfig::instant()
+        };
+        let sim = Sim::new(config, "http://127.0.0.1:9".into());
+        let reply = mint_with(&sim, json!({"userId": "u1", "scopes": ["kyc.read"], "ttlSeconds": 900}));
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let token = reply.body["data"]["sessionToken"].as_str().unwrap().to_owned();
+        let expires = OffsetDateTime::parse(reply.body["data"]["expiresAt"].as_str().unwrap(), &Rfc3339).unwrap();
+        let left = expires - sim.clock.now();
+        assert!(left <= time::Duration::seconds(20) && left > time::Duration::seconds(18), "{left}");
+        sim.clock.advance(Duration::from_secs(21));
+        assert_eq!(whoami(&sim, &token, Some("kyc.read")).unwrap_err().status, StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn encryption_scopes_are_honoured_in_the_configured_spelling() {
+        use crate::config::{EncryptionScopes, SimConfig};
+        for (spelling, reference_ok, guide_ok) in [
+            (EncryptionScopes::Either, true, true),
+            (EncryptionScopes::Reference, true, false),
+            (EncryptionScopes::Guide, false, true),
+        ] {
+            let sim = Sim::new(SimConfig { encryption_scopes: spelling, ..SimConfig::instant() }, "http://x".into());
+            approve(&sim, "u1");
+            let mint = |scopes: &[&str]| {
+                let reply = mint_with(&sim, json!({"userId": "u1", "scopes": scopes}));
+                reply.body["data"]["sessionToken"].as_str().unwrap().to_owned()
+            };
+            let reference = mint(&["cards.read", "encryption.read", "encryption.write"]);
+            let guide = mint(&["cards.read", "crypto.read", "crypto.write"]);
+            for (token, ok) in [(&reference, reference_ok), (&guide, guide_ok)] {
+                for scope in ["encryption.read", "encryption.write"] {
+                    let answer = whoami(&sim, token, Some(scope)).map(|_| ()).map_err(|r| r.status);
+                    assert_eq!(answer, if ok { Ok(()) } else { Err(StatusCode::FORBIDDEN) }, "{spelling:?} {scope}");
+                }
+                assert!(whoami(&sim, token, Some("cards.read")).is_ok(), "{spelling:?}");
+            }
+        }
     }
 
     #[test]
