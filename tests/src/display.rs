@@ -18,6 +18,8 @@ pub struct Display {
     pub(crate) server: Child,
     /// The launch's marker, given to every process started on this display so teardown finds it.
     marker: String,
+    /// The desktop's settings (its colour theme), once a test has changed them (`theme.rs`).
+    pub(crate) settings: std::sync::Mutex<Option<crate::theme::XSettings>>,
 }
 
 impl Display {
@@ -41,7 +43,7 @@ impl Display {
             .await
             .map_err(|_| Failure::new("Xvfb did not report a display within 20 s"))??;
         let number = line.trim().parse().map_err(|_| Failure::new(format!("Xvfb reported {line:?}")))?;
-        Ok(Self { number, server, marker: marker.to_owned() })
+        Ok(Self { number, server, marker: marker.to_owned(), settings: std::sync::Mutex::new(None) })
     }
 
     pub fn name(&self) -> String {

@@ -15,6 +15,7 @@ pub mod files;
 pub mod launch;
 pub mod processes;
 pub mod steps;
+pub mod theme;
 pub mod verification;
 pub mod window;
 

@@ -1,32 +1,21 @@
 //! Every screen of the app in Demo mode, checked with axe-core in the real window (WCAG 2.x A and AA, and
 //! axe's best practices), in light and dark, at 800×600 and 1600×1000, with a screenshot of each.
 //!
-//! WebKitGTK takes `prefers-color-scheme` from the GTK theme when the page loads and offers no way to
-//! change it from outside a running app, so the walk runs once per theme: `GTK_THEME=Adwaita:dark` at
-//! launch for dark. Each walk checks that the page really sees the theme it was given.
+//! The walk runs once: at each screen the window is resized over WebDriver, and the desktop's theme is
+//! switched while the app runs (XSETTINGS, `tests/src/theme.rs`), which WebKitGTK follows at once; every
+//! switch waits until the page reports the `prefers-color-scheme` asked for.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
 use machines_wallet_e2e::answers::{kyc_answers, WALLET};
+use machines_wallet_e2e::theme::Theme;
 use machines_wallet_e2e::window::xpath_literal;
 use machines_wallet_e2e::{verification, Launch, Wallet};
 
 /// The window sizes checked: a small laptop window and a wide desktop one.
 const SIZES: [(u32, u32); 2] = [(800, 600), (1600, 1000)];
-
-#[tokio::test]
-#[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
-async fn every_screen_passes_axe_in_light() {
-    walk(Theme::Light).await;
-}
-
-#[tokio::test]
-#[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
-async fn every_screen_passes_axe_in_dark() {
-    walk(Theme::Dark).await;
-}
 
 /// The control: the check does fail, naming the rule, the element and what is wrong, on a page with a
 /// planted violation, and passes again once it is gone. Three are planted, in dark: an image without a
@@ -36,8 +25,11 @@ async fn every_screen_passes_axe_in_dark() {
 #[tokio::test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
 async fn the_check_fails_on_a_planted_violation() {
+    // Dark from the start this time, the other way GTK takes a theme: the page must see it too.
     let w = Launch::new("accessibility-control").env("GTK_THEME", "Adwaita:dark").start().await.unwrap();
     w.wait_for_text("Set up your wallet").await.unwrap();
+    let dark = w.script("return window.matchMedia('(prefers-color-scheme: dark)').matches;").await.unwrap();
+    assert_eq!(dark.as_bool(), Some(true), "GTK_THEME=Adwaita:dark makes the page prefer dark");
     w.assert_accessible("set-up").await.unwrap();
 
     let image = "const img = document.createElement('img'); img.id = 'planted'; img.width = 40; img.height = 40; \
@@ -78,63 +70,47 @@ async fn the_check_fails_on_a_planted_violation() {
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
 }
 
-#[derive(Clone, Copy)]
-enum Theme {
-    Light,
-    Dark,
-}
-
-impl Theme {
-    fn name(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-}
-
-/// One walk through the app: each screen is checked at every size, and every violation is gathered so
-/// one run lists them all.
+/// One walk through the app: each screen is checked at every size in both themes, and every violation is
+/// gathered so one run lists them all.
 struct Walk {
     w: Wallet,
-    theme: Theme,
     problems: Vec<String>,
 }
 
 impl Walk {
-    /// Checks the screen on show at every size.
+    /// Checks the screen on show at every size, in both themes.
     async fn check(&mut self, screen: &str) {
         for (width, height) in SIZES {
             self.w.resize(width, height).await.unwrap();
-            self.check_as_sized(screen, width, height).await;
+            self.check_at_size(screen, width, height).await;
         }
     }
 
-    /// Checks the screen on show at the window's present size: a screenshot, then axe.
-    async fn check_as_sized(&mut self, screen: &str, width: u32, height: u32) {
-        let name = format!("{screen}-{}-{width}x{height}", self.theme.name());
-        self.w.shot(&name).await.unwrap();
-        if let Err(failure) = self.w.assert_accessible(&name).await {
-            self.problems.push(failure.0);
-        }
-        // Text that runs past the window's edge is cut off for a person at this size (WCAG 1.4.10).
-        let overflow = "const e = document.scrollingElement; \
-                        return e.scrollWidth > e.clientWidth ? [e.scrollWidth, e.clientWidth] : null;";
-        if let Some(sizes) = self.w.script(overflow).await.unwrap().as_array() {
-            self.problems.push(format!("{name}: the page is {} px wide in a {} px viewport", sizes[0], sizes[1]));
+    /// Checks the screen on show at the window's present size, in both themes: a screenshot, then axe,
+    /// then whether the page fits the window's width.
+    async fn check_at_size(&mut self, screen: &str, width: u32, height: u32) {
+        for theme in Theme::BOTH {
+            self.w.set_theme(theme).await.unwrap();
+            let name = format!("{screen}-{}-{width}x{height}", theme.name());
+            self.w.shot(&name).await.unwrap();
+            if let Err(failure) = self.w.assert_accessible(&name).await {
+                self.problems.push(failure.0);
+            }
+            // Text that runs past the window's edge is cut off for a person at this size (WCAG 1.4.10).
+            let overflow = "const e = document.scrollingElement; \
+                            return e.scrollWidth > e.clientWidth ? [e.scrollWidth, e.clientWidth] : null;";
+            if let Some(sizes) = self.w.script(overflow).await.unwrap().as_array() {
+                self.problems.push(format!("{name}: the page is {} px wide in a {} px viewport", sizes[0], sizes[1]));
+            }
         }
     }
 }
 
-async fn walk(theme: Theme) {
-    let mut launch = Launch::new(&format!("accessibility-{}", theme.name()));
-    if let Theme::Dark = theme {
-        launch = launch.env("GTK_THEME", "Adwaita:dark");
-    }
-    let w = launch.start().await.unwrap();
-    let dark = w.script("return window.matchMedia('(prefers-color-scheme: dark)').matches;").await.unwrap();
-    assert_eq!(dark.as_bool(), Some(matches!(theme, Theme::Dark)), "the page sees the {} theme", theme.name());
-    let mut walk = Walk { w, theme, problems: Vec::new() };
+#[tokio::test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
+async fn every_screen_passes_axe_in_light_and_dark() {
+    let w = Launch::new("accessibility").start().await.unwrap();
+    let mut walk = Walk { w, problems: Vec::new() };
 
     // Set-up: empty, then with the errors of an empty submission.
     walk.w.wait_for_text("Set up your wallet").await.unwrap();
@@ -170,7 +146,7 @@ async fn walk(theme: Theme) {
             .wait_for_css("#kyc-occupation-list:not([hidden]) [role='option']", Duration::from_secs(10))
             .await
             .unwrap();
-        walk.check_as_sized("kyc-occupation-list", width, height).await;
+        walk.check_at_size("kyc-occupation-list", width, height).await;
     }
     for (id, value) in kyc_answers("Lovelace") {
         walk.w.set_field(id, &value).await.unwrap();
@@ -240,7 +216,7 @@ async fn walk(theme: Theme) {
         walk.w.resize(width, height).await.unwrap();
         walk.w.click_button_in(&card, "Reveal").await.unwrap();
         walk.w.wait_for_text("Hides in").await.unwrap();
-        walk.check_as_sized("card-revealed", width, height).await;
+        walk.check_at_size("card-revealed", width, height).await;
         walk.w.click_button_in(&card, "Hide now").await.unwrap();
         walk.w.wait_for_no_text("Hides in", Duration::from_secs(10)).await.unwrap();
     }
