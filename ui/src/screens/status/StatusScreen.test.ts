@@ -60,6 +60,55 @@ describe("the status screen", () => {
     expect(text).not.toContain("needs_verification");
   });
 
+  it("waits out a long rate limit on its own checks quietly, and shows it on a check the person asked for", async () => {
+    const view: KycView = {
+      status: "pending",
+      title: "Checking your details",
+      message: "This usually takes a few minutes.",
+      next: "wait",
+      reason: null,
+      verificationUrl: null,
+      poll: true,
+      terminal: false,
+    };
+    const busy = {
+      code: "rate_limited",
+      title: "Busy — please wait",
+      message: "Machines Cash asked us to wait 600 s.",
+      action: "retry",
+      fields: [],
+      retryAfterSeconds: 600,
+    } satisfies UiError;
+    const answers = ["view", "busy", "view", "busy"];
+    let calls = 0;
+    show(() => {
+      const answer = answers[Math.min(calls, answers.length - 1)];
+      calls += 1;
+      if (answer === "busy") throw busy;
+      return view;
+    });
+    await settle();
+    expect(calls).toBe(1);
+    // The timed check 3 s later is turned away for 10 minutes: nothing is shown, and no check is made early.
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(calls).toBe(2);
+    expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(document.body.textContent).not.toContain("Busy");
+    await vi.advanceTimersByTimeAsync(599_000);
+    await settle();
+    expect(calls).toBe(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(calls).toBe(3);
+    // The person presses "check now" and meets the limit: they are told.
+    const button = [...document.querySelectorAll("button")].find((b) => b.textContent?.includes("check now"));
+    button?.click();
+    await settle();
+    expect(calls).toBe(4);
+    expect(document.querySelector('[role="alert"]')?.textContent).toContain("Busy — please wait");
+  });
+
   it("says in words why verification stopped before the status arrives", async () => {
     app.blocked = { status: "denied", reason: "identity could not be verified" };
     show(() => {
