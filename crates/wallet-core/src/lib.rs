@@ -5,6 +5,7 @@
 //! masked data (`serde::Serialize` + `specta::Type` for the typed bindings); secrets stay in
 //! `machines_api::SecretString` and never appear in a view unless a person asked to reveal them.
 
+pub mod activity;
 pub mod address;
 pub mod card_view;
 pub mod clipboard;
@@ -19,3 +20,4 @@ pub mod money;
 pub mod settings;
 pub mod stage;
 pub mod text;
+pub mod unlock;

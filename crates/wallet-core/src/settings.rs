@@ -33,12 +33,17 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// Session lifetime asked of the API.
     pub session_ttl_seconds: u32,
+    /// Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again.
+    pub reauth_minutes: u32,
 }
 
 pub const REVEAL_SECONDS: std::ops::RangeInclusive<u32> = 5..=120;
 pub const CLIPBOARD_SECONDS: std::ops::RangeInclusive<u32> = 10..=300;
 pub const IDLE_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=240;
 pub const SESSION_TTL_SECONDS: std::ops::RangeInclusive<u32> = 60..=86_400;
+/// A reveal asks again after at most an hour: longer, and "a person behind every reveal" stops meaning
+/// the person at the keyboard now.
+pub const REAUTH_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -51,6 +56,7 @@ impl Default for Settings {
             clipboard_clear_seconds: Some(20),
             idle_lock_minutes: 10,
             session_ttl_seconds: 900,
+            reauth_minutes: 5,
         }
     }
 }
@@ -71,6 +77,7 @@ impl Settings {
                 .and_then(|s| range_problem("clipboardClearSeconds", s, &CLIPBOARD_SECONDS, "seconds")),
             range_problem("idleLockMinutes", self.idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes"),
             range_problem("sessionTtlSeconds", self.session_ttl_seconds, &SESSION_TTL_SECONDS, "seconds"),
+            range_problem("reauthMinutes", self.reauth_minutes, &REAUTH_MINUTES, "minutes"),
         ]
         .into_iter()
         .flatten()
@@ -125,6 +132,7 @@ impl Settings {
         field!("clipboardClearSeconds", "clipboard time", settings.clipboard_clear_seconds);
         field!("idleLockMinutes", "idle lock time", settings.idle_lock_minutes);
         field!("sessionTtlSeconds", "session lifetime", settings.session_ttl_seconds);
+        field!("reauthMinutes", "passphrase re-entry time", settings.reauth_minutes);
         for label in bad {
             notes.push(format!("The saved {label} could not be read; the default is in use."));
         }
@@ -135,6 +143,7 @@ impl Settings {
                 "clipboardClearSeconds" => settings.clipboard_clear_seconds = defaults.clipboard_clear_seconds,
                 "idleLockMinutes" => settings.idle_lock_minutes = defaults.idle_lock_minutes,
                 "sessionTtlSeconds" => settings.session_ttl_seconds = defaults.session_ttl_seconds,
+                "reauthMinutes" => settings.reauth_minutes = defaults.reauth_minutes,
                 "userId" => settings.user_id = None,
                 "walletAddress" => settings.wallet_address = None,
                 "environment.url" => settings.environment = EnvironmentSetting::Demo,
@@ -164,6 +173,7 @@ mod tests {
             (d.reveal_seconds, d.clipboard_clear_seconds, d.idle_lock_minutes, d.session_ttl_seconds),
             (30, Some(20), 10, 900)
         );
+        assert_eq!(d.reauth_minutes, 5, "a reveal asks again after 5 minutes, as browsers do");
         assert!(d.validate().is_empty());
     }
 
