@@ -95,12 +95,14 @@ describe("the status screen", () => {
     expect(calls).toBe(2);
     expect(document.querySelector('[role="alert"]')).toBeNull();
     expect(document.body.textContent).not.toContain("Busy");
+    expect(document.body.textContent).toContain("Machines Cash asked us to slow down, so the next check is at");
     await vi.advanceTimersByTimeAsync(599_000);
     await settle();
     expect(calls).toBe(2);
     await vi.advanceTimersByTimeAsync(1000);
     await settle();
     expect(calls).toBe(3);
+    expect(document.body.textContent).toContain("Checking again every few seconds.");
     // The person presses "check now" and meets the limit: they are told.
     const button = [...document.querySelectorAll("button")].find((b) => b.textContent?.includes("check now"));
     button?.click();

@@ -81,6 +81,7 @@ describe("the deposit poll", () => {
     await settle();
     expect(checks).toBe(2);
     expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(document.body.textContent).toContain("Machines Cash asked us to slow down, so the next check is at");
     await vi.advanceTimersByTimeAsync(598_000);
     await settle();
     expect(checks).toBe(2);
@@ -88,6 +89,7 @@ describe("the deposit poll", () => {
     await settle();
     expect(checks).toBe(3);
     expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(document.body.textContent).toContain("Checking every 2 seconds.");
   });
 
   it("shows the limit when the person's own check meets it (coming back to the tab)", async () => {
