@@ -4,6 +4,7 @@
 
 mod clipboard;
 pub mod commands;
+pub mod environment;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
 #[cfg(target_os = "linux")]
@@ -71,12 +72,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
     commands_for!(tauri::Wry)
 }
 
-/// Reads the settings store (tolerantly) and the environment overrides.
+/// Reads the settings store (tolerantly) and the environment overrides from the process environment.
 pub fn load_state<R: tauri::Runtime>(app: &tauri::App<R>) -> AppState {
+    load_state_from(app, |name| std::env::var(name).ok())
+}
+
+/// Reads the settings store (tolerantly) and the environment overrides through `lookup` (the app passes
+/// what [`environment::StartEnvironment`] took out of the environment at start).
+pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&str) -> Option<String>) -> AppState {
     use tauri_plugin_store::StoreExt;
     let stored = app.store(settings::STORE_FILE).ok().and_then(|store| store.get(settings::STORE_KEY));
     let (settings, mut notes) = Settings::from_stored(&stored.unwrap_or(serde_json::Value::Null));
-    let overrides = match Overrides::read(|name| std::env::var(name).ok()) {
+    let overrides = match Overrides::read(lookup) {
         Ok(overrides) => overrides,
         Err(err) => {
             notes.push(format!("{err} The variable is ignored."));
@@ -101,7 +108,9 @@ fn start_idle_lock(handle: tauri::AppHandle) {
     });
 }
 
-pub fn run() {
+/// Runs the app. `environment` is what `main` took out of the process environment before any thread
+/// started (see [`environment`]).
+pub fn run(environment: environment::StartEnvironment) {
     let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).try_init();
     let builder = specta_builder();
     let result = tauri::Builder::default()
@@ -110,7 +119,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let state = load_state(app);
+            let state = load_state_from(app, |name| environment.var(name));
             app.manage(state);
             start_idle_lock(app.handle().clone());
             #[cfg(target_os = "linux")]

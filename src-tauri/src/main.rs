@@ -2,5 +2,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    machines_wallet::run();
+    // First, while this process still has a single thread: the partner key is taken out of the
+    // environment before any thread, webview helper or browser is started, so no child inherits it.
+    let environment = machines_wallet::environment::StartEnvironment::take();
+    machines_wallet::run(environment);
 }
