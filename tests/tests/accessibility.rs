@@ -123,6 +123,10 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     walk.w.click_button_in("//header", "Settings").await.unwrap();
     walk.w.wait_for_text("Hide a revealed card after").await.unwrap();
     walk.check("settings").await;
+    walk.w.click_button("Start Demo over").await.unwrap();
+    walk.w.wait_for_css("dialog[open]", Duration::from_secs(10)).await.unwrap();
+    walk.check("settings-start-over-dialog").await;
+    walk.w.click_button_in("//dialog", "Cancel").await.unwrap();
     walk.w.click_button("Back").await.unwrap();
 
     walk.w.wait_for_text("Set up your wallet").await.unwrap();
