@@ -314,6 +314,10 @@ fn restore_note(restored: &Restored) -> Option<String> {
 /// that came due while the app was closed is done when it opens.
 async fn start_demo(state_file: Option<PathBuf>) -> Result<SimHandle, UiError> {
     let config = SimConfig {
+        // A new key each launch (the admin secret is new each launch too): another local process cannot
+        // use Demo's API or its `/_sim` routes. The saved state keys its users to the demo partner, not to
+        // this string, so they are found again under the next launch's key.
+        partner_keys: vec![machines_sim::random_secret("mk_demo_")],
         state_file,
         kyc_pending_for: Duration::from_secs(3),
         deposit_auto_fund_after: Some(Duration::from_secs(20)),

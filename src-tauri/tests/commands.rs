@@ -53,6 +53,7 @@ fn a_hostile_verification_link_is_refused_with_a_message_and_never_opened() {
     ] {
         let set = http
             .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
+            .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
             .json(&json!({"status": "needs_verification", "completionLink": link}))
             .send()
             .unwrap();

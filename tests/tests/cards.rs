@@ -134,6 +134,7 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     w.wait_for_text("Verify your identity").await.unwrap();
     let approved = reqwest::Client::new()
         .post(format!("{}/_sim/users/{USER}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"status": "approved"}))
         .send()
         .await

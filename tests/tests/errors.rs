@@ -98,7 +98,13 @@ async fn a_token_that_expires_mid_journey_is_renewed_without_a_word() {
     let sessions_before = sim.summary()["sessions"].as_u64().unwrap();
 
     // Every token dies while the person fills the form.
-    let expired = reqwest::Client::new().post(format!("{}/_sim/sessions/expire", sim.origin())).send().await.unwrap();
+    let expired = reqwest::Client::new()
+        .post(format!("{}/_sim/sessions/expire", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
     assert!(expired.status().is_success());
     steps::submit_kyc(&w, "TestApproved").await.unwrap();
     // Approved at once, so the app goes straight on to the agreements.
@@ -129,7 +135,15 @@ async fn a_rate_limit_storm_is_waited_out_or_explained() {
     w.wait_for_text("Verify your identity").await.unwrap();
     w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await.unwrap();
     assert_no_error_banner(&w).await;
-    let left = reqwest::get(format!("{}/_sim/faults", sim.origin())).await.unwrap().text().await.unwrap();
+    let left = reqwest::Client::new()
+        .get(format!("{}/_sim/faults", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!left.contains("kyc/values"), "both 429s were met and waited out: {left}");
     w.shot("form-after-short-storm").await.unwrap();
     finish(w).await;

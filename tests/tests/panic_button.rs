@@ -22,6 +22,7 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
     w.wait_for_text("Verify your identity").await.unwrap();
     let approved = reqwest::Client::new()
         .post(format!("{}/_sim/users/panic@example.com/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&serde_json::json!({"status": "approved"}))
         .send()
         .await

@@ -25,7 +25,10 @@ fn balances(c: &mut Criterion) {
     let request = ResolveUserRequest { user_id: "bench".into(), wallet_address: None, wallet_label: None };
     rt.block_on(client.resolve_user(&request)).unwrap();
     let http = reqwest::Client::new();
-    let approve = http.post(format!("{}/_sim/users/bench/kyc", sim.origin())).json(&json!({"status": "approved"}));
+    let approve = http
+        .post(format!("{}/_sim/users/bench/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+        .json(&json!({"status": "approved"}));
     assert!(rt.block_on(approve.send()).unwrap().status().is_success());
     let user = client.user(Identity { user_id: "bench".into(), wallet_address: None }).unwrap();
     rt.block_on(user.accept_agreements()).unwrap();

@@ -10,6 +10,16 @@ use crate::faults::FaultRule;
 /// this simulator's demo money.
 pub const DEMO_PARTNER_KEY: &str = "mk_demo_local_simulator_key";
 
+/// The header that carries the admin secret on every `/_sim` request.
+pub const ADMIN_HEADER: &str = "x-sim-admin";
+
+/// A fresh random secret, `prefix` then 32 hex digits (128 bits from the OS's generator): Demo's
+/// per-launch partner key and every simulator's admin secret, so no other local process can guess them.
+pub fn random_secret(prefix: &str) -> String {
+    let bytes: [u8; 16] = rand::random();
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
 /// IV length of card-secret ciphertexts. The guide shows 16 bytes; the vendor's own mock uses 12.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecretIv {
@@ -93,6 +103,10 @@ pub struct SimConfig {
     pub state_file: Option<PathBuf>,
     /// How long after a request the state is saved; the requests of one burst make one write.
     pub save_after: Duration,
+    /// The secret every `/_sim` request must carry in [`ADMIN_HEADER`]; random for each config made by
+    /// `default()`, so only whoever started the simulator (and reads [`crate::SimHandle::admin_secret`] or
+    /// the binary's printed line) can inject faults or change a user's KYC.
+    pub admin_secret: String,
 }
 
 impl Default for SimConfig {
@@ -120,6 +134,7 @@ impl Default for SimConfig {
             second_delete: SecondDelete::Same,
             state_file: None,
             save_after: Duration::from_millis(500),
+            admin_secret: random_secret("sim_admin_"),
         }
     }
 }

@@ -37,7 +37,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::{SecretIv, SimConfig, DEMO_PARTNER_KEY};
+pub use config::{random_secret, SecretIv, SimConfig, ADMIN_HEADER, DEMO_PARTNER_KEY};
 pub use faults::{FaultKind, FaultRule};
 pub use store::Restored;
 
@@ -92,6 +92,11 @@ impl SimHandle {
     /// The first partner key the simulator accepts.
     pub fn partner_key(&self) -> &str {
         self.sim.config.partner_keys.first().map(String::as_str).unwrap_or(DEMO_PARTNER_KEY)
+    }
+
+    /// The secret `/_sim` requests must carry in [`ADMIN_HEADER`] (tests send it; the binary prints it).
+    pub fn admin_secret(&self) -> &str {
+        &self.sim.config.admin_secret
     }
 
     /// Adds a fault rule from now on.

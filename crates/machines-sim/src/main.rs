@@ -1,10 +1,10 @@
-//! `machines-sim --port N [--seed S] [--key K]`: runs the simulator until interrupted and prints its base URL
-//! and partner key.
+//! `machines-sim --port N [--seed S] [--key K] [--admin-secret A]`: runs the simulator until interrupted and
+//! prints its base URL, partner key and the admin secret `/_sim` requests must carry.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use machines_sim::{SimConfig, Simulator, DEMO_PARTNER_KEY};
+use machines_sim::{SimConfig, Simulator, ADMIN_HEADER, DEMO_PARTNER_KEY};
 
 /// A local simulator of the Machines Cash partner API (demo money only).
 #[derive(Parser, Debug)]
@@ -22,6 +22,9 @@ struct Args {
     /// Approve KYC without visiting the verification page, after this many seconds.
     #[arg(long)]
     auto_verify_after: Option<u64>,
+    /// The secret `/_sim` requests must carry in `X-Sim-Admin`; a random one (printed) if not given.
+    #[arg(long)]
+    admin_secret: Option<String>,
 }
 
 #[tokio::main]
@@ -33,6 +36,9 @@ async fn main() -> ExitCode {
         config.partner_keys = args.keys;
     }
     config.kyc_auto_verify_after = args.auto_verify_after.map(std::time::Duration::from_secs);
+    if let Some(secret) = args.admin_secret.filter(|s| !s.trim().is_empty()) {
+        config.admin_secret = secret;
+    }
     let sim = match Simulator::start_on(config, args.port).await {
         Ok(sim) => sim,
         Err(err) => {
@@ -47,6 +53,7 @@ async fn main() -> ExitCode {
         println!("             (the built-in demo key; pass --key to choose another)");
     }
     println!("admin:       {}/_sim  (see the README's simulator section)", sim.origin());
+    println!("admin secret: {}  (send it in {ADMIN_HEADER}, with JSON bodies)", sim.admin_secret());
     if let Err(err) = tokio::signal::ctrl_c().await {
         eprintln!("machines-sim: cannot wait for Ctrl-C: {err}");
     }

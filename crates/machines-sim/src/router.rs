@@ -114,7 +114,7 @@ fn api_routes() -> Router<Arc<Sim>> {
 
 /// Simulator-only routes for tests and Demo mode: fund a deposit, spend on a card, inject faults, move the
 /// clock. Documented in the README's simulator section.
-fn admin_routes() -> Router<Arc<Sim>> {
+fn admin_routes(sim: Arc<Sim>) -> Router<Arc<Sim>> {
     Router::new()
         .route("/deposits/{deposit_id}/fund", post(api!(deposits::fund)))
         .route("/cards/{card_id}/spend", post(api!(spend::spend)))
@@ -126,6 +126,15 @@ fn admin_routes() -> Router<Arc<Sim>> {
         .route("/state", get(api!(admin::summary)))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(sim, admin_gate))
+}
+
+/// Every `/_sim` route, and its fallbacks, answer only a caller with the admin secret and a JSON body.
+async fn admin_gate(AxumState(sim): AxumState<Arc<Sim>>, request: Request, next: axum::middleware::Next) -> Response {
+    match admin::refusal(&sim, request.method(), request.headers()) {
+        Some(refusal) => refusal.into_response(),
+        None => next.run(request).await,
+    }
 }
 
 async fn verify_page(AxumState(sim): AxumState<Arc<Sim>>, RawQuery(query): RawQuery) -> Response {
@@ -143,7 +152,7 @@ async fn verify_submit(AxumState(sim): AxumState<Arc<Sim>>, body: Bytes) -> Resp
 pub fn router(sim: Arc<Sim>) -> Router {
     Router::new()
         .nest(API_PREFIX, api_routes())
-        .nest("/_sim", admin_routes())
+        .nest("/_sim", admin_routes(sim.clone()))
         .route("/verify", get(verify_page).post(verify_submit))
         .fallback(not_found)
         .with_state(sim)

@@ -108,6 +108,16 @@ impl Server {
     }
 
     async fn handle(&self, request: Request<hyper::body::Incoming>) -> Result<Response<Body>, Dropped> {
+        // The server listens on loopback only, but a web page can still reach it through a name of its
+        // own that resolves to 127.0.0.1 (DNS rebinding); its requests then carry that name as `Host`.
+        if !loopback_host(request.headers()) {
+            return Ok(Reply::error(
+                StatusCode::FORBIDDEN,
+                "loopback host required",
+                vec![json!({"code": "forbidden", "message": "this simulator answers only requests addressed to 127.0.0.1, [::1] or localhost"})],
+            )
+            .into_response());
+        }
         let method = request.method().as_str().to_owned();
         let path = request.uri().path().to_owned();
         let api_path = path.strip_prefix(API_PREFIX).map(str::to_owned);
@@ -229,6 +239,19 @@ impl Server {
         parts.headers.insert("content-type", HeaderValue::from_static("application/json"));
         Response::from_parts(parts, Body::from(bytes))
     }
+}
+
+/// Whether the request's `Host` names this computer: `127.0.0.1`, `[::1]` or `localhost`, with any port. A
+/// request with no `Host` (HTTP/1.0) is refused too.
+fn loopback_host(headers: &axum::http::HeaderMap) -> bool {
+    let Some(host) = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map(|(inside, _)| inside).unwrap_or(rest),
+        None => host.rsplit_once(':').map(|(name, _)| name).unwrap_or(host),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Binds a loopback listener on `port` (0 picks a free one).

@@ -68,6 +68,7 @@ async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClie
     client.resolve_user(&request).await.unwrap();
     let approve = reqwest::Client::new()
         .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"status": "approved"}))
         .send()
         .await

@@ -28,6 +28,7 @@ async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClie
     client.resolve_user(&request).await.unwrap();
     let approve = reqwest::Client::new()
         .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"status": "approved"}))
         .send()
         .await
@@ -40,7 +41,15 @@ async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClie
 
 /// How many times each fault rule fired, from the simulator's admin route.
 async fn fault_hits(sim: &SimHandle) -> Vec<(String, u64)> {
-    let rules: Value = reqwest::get(format!("{}/_sim/faults", sim.origin())).await.unwrap().json().await.unwrap();
+    let rules: Value = reqwest::Client::new()
+        .get(format!("{}/_sim/faults", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     rules["data"]["faults"]
         .as_array()
         .unwrap()

@@ -38,6 +38,7 @@ async fn ready_user(sim: &SimHandle, user_id: &str) -> UserClient {
     let http = reqwest::Client::new();
     let approved = http
         .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"status": "approved"}))
         .send()
         .await
@@ -50,6 +51,7 @@ async fn ready_user(sim: &SimHandle, user_id: &str) -> UserClient {
 async fn fund(sim: &SimHandle, deposit_id: &str, amount: f64) -> reqwest::StatusCode {
     reqwest::Client::new()
         .post(format!("{}/_sim/deposits/{deposit_id}/fund", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"amount": amount}))
         .send()
         .await
@@ -272,12 +274,19 @@ async fn absurd_admin_input_is_refused_not_fatal() {
         ("/_sim/faults", json!({"path": "/**", "kind": "latency", "ms": 1, "probability": 2.0})),
         ("/_sim/clock/advance", json!({"seconds": -5})),
     ] {
-        let response = http.post(format!("{}{path}", sim.origin())).json(&body).send().await.unwrap();
+        let response = http
+            .post(format!("{}{path}", sim.origin()))
+            .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400, "{path} {body}");
     }
     // Moving the clock as far as it goes leaves the simulator answering.
     for _ in 0..50 {
         http.post(format!("{}/_sim/clock/advance", sim.origin()))
+            .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
             .json(&json!({"seconds": 316_224_000}))
             .send()
             .await

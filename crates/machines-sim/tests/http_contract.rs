@@ -21,6 +21,7 @@ struct Http {
     http: reqwest::Client,
     base: String,
     origin: String,
+    admin_secret: String,
     key: String,
 }
 
@@ -30,6 +31,7 @@ impl Http {
             http: reqwest::Client::new(),
             base: sim.base_url(),
             origin: sim.origin(),
+            admin_secret: sim.admin_secret().to_owned(),
             key: sim.partner_key().to_owned(),
         }
     }
@@ -50,7 +52,14 @@ impl Http {
     }
 
     async fn admin(&self, path: &str, body: Value) -> Value {
-        let response = self.http.post(format!("{}/_sim{path}", self.origin)).json(&body).send().await.unwrap();
+        let response = self
+            .http
+            .post(format!("{}/_sim{path}", self.origin))
+            .header(machines_sim::ADMIN_HEADER, &self.admin_secret)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(response.status().is_success(), "{path}: {}", response.status());
         response.json().await.unwrap()
     }

@@ -110,6 +110,7 @@ async fn the_guide_journey_from_nothing_to_a_revealed_card() {
 
     let funded = reqwest::Client::new()
         .post(format!("{}/_sim/deposits/{}/fund", sim.origin(), deposit.id))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"amount": 50}))
         .send()
         .await
@@ -147,9 +148,11 @@ async fn the_guide_journey_from_nothing_to_a_revealed_card() {
     // Spending, lock, delete.
     let spend = |amount: i64| {
         let url = format!("{}/_sim/cards/{}/spend", sim.origin(), card.card_id);
+        let secret = sim.admin_secret().to_owned();
         async move {
             let response = reqwest::Client::new()
                 .post(url)
+                .header(machines_sim::ADMIN_HEADER, secret)
                 .json(&json!({"amountCents": amount, "merchant": "Coffee"}))
                 .send()
                 .await

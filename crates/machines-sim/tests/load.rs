@@ -31,7 +31,12 @@ async fn ten_thousand_requests_from_fifty_clients_lose_nothing() {
             async move { request.json(&body).send().await.unwrap().json::<Value>().await.unwrap() }
         };
         mint(json!(["kyc.read"])).await;
-        http.post(format!("{origin}/_sim/users/{user}/kyc")).json(&json!({"status": "approved"})).send().await.unwrap();
+        http.post(format!("{origin}/_sim/users/{user}/kyc"))
+            .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+            .json(&json!({"status": "approved"}))
+            .send()
+            .await
+            .unwrap();
         let kyc = mint(json!(["kyc.write"])).await["data"]["sessionToken"].as_str().unwrap().to_owned();
         http.post(format!("{base}/agreements"))
             .bearer_auth(&kyc)

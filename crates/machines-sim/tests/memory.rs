@@ -21,6 +21,9 @@ use serde_json::json;
 
 const MASK: u8 = 0x5a;
 
+/// The simulator's admin secret for this test (passed to the binary, sent on `/_sim`).
+const ADMIN_SECRET: &str = "sim_admin_memory_test";
+
 struct Sim(Child);
 
 impl Drop for Sim {
@@ -95,7 +98,7 @@ impl Scanner {
 async fn after_a_reveal_is_dropped_no_copy_of_the_card_number_is_left_in_the_process() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let _sim = Sim(Command::new(env!("CARGO_BIN_EXE_machines-sim"))
-        .args(["--port", &port.to_string()])
+        .args(["--port", &port.to_string(), "--admin-secret", ADMIN_SECRET])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -114,6 +117,7 @@ async fn after_a_reveal_is_dropped_no_copy_of_the_card_number_is_left_in_the_pro
     client.resolve_user(&request).await.unwrap();
     let approved = reqwest::Client::new()
         .post(format!("{origin}/_sim/users/memory/kyc"))
+        .header(machines_sim::ADMIN_HEADER, ADMIN_SECRET)
         .json(&json!({"status": "approved"}))
         .send()
         .await

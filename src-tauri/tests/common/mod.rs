@@ -89,6 +89,7 @@ pub fn ready(h: &mut Harness, sim: &machines_sim::SimHandle, user: &str) {
     .unwrap();
     let approve = reqwest::blocking::Client::new()
         .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
         .json(&json!({"status": "approved"}))
         .send()
         .unwrap();

@@ -1,15 +1,55 @@
 //! Simulator-only routes under `/_sim`: fault injection, the clock, session expiry, KYC overrides and a
 //! state summary. They exist for tests and Demo mode and never on the real API.
+//!
+//! They change what Demo's money and KYC do, so [`refusal`] lets through only a caller that holds the
+//! simulator's admin secret (in `X-Sim-Admin`) and sends JSON: any other local process, and any web page
+//! (a page can post a form or `text/plain` without asking, but not `application/json` or a custom header
+//! to another origin), is turned away. The loopback `Host` is checked for every route by the server.
 
 use std::time::Duration;
 
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::ADMIN_HEADER;
 
 use crate::faults::FaultRule;
 use crate::reply::{Answer, Reply};
 use crate::sim::{Req, Sim};
 use crate::state::{KycStatus, State};
 use crate::validate::Check;
+
+/// Why a `/_sim` request is refused, if it is: no or a wrong admin secret (401), or a request that may
+/// carry a body (POST, PUT, PATCH) that is not `application/json` (415). Secrets are compared as
+/// SHA-256 digests, so the time taken says nothing about how much of a guess was right.
+pub fn refusal(sim: &Sim, method: &Method, headers: &HeaderMap) -> Option<Reply> {
+    let given = headers.get(ADMIN_HEADER).map(|v| Sha256::digest(v.as_bytes()));
+    if given != Some(Sha256::digest(sim.config.admin_secret.as_bytes())) {
+        return Some(Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "admin secret required",
+            vec![
+                json!({"code": "unauthorized", "message": format!("/_sim needs the simulator's admin secret in {ADMIN_HEADER}")}),
+            ],
+        ));
+    }
+    let may_have_body = matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+    let json_body = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if may_have_body && !json_body {
+        return Some(Reply::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "JSON only",
+            vec![json!({"code": "invalid_request", "message": "/_sim accepts only Content-Type: application/json"})],
+        ));
+    }
+    None
+}
 
 fn faults_json(sim: &Sim) -> Value {
     let book = sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
