@@ -616,6 +616,7 @@ fn check_length(field: &FieldDef, value: &str) -> Option<String> {
     let unit = if field.kind == FieldKind::Phone { "digits" } else { "characters" };
     let limit = |n: Option<u32>| n.and_then(|n| usize::try_from(n).ok());
     text::length_problem(value, limit(field.min_length), limit(field.max_length), unit)
+        .or_else(|| text::api_length_problem(value, limit(field.max_length)))
 }
 
 /// `Date of birth` → `date of birth`, but `ID number` stays as it is.
@@ -1583,9 +1584,14 @@ mod tests {
         assert_eq!(check(&"é".repeat(50)), None);
         assert_eq!(check(&"é".repeat(51)).as_deref(), Some("Use at most 50 characters; this has 51."));
         assert_eq!(check("Zoë"), None);
-        // As a person counts them: "e" + combining accent is one character, and so is a flag.
-        assert_eq!(check(&"e\u{301}".repeat(50)), None);
-        assert_eq!(check(&"\u{1F1EB}\u{1F1F7}".repeat(50)), None);
+        // As a person counts them: "e" + combining accent is one character, and so is a flag. Within the
+        // visible limit, they are still more than the server's 50 (it counts code points or UTF-16 units),
+        // so the person is told that, in words, instead of "at most 50" beside a counter showing 50.
+        let api = |value: &str| check(value).is_some_and(|m| m.contains("too long for Machines Cash"));
+        assert!(api(&"e\u{301}".repeat(50)));
+        assert!(api(&"\u{1F1EB}\u{1F1F7}".repeat(50)));
+        assert_eq!(check(&"e\u{301}".repeat(25)), None);
+        assert_eq!(check(&"\u{1F1EB}\u{1F1F7}".repeat(12)), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! masked data (`serde::Serialize` + `specta::Type` for the typed bindings); secrets stay in
 //! `machines_api::SecretString` and never appear in a view unless a person asked to reveal them.
 
+pub mod account;
 pub mod activity;
 pub mod address;
 pub mod card_view;

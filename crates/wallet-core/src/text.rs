@@ -26,6 +26,23 @@ pub fn length_problem(text: &str, min: Option<usize>, max: Option<usize>, unit: 
     }
 }
 
+/// The API checks its own limits ("maxLength 50", "1–120 chars") on its side, and the contract does not say
+/// in what units. The vendor's clients are TypeScript, so the safe reading is JavaScript string length
+/// (UTF-16 units), which is never less than the count of code points. A flag or an emoji is one character
+/// to a person but two to four such units, so a text within the limit a person is shown can still be
+/// refused by the server, with a message the person cannot square with the counter. This refuses it first,
+/// and says why in words. `None` when the text fits under either count.
+pub fn api_length_problem(text: &str, max: Option<usize>) -> Option<String> {
+    let max = max?;
+    let units = text.encode_utf16().count();
+    (units > max && visible_len(text) <= max).then(|| {
+        format!(
+            "This is too long for Machines Cash: emoji, flags and some accented letters count as more than one \
+             of its {max} characters. Shorten it or use plain letters."
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +74,19 @@ mod tests {
         assert_eq!(length_problem("usa", Some(2), Some(2), "letters").as_deref(), Some("Use exactly 2 letters."));
         assert_eq!(length_problem("us", Some(2), Some(2), "letters"), None);
         assert_eq!(length_problem("", None, None, "characters"), None);
+    }
+
+    #[test]
+    fn the_api_count_is_checked_in_its_own_units() {
+        // Three flags: 3 characters to a person, 12 UTF-16 units to the server.
+        let flags = "\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EC}\u{1F1E7}";
+        assert_eq!(length_problem(flags, None, Some(5), "characters"), None);
+        let problem = api_length_problem(flags, Some(5)).unwrap_or_default();
+        assert!(problem.contains("too long for Machines Cash"), "{problem}");
+        assert_eq!(api_length_problem(flags, Some(12)), None);
+        assert_eq!(api_length_problem("plain", Some(5)), None);
+        // Over the visible limit already: that message is the one to show, not this one.
+        assert_eq!(api_length_problem("abcdef", Some(5)), None);
+        assert_eq!(api_length_problem(flags, None), None);
     }
 }

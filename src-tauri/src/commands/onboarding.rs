@@ -27,15 +27,14 @@ pub async fn start<R: tauri::Runtime>(
 ) -> Result<Stage, UiError> {
     state.ensure_unlocked()?;
     let user_id = user_id.trim().to_owned();
-    let chars = user_id.chars().count();
-    if !(1..=120).contains(&chars) || user_id.chars().any(char::is_control) {
-        return Err(invalid("userId", "Use 1 to 120 characters.".into()));
+    if let Some(problem) = wallet_core::account::user_id_problem(&user_id) {
+        return Err(invalid("userId", problem));
     }
     let wallet =
         wallet_core::address::parse_wallet(&wallet_address).map_err(|e| invalid("walletAddress", e.to_string()))?;
     let label = wallet_label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    if label.as_ref().is_some_and(|l| l.chars().count() > 120) {
-        return Err(invalid("walletLabel", "Use at most 120 characters.".into()));
+    if let Some(problem) = label.as_deref().and_then(wallet_core::account::wallet_label_problem) {
+        return Err(invalid("walletLabel", problem));
     }
     let user = {
         let mut connection = state.connect().await?;
@@ -53,6 +52,10 @@ pub async fn start<R: tauri::Runtime>(
         user
     };
     let mut settings = state.settings.lock().await.clone();
+    if settings.user_id.as_deref() != Some(user_id.as_str()) {
+        // Another account: nothing the last one left unfinished may be sent again.
+        state.forget_pending_writes();
+    }
     settings.user_id = Some(user_id);
     settings.wallet_address = Some(wallet);
     super::settings::persist(&app, &settings)?;
