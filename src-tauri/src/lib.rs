@@ -10,6 +10,7 @@ pub mod os_lock;
 #[cfg(target_os = "linux")]
 mod rendering;
 pub mod state;
+pub mod unlock;
 pub mod vault;
 
 use std::time::Duration;
@@ -34,6 +35,11 @@ macro_rules! commands_for {
             $crate::commands::app::activity,
             $crate::commands::app::panic_button,
             $crate::commands::app::ui_ready::<$runtime>,
+            $crate::commands::passphrase::check_passphrase,
+            $crate::commands::passphrase::set_passphrase,
+            $crate::commands::passphrase::reauthenticate,
+            $crate::commands::passphrase::reset_passphrase,
+            $crate::commands::passphrase::activity_log,
             $crate::commands::settings::get_settings,
             $crate::commands::settings::save_settings::<$runtime>,
             $crate::commands::settings::set_partner_key,
@@ -90,9 +96,13 @@ pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&
             Overrides::default()
         }
     };
+    // Outside Demo the app opens locked: the person gives their passphrase, or sets one, first. The
+    // wrong-attempt record and the activity log live in the data folder.
+    let real = overrides.base_url.is_some() || settings.environment != wallet_core::settings::EnvironmentSetting::Demo;
+    let gate = unlock::Gate::new(std::sync::Arc::new(vault::KeychainCredential), app.path().app_data_dir().ok());
     // Demo's state lives beside the settings store, in the app's data folder.
     let demo_state_file = app.path().app_data_dir().ok().map(|dir| dir.join(DEMO_STATE_FILE));
-    AppState::new(settings, notes, overrides).with_demo_state_file(demo_state_file)
+    AppState::new(settings, notes, overrides).with_gate(gate, real).with_demo_state_file(demo_state_file)
 }
 
 /// The file Demo mode keeps its simulator's state in, in the app's data folder.

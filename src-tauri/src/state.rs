@@ -48,6 +48,8 @@ pub struct AppState {
     /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
     /// Demo in memory only, as the command tests that start many apps at once want.
     pub demo_state_file: Option<PathBuf>,
+    /// The unlock credential, wrong attempts, the reveal and copy rate limit and the activity log.
+    pub gate: crate::unlock::Gate,
 }
 
 /// A create that has not succeeded yet: its key, and the encrypted label it sent (encryption uses a fresh
@@ -70,7 +72,14 @@ impl AppState {
             overrides: Mutex::new(overrides),
             pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
             demo_state_file: None,
+            gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
         }
+    }
+
+    /// The same state with `gate` in front of the secrets; `locked` opens it locked (outside Demo, where
+    /// the person gives their passphrase, or sets one, first).
+    pub fn with_gate(self, gate: crate::unlock::Gate, locked: bool) -> Self {
+        Self { gate, locked: std::sync::atomic::AtomicBool::new(locked), ..self }
     }
 
     /// The same state with Demo mode saved to `file` between runs.

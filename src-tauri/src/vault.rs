@@ -1,5 +1,6 @@
 //! The partner key in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
-//! Windows), one entry per environment. Keychain calls block, so they run on the blocking pool.
+//! Windows), one entry per environment, and the unlock credential's argon2id hash (one per install).
+//! Keychain calls block, so they run on the blocking pool.
 
 use machines_api::PartnerKey;
 use wallet_core::error::{UiAction, UiError};
@@ -47,6 +48,36 @@ pub async fn forget(environment: String) -> Result<(), UiError> {
         Err(err) => Err(keychain_error(&err)),
     })
     .await
+}
+
+/// The keychain entry holding the unlock credential's PHC string (argon2id hash, salt and parameters;
+/// never the credential itself).
+fn unlock_entry() -> Result<keyring::Entry, UiError> {
+    keyring::Entry::new(SERVICE, "unlock-credential").map_err(|e| keychain_error(&e))
+}
+
+/// The unlock credential's hash in the OS keychain, as the app uses it (see `crate::unlock`).
+pub struct KeychainCredential;
+
+impl crate::unlock::CredentialStore for KeychainCredential {
+    fn load(&self) -> Result<Option<String>, UiError> {
+        match unlock_entry()?.get_password() {
+            Ok(phc) => Ok(Some(phc)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(keychain_error(&err)),
+        }
+    }
+
+    fn store(&self, phc: &str) -> Result<(), UiError> {
+        unlock_entry()?.set_password(phc).map_err(|e| keychain_error(&e))
+    }
+
+    fn forget(&self) -> Result<(), UiError> {
+        match unlock_entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(keychain_error(&err)),
+        }
+    }
 }
 
 async fn run<T: Send + 'static>(work: impl FnOnce() -> Result<T, UiError> + Send + 'static) -> Result<T, UiError> {

@@ -193,7 +193,7 @@ fn the_idle_lock_locks_after_the_configured_minutes_and_not_before() {
     assert_eq!(h.call("cards", json!({})).unwrap_err()["code"], json!("locked"));
     assert!(!runtime.block_on(state.lock_if_idle()), "already locked");
     // Activity after unlocking starts the clock again.
-    h.call("unlock_app", json!({})).unwrap();
+    h.call("unlock_app", json!({"passphrase": common::PASSPHRASE})).unwrap();
     assert!(!runtime.block_on(state.lock_if_idle()));
 }
 
@@ -309,7 +309,7 @@ fn the_journey_command_by_command_leaks_nothing() {
     assert_eq!(refused["fields"][0]["field"], json!("revealSeconds"));
     h.call("lock_app", json!({})).unwrap();
     assert_eq!(h.call("cards", json!({})).unwrap_err()["code"], json!("locked"));
-    h.call("unlock_app", json!({})).unwrap();
+    h.call("unlock_app", json!({"passphrase": common::PASSPHRASE})).unwrap();
     assert!(h.call("cards", json!({})).is_ok());
 
     // Nothing secret crossed IPC, except the digits of the reveal that was asked for (which also shows the

@@ -32,7 +32,7 @@ fn one_press_locks_every_card_clears_the_clipboard_and_locks_the_app() {
     let refused = h.call("cards", json!({})).unwrap_err();
     assert_eq!(refused["code"], json!("locked"), "nothing works until the person unlocks: {refused}");
 
-    h.call("unlock_app", json!({})).unwrap();
+    h.call("unlock_app", json!({"passphrase": common::PASSPHRASE})).unwrap();
     let cards = h.call("cards", json!({})).unwrap();
     let statuses: Vec<_> = cards.as_array().unwrap().iter().map(|c| c["status"].clone()).collect();
     assert_eq!(statuses, vec![json!("locked"); 3], "every card is locked on the server: {cards}");

@@ -10,6 +10,7 @@ import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
 import { clearToasts } from "./lib/toast.svelte";
 import { funding, wallet } from "./lib/wallet.svelte";
+import { typeInto } from "./testing/mockCore";
 
 const FORM: FormDefinition = {
   fields: [
@@ -47,8 +48,8 @@ let handlers: Record<string, (args: Record<string, unknown>) => unknown> = {};
 
 function core(over: Record<string, (args: Record<string, unknown>) => unknown>) {
   handlers = {
-    app_state: () => ({ environment: "demo", demo: true, apiHost: "127.0.0.1", locked: false, hasPartnerKey: true, userId: null, walletAddress: null, notes: [] }),
-    get_settings: () => ({ environment: { kind: "demo" }, userId: null, walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900 }),
+    app_state: () => ({ environment: "demo", demo: true, apiHost: "127.0.0.1", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: null, walletAddress: null, notes: [] }),
+    get_settings: () => ({ environment: { kind: "demo" }, userId: null, walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900, reauthMinutes: 5 }),
     activity: () => null,
     hide_card: () => null,
     ...over,
@@ -162,7 +163,7 @@ describe("the journey against a mocked core", () => {
   it("polls the status, then accepts the agreements and opens the wallet", async () => {
     let statusCalls = 0;
     core({
-      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "waiting" }),
       kyc_status: () => (++statusCalls >= 3 ? APPROVED : PENDING),
       agreements: () => ({ agreements: [{ id: "a1", text: "Terms one", links: [{ label: "Read", url: "https://example.com/t" }] }, { id: "a2", text: "Terms two", links: [] }], accepted: false, acceptedAt: null }),
@@ -206,7 +207,7 @@ describe("the journey against a mocked core", () => {
 
   it("reveals with a countdown, hides at zero and on blur, and copies without revealing", async () => {
     core({
-      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "wallet" }),
       balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
       cards: () => [CARD],
@@ -252,7 +253,7 @@ describe("the journey against a mocked core", () => {
   it("creates a deposit, shows its address and QR code, and polls every 2 s", async () => {
     let polls = 0;
     core({
-      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "wallet" }),
       balances: () => ({ spendingPower: "$0.00", creditLimit: "$0.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
       cards: () => [],
@@ -290,7 +291,7 @@ describe("the journey against a mocked core", () => {
   it("locks: the screen is replaced and the form's values are forgotten", async () => {
     let locked = false;
     core({
-      app_state: () => ({ environment: "sandbox", demo: false, apiHost: "dev-api.machines.cash", locked, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      app_state: () => ({ environment: "sandbox", demo: false, apiHost: "dev-api.machines.cash", locked, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "wallet" }),
       balances: () => ({ spendingPower: "$1.00", creditLimit: "$1.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
       cards: () => [CARD],
@@ -314,8 +315,13 @@ describe("the journey against a mocked core", () => {
     expect(text()).not.toContain("Groceries");
     expect(get(kycValues)).toEqual({});
     expect(calls.some(([c]) => c === "lock_app")).toBe(true);
+    // Outside Demo the lock screen asks for the passphrase, and the core judges it.
+    expect(text()).not.toContain("Demo mode has no passphrase");
+    typeInto("unlock-passphrase", "correct horse battery");
+    await settle();
     button("Unlock").click();
     await settle();
+    expect(calls.find(([c]) => c === "unlock_app")?.[1]).toEqual({ passphrase: "correct horse battery" });
     expect(text()).toContain("Groceries");
   });
 });
@@ -329,7 +335,7 @@ describe("start-up", () => {
 
   it("mounted with the core's first answer, draws the set-up screen at once and asks only once", async () => {
     core({
-      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: null, walletAddress: null, notes: ["Your saved settings could not be read, so the defaults are in use."] }),
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: null, walletAddress: null, notes: ["Your saved settings could not be read, so the defaults are in use."] }),
     });
     const first = commands.appState();
     await first;

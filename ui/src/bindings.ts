@@ -10,7 +10,11 @@ export const commands = {
 	appState: () => typedError<AppStateView_Serialize, UiError_Serialize>(__TAURI_INVOKE("app_state")),
 	/**  Locks now: the clipboard is cleared if it still holds our value and sessions are dropped. */
 	lockApp: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("lock_app")),
-	unlockApp: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("unlock_app")),
+	/**
+	 *  Unlocks. Outside Demo only with the passphrase (or PIN), and after a wrong one only once its delay has
+	 *  passed; Demo has no credential and unlocks with the button alone, as its lock screen says.
+	 */
+	unlockApp: (passphrase: string | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("unlock_app", { passphrase })),
 	/**  The person did something: the idle timer starts again. */
 	activity: () => __TAURI_INVOKE<void>("activity"),
 	/**
@@ -25,6 +29,22 @@ export const commands = {
 	 *  `MACHINES_WALLET_EXIT_AFTER_READY_MS=N` it quits N ms later. Without them it does nothing.
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**  How strong `candidate` is, for the meter on the set-passphrase screen. Nothing is kept. */
+	checkPassphrase: (candidate: string) => __TAURI_INVOKE<CredentialCheck>("check_passphrase", { candidate }),
+	/**
+	 *  First use outside Demo: sets the passphrase (only its argon2id hash goes to the keychain) and
+	 *  unlocks. Refused once one is set.
+	 */
+	setPassphrase: (passphrase: string, confirmation: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("set_passphrase", { passphrase, confirmation })),
+	/**  The passphrase again, before a reveal or a weaker setting. Wrong attempts wait as they do on unlock. */
+	reauthenticate: (passphrase: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reauthenticate", { passphrase })),
+	/**
+	 *  A forgotten passphrase: the only way back is to forget every partner key with it, so whoever resets
+	 *  it gains nothing (the key must be entered again). The app stays locked until a new one is set.
+	 */
+	resetPassphrase: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reset_passphrase")),
+	/**  The activity log, newest first: reveals, copies and unlocks, with the last four digits at most. */
+	activityLog: () => typedError<ActivityEntry[], UiError_Serialize>(__TAURI_INVOKE("activity_log")),
 	getSettings: () => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("get_settings")),
 	/**  Validates and saves. Switching environment signs out and drops every token. */
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("save_settings", { settings })),
@@ -95,6 +115,13 @@ export const commands = {
 };
 
 /* Types */
+/**  One line of the log, as stored and as the Settings screen lists it. */
+export type ActivityEntry = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	text: string,
+};
+
 export type AgreementLinkView = {
 	label: string,
 	url: string,
@@ -128,6 +155,8 @@ export type AppStateView_Deserialize = {
 	apiHost: string,
 	locked: boolean,
 	hasPartnerKey: boolean,
+	/**  Outside Demo with no unlock passphrase set yet: the app asks for one before anything else. */
+	needsPassphrase: boolean,
 	userId?: string | null,
 	walletAddress?: string | null,
 	/**  Things to tell the person once (e.g. settings that could not be read). */
@@ -140,6 +169,8 @@ export type AppStateView_Serialize = {
 	apiHost: string,
 	locked: boolean,
 	hasPartnerKey: boolean,
+	/**  Outside Demo with no unlock passphrase set yet: the app asks for one before anything else. */
+	needsPassphrase: boolean,
 	userId: string | null,
 	walletAddress: string | null,
 	/**  Things to tell the person once (e.g. settings that could not be read). */
@@ -249,6 +280,16 @@ export type CopyWhat =
 "expiry" | 
 /**  The security code. */
 "cvc";
+
+/**  What the set-passphrase screen shows while the person types. */
+export type CredentialCheck = {
+	/**  Whether it may be saved. */
+	acceptable: boolean,
+	/**  0 (refused) to 4 (strong), for the meter. */
+	strength: number,
+	/**  One sentence: what is wrong, or how strong it is. */
+	message: string,
+};
 
 /**  A deposit for the web UI. Public data only: a deposit address is meant to be shared. */
 export type DepositView = DepositView_Serialize | DepositView_Deserialize;
@@ -556,6 +597,8 @@ export type Settings_Deserialize = {
 	idleLockMinutes: number,
 	/**  Session lifetime asked of the API. */
 	sessionTtlSeconds: number,
+	/**  Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again. */
+	reauthMinutes: number,
 };
 
 export type Settings_Serialize = {
@@ -571,6 +614,8 @@ export type Settings_Serialize = {
 	idleLockMinutes: number,
 	/**  Session lifetime asked of the API. */
 	sessionTtlSeconds: number,
+	/**  Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again. */
+	reauthMinutes: number,
 };
 
 export type Stage = Stage_Serialize | Stage_Deserialize;

@@ -37,7 +37,25 @@ fn four(last4: &str) -> &str {
     }
 }
 
+/// The last four digits of a card number (fewer if it has fewer). Read from the end so that no buffer
+/// ever holds more of the number than those four, which the card list shows anyway.
+fn last_four(number: &str) -> String {
+    let mut four: Vec<char> = number.chars().rev().filter(char::is_ascii_digit).take(4).collect();
+    four.reverse();
+    four.into_iter().collect()
+}
+
 impl ActivityEvent {
+    /// A reveal of the card whose number is `number`; only its last four digits are kept.
+    pub fn revealed(number: &str) -> Self {
+        Self::Revealed { last4: last_four(number) }
+    }
+
+    /// A copy of `what` from the card whose number is `number`; only its last four digits are kept.
+    pub fn copied(what: CopyWhat, number: &str) -> Self {
+        Self::Copied { what, last4: last_four(number) }
+    }
+
     /// The entry's words.
     pub fn text(&self) -> String {
         match self {
@@ -140,6 +158,14 @@ mod tests {
         assert_eq!(reveal.at, "2026-05-28T20:26:40Z");
         let copy = ActivityEvent::Copied { what: CopyWhat::Expiry, last4: "4242".into() };
         assert_eq!(copy.text(), "Copied the expiry of ••4242");
+    }
+
+    #[test]
+    fn an_event_keeps_only_the_last_four_of_the_number() {
+        assert_eq!(ActivityEvent::revealed("4111 1111 1111 4242"), ActivityEvent::Revealed { last4: "4242".into() });
+        let copied = ActivityEvent::copied(CopyWhat::Cvc, "4111111111114242");
+        assert_eq!(copied.text(), "Copied the CVC of ••4242");
+        assert_eq!(ActivityEvent::revealed("42").text(), "Revealed card ••????");
     }
 
     #[test]

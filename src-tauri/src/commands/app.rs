@@ -15,6 +15,8 @@ pub struct AppStateView {
     pub api_host: String,
     pub locked: bool,
     pub has_partner_key: bool,
+    /// Outside Demo with no unlock passphrase set yet: the app asks for one before anything else.
+    pub needs_passphrase: bool,
     pub user_id: Option<String>,
     pub wallet_address: Option<String>,
     /// Things to tell the person once (e.g. settings that could not be read).
@@ -33,12 +35,16 @@ pub async fn app_state(state: State<'_, AppState>) -> Result<AppStateView, UiErr
     };
     // Taken after connecting: starting Demo may have something to say (its saved data was unreadable).
     let notes = std::mem::take(&mut *state.notes.lock().await);
+    // Demo has no passphrase, and asking the keychain there would only risk a prompt. A keychain that cannot
+    // answer shows the lock screen's passphrase field, whose unlock then says why.
+    let needs_passphrase = !demo && matches!(state.gate.has_credential().await, Ok(false));
     Ok(AppStateView {
         environment,
         demo,
         api_host,
         locked: state.is_locked(),
         has_partner_key,
+        needs_passphrase,
         user_id: settings.user_id,
         wallet_address: settings.wallet_address,
         notes,
@@ -64,9 +70,14 @@ pub async fn lock_app(state: State<'_, AppState>) -> Result<(), UiError> {
     Ok(())
 }
 
+/// Unlocks. Outside Demo only with the passphrase (or PIN), and after a wrong one only once its delay has
+/// passed; Demo has no credential and unlocks with the button alone, as its lock screen says.
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_app(state: State<'_, AppState>) -> Result<(), UiError> {
+pub async fn unlock_app(state: State<'_, AppState>, passphrase: Option<String>) -> Result<(), UiError> {
+    if !super::passphrase::is_demo(&state).await {
+        state.gate.verify(passphrase.unwrap_or_default()).await?;
+    }
     state.locked.store(false, std::sync::atomic::Ordering::SeqCst);
     state.touch();
     Ok(())

@@ -128,8 +128,10 @@ pub async fn delete_card(state: State<'_, AppState>, id: String) -> Result<(), U
 #[specta::specta]
 pub async fn reveal_card(state: State<'_, AppState>, id: String) -> Result<RevealView, UiError> {
     let user = state.user().await?;
+    super::passphrase::authorize_secret(&state, crate::unlock::SecretUse::Reveal).await?;
     let seconds = state.settings.lock().await.reveal_seconds;
     let reveal = user.reveal_card(&id).await.map_err(ui)?;
+    super::passphrase::record_secret(&state, None, reveal.numbers.pan.expose());
     Ok(reveal_view(&id, &reveal, seconds))
 }
 
@@ -159,9 +161,11 @@ pub async fn copy_card<R: tauri::Runtime>(
     what: CopyWhat,
 ) -> Result<CopyReceipt, UiError> {
     let user = state.user().await?;
+    super::passphrase::authorize_secret(&state, crate::unlock::SecretUse::Copy).await?;
     let clear_after = state.settings.lock().await.clipboard_clear_seconds.map(|s| Duration::from_secs(u64::from(s)));
     let reveal = user.reveal_card(&id).await.map_err(ui)?;
     let value = copy_value(&reveal, what);
+    let copied = wallet_core::activity::ActivityEvent::copied(what, reveal.numbers.pan.expose());
     drop(reveal);
     if value.is_empty() {
         return Err(UiError::new(
@@ -188,5 +192,6 @@ pub async fn copy_card<R: tauri::Runtime>(
             };
         });
     }
+    state.gate.record(&copied);
     Ok(CopyReceipt { label: what.label().to_owned(), clears_in_seconds: clear_after.map(|d| d.as_secs() as u32) })
 }

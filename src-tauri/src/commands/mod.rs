@@ -6,6 +6,7 @@ pub mod cards;
 pub mod funding;
 pub mod kyc;
 pub mod onboarding;
+pub mod passphrase;
 pub mod settings;
 
 use wallet_core::error::UiError;

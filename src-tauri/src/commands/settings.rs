@@ -36,6 +36,7 @@ pub async fn save_settings<R: tauri::Runtime>(
         error.fields = problems;
         return Err(error);
     }
+    super::passphrase::authorize_settings(&state, &settings).await?;
     let previous = state.settings.lock().await.clone();
     persist(&app, &settings)?;
     let switched = previous.environment != settings.environment;

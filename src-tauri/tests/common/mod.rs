@@ -55,7 +55,7 @@ pub fn harness_with(
         base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
         partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
     };
-    harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), overrides)))
+    harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), overrides).with_gate(set_up_gate(None), false)))
 }
 
 /// The app as it starts for real: state read by `load_state` from its data folder (settings store, Demo's
@@ -134,4 +134,38 @@ pub fn ready_with_board(user: &str) -> ReadyWithBoard {
     let (app, mut h) = harness_with(&sim, move |state| state.with_clipboard(Box::new(given)));
     ready(&mut h, &sim, user);
     ReadyWithBoard { h, app, board, sim, runtime }
+}
+
+/// The unlock passphrase of every harness that runs outside Demo.
+pub const PASSPHRASE: &str = "correct horse battery";
+
+/// The unlock credential's hash in memory: the keychain is tested on its own (`keychain.rs`) under a
+/// real Secret Service, which plain `cargo test` does not have.
+#[derive(Clone, Default)]
+pub struct MemoryCredential(pub std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl machines_wallet::unlock::CredentialStore for MemoryCredential {
+    fn load(&self) -> Result<Option<String>, wallet_core::error::UiError> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn store(&self, phc: &str) -> Result<(), wallet_core::error::UiError> {
+        *self.0.lock().unwrap() = Some(phc.to_owned());
+        Ok(())
+    }
+    fn forget(&self) -> Result<(), wallet_core::error::UiError> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+/// A gate as a person leaves it who set `PASSPHRASE` just now (its files in `data_dir`, if given).
+pub fn set_up_gate(data_dir: Option<std::path::PathBuf>) -> machines_wallet::unlock::Gate {
+    let gate = machines_wallet::unlock::Gate::new(std::sync::Arc::new(MemoryCredential::default()), data_dir);
+    // Its own thread and runtime: some callers are already inside one.
+    std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(gate.set(PASSPHRASE.into(), PASSPHRASE.into())).unwrap();
+        gate
+    })
+    .join()
+    .unwrap()
 }

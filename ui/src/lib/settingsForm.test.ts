@@ -11,6 +11,7 @@ const LOADED: Settings = {
   clipboardClearSeconds: 20,
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
+  reauthMinutes: 5,
 };
 
 const FORM: SettingsForm = {
@@ -20,6 +21,7 @@ const FORM: SettingsForm = {
   clipboardNever: false,
   clipboardSeconds: "20",
   idleLockMinutes: 10,
+  reauthMinutes: 5,
 };
 
 describe("settings form", () => {

@@ -13,12 +13,14 @@ export interface SettingsForm {
   clipboardNever: boolean;
   clipboardSeconds: NumberInput;
   idleLockMinutes: NumberInput;
+  reauthMinutes: NumberInput;
 }
 
 export const RANGES = {
   revealSeconds: [5, 120, "seconds"],
   clipboardClearSeconds: [10, 300, "seconds"],
   idleLockMinutes: [1, 240, "minutes"],
+  reauthMinutes: [1, 60, "minutes"],
 } as const;
 
 /** A whole number from an input, or null when it is empty or not a whole number. */
@@ -65,6 +67,7 @@ export function settingsProblems(
     ? null
     : inRange("clipboardClearSeconds", form.clipboardSeconds, problems);
   const idleLockMinutes = inRange("idleLockMinutes", form.idleLockMinutes, problems);
+  const reauthMinutes = inRange("reauthMinutes", form.reauthMinutes, problems);
   const environment = environmentOf(form);
   if (environment.kind === "custom") {
     const url = environment.url;
@@ -73,6 +76,6 @@ export function settingsProblems(
   }
   if (Object.keys(problems).length > 0) return { problems };
   return {
-    settings: { ...loaded, environment, revealSeconds, clipboardClearSeconds, idleLockMinutes },
+    settings: { ...loaded, environment, revealSeconds, clipboardClearSeconds, idleLockMinutes, reauthMinutes },
   };
 }

@@ -13,7 +13,7 @@ export const calls: Array<[string, Record<string, unknown> | undefined]> = [];
 export function mockCore(over: Handlers): void {
   calls.length = 0;
   const handlers: Handlers = {
-    app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+    app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
     activity: () => null,
     hide_card: () => null,
     balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),

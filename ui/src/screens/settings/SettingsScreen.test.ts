@@ -17,6 +17,7 @@ const DEMO_SETTINGS: Settings = {
   clipboardClearSeconds: 20,
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
+  reauthMinutes: 5,
 };
 
 const DEMO_CORE: AppStateView = {
@@ -25,6 +26,7 @@ const DEMO_CORE: AppStateView = {
   apiHost: "127.0.0.1",
   locked: false,
   hasPartnerKey: true,
+  needsPassphrase: false,
   userId: "ada@example.com",
   walletAddress: DEMO_SETTINGS.walletAddress,
   notes: [],

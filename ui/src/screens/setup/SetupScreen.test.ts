@@ -29,12 +29,12 @@ beforeEach(async () => {
   vi.useFakeTimers();
   calls.length = 0;
   Object.assign(setupDraft, { userId: "", walletAddress: "", walletLabel: "" });
-  app.core = { environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, userId: null, walletAddress: null, notes: [] } as unknown as typeof app.core;
+  app.core = { environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: null, walletAddress: null, notes: [] } as unknown as typeof app.core;
   document.body.innerHTML = '<div id="app"></div>';
   mockIPC((cmd) => {
     calls.push(cmd);
     if (cmd === "get_settings") {
-      return { environment: { kind: "demo" }, userId: null, walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900 };
+      return { environment: { kind: "demo" }, userId: null, walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900, reauthMinutes: 5 };
     }
     throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
   });
