@@ -92,19 +92,22 @@ impl ClipboardGuard {
         self.pending.and_then(|(_, due)| due)
     }
 
-    /// Clears the clipboard if it still holds what we copied; forgets the copy either way. Used when the
-    /// timer fires, and at once on lock, panic and quit.
+    /// Clears the clipboard if it still holds what we copied, then forgets the copy. Used when the timer
+    /// fires, and at once on lock, panic and quit.
+    ///
+    /// When the clipboard cannot be read or cleared (another app holding it, a display server hiccup), the
+    /// copy is *not* forgotten: the error is returned and the clear stays pending, so the next timer, lock
+    /// or quit tries again. Forgetting it would leave the number on the clipboard for good.
     pub fn clear_if_ours(&mut self, clipboard: &mut impl Clipboard) -> Result<Cleared, ClipboardError> {
-        let Some((ours, _)) = self.pending.take() else { return Ok(Cleared::Nothing) };
+        let Some((ours, _)) = self.pending else { return Ok(Cleared::Nothing) };
         let current = clipboard.read_text()?;
         let still_ours = current.as_ref().is_some_and(|text| self.fingerprint(text) == ours);
         drop(current);
         if still_ours {
             clipboard.clear()?;
-            Ok(Cleared::Cleared)
-        } else {
-            Ok(Cleared::LeftAlone)
         }
+        self.pending = None;
+        Ok(if still_ours { Cleared::Cleared } else { Cleared::LeftAlone })
     }
 
     /// Clears if due at `now`.
@@ -172,6 +175,45 @@ mod tests {
         guard.copy(&mut clipboard, &SecretString::from("12/29"), start, None).unwrap();
         assert_eq!(guard.tick(&mut clipboard, start + Duration::from_secs(86_400)).unwrap(), Cleared::Nothing);
         assert_eq!(guard.clear_if_ours(&mut clipboard).unwrap(), Cleared::Cleared);
+    }
+
+    /// A clipboard that refuses the next `failures` reads, as X11 does while another client holds the
+    /// selection or the display is briefly away.
+    struct Flaky {
+        inner: FakeClipboard,
+        failures: u32,
+    }
+
+    impl Clipboard for Flaky {
+        fn write_secret(&mut self, text: &str) -> Result<(), ClipboardError> {
+            self.inner.write_secret(text)
+        }
+        fn read_text(&mut self) -> Result<Option<Zeroizing<String>>, ClipboardError> {
+            if self.failures > 0 {
+                self.failures -= 1;
+                return Err(ClipboardError::Unavailable("the clipboard did not answer".into()));
+            }
+            self.inner.read_text()
+        }
+        fn clear(&mut self) -> Result<(), ClipboardError> {
+            self.inner.clear()
+        }
+    }
+
+    #[test]
+    fn a_failed_read_keeps_the_clear_pending_and_the_next_try_clears() {
+        let (mut guard, start) = (ClipboardGuard::default(), Instant::now());
+        let mut clipboard = Flaky { inner: FakeClipboard::default(), failures: 0 };
+        guard
+            .copy(&mut clipboard, &SecretString::from("4000056655665556"), start, Some(Duration::from_secs(20)))
+            .unwrap();
+        clipboard.failures = 1;
+        assert!(guard.tick(&mut clipboard, start + Duration::from_secs(20)).is_err());
+        assert_eq!(clipboard.inner.text.as_deref(), Some("4000056655665556"), "still on the clipboard");
+        assert_eq!(guard.due_at(), Some(start + Duration::from_secs(20)), "the clear is still pending");
+        assert_eq!(guard.tick(&mut clipboard, start + Duration::from_secs(21)).unwrap(), Cleared::Cleared);
+        assert_eq!(clipboard.inner.text, None);
+        assert_eq!(guard.clear_if_ours(&mut clipboard).unwrap(), Cleared::Nothing, "and now it is forgotten");
     }
 
     #[test]
