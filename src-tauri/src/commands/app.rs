@@ -109,8 +109,10 @@ pub struct PanicReport {
 #[tauri::command]
 #[specta::specta]
 pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiError> {
-    state.clear_clipboard();
+    // Locked before the clear, as `AppState::lock` does: a copy that is about to write checks the lock
+    // while holding the clipboard, so it either wrote before this clear or sees the lock and refuses.
     state.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+    state.clear_clipboard();
     let user = match state.connect().await {
         Ok(connection) => connection.user.clone(),
         Err(err) => return Ok(PanicReport { cards_locked: 0, already_locked: 0, problem: Some(err.message) }),

@@ -177,21 +177,42 @@ pub async fn copy_card<R: tauri::Runtime>(
     }
     let due = {
         let mut guard = state.clipboard.lock().map_err(|_| clipboard_error("busy".into()))?;
+        // The reveal above may have waited on a slow server while the person locked or pressed Panic,
+        // which cleared the clipboard. Lock and Panic set `locked` before they take this guard to clear,
+        // so checking it here, while holding the guard, means the number is never written after a clear.
+        state.ensure_unlocked()?;
         let (guard, board) = &mut *guard;
         guard.copy(board, &value, Instant::now(), clear_after).map_err(|e| clipboard_error(e.to_string()))?
     };
     if let Some(due) = due {
-        tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(due.saturating_duration_since(Instant::now())).await;
-            let state = app.state::<AppState>();
-            if let Ok(mut guard) = state.clipboard.lock() {
-                let (guard, board) = &mut *guard;
-                if let Err(err) = guard.tick(board, Instant::now()) {
-                    tracing::warn!(%err, "could not clear the clipboard");
-                }
-            };
-        });
+        tauri::async_runtime::spawn(clear_when_due(app, due));
     }
     state.gate.record(&copied);
     Ok(CopyReceipt { label: what.label().to_owned(), clears_in_seconds: clear_after.map(|d| d.as_secs() as u32) })
+}
+
+/// How often, and how many times, a clear that could not reach the clipboard is tried again.
+const CLEAR_RETRY_EVERY: Duration = Duration::from_secs(2);
+const CLEAR_RETRIES: u32 = 30;
+
+/// Clears the clipboard at `due` if it still holds our value. A clipboard that cannot be read or cleared
+/// right then (another client holding it, say) is tried again every 2 s for a minute; the guard keeps the
+/// clear pending meanwhile, so a lock or quit in between clears it too.
+async fn clear_when_due<R: tauri::Runtime>(app: AppHandle<R>, due: Instant) {
+    tokio::time::sleep(due.saturating_duration_since(Instant::now())).await;
+    for _ in 0..=CLEAR_RETRIES {
+        let state = app.state::<AppState>();
+        let outcome = match state.clipboard.lock() {
+            Ok(mut guard) => {
+                let (guard, board) = &mut *guard;
+                guard.tick(board, Instant::now())
+            }
+            Err(_) => return,
+        };
+        match outcome {
+            Ok(_) => return,
+            Err(err) => tracing::warn!(%err, "could not clear the clipboard; trying again"),
+        }
+        tokio::time::sleep(CLEAR_RETRY_EVERY).await;
+    }
 }
