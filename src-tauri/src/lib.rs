@@ -12,6 +12,7 @@ mod rendering;
 pub mod state;
 pub mod unlock;
 pub mod vault;
+mod zeroing_heap;
 
 use std::time::Duration;
 

@@ -8,7 +8,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use std::io::{Read, Seek, SeekFrom};
+#[path = "support/memory_scan.rs"]
+mod memory_scan;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -17,9 +19,8 @@ use machines_api::models::cards::CreateCardRequest;
 use machines_api::models::users::ResolveUserRequest;
 use machines_api::session::Identity;
 use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey};
+use memory_scan::{Scanner, MASK};
 use serde_json::json;
-
-const MASK: u8 = 0x5a;
 
 /// The simulator's admin secret for this test (passed to the binary, sent on `/_sim`).
 const ADMIN_SECRET: &str = "sim_admin_memory_test";
@@ -30,67 +31,6 @@ impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// Reads this process's own memory. Its buffers and file handles are made before the secret is dropped
-/// and the scan allocates nothing, so it cannot reuse (and so overwrite) a freed chunk that still holds
-/// a copy.
-struct Scanner {
-    maps_file: std::fs::File,
-    mem: std::fs::File,
-    maps: String,
-    chunk: Vec<u8>,
-}
-
-impl Scanner {
-    fn new() -> Self {
-        Self {
-            maps_file: std::fs::File::open("/proc/self/maps").unwrap(),
-            mem: std::fs::File::open("/proc/self/mem").unwrap(),
-            maps: String::with_capacity(4 << 20),
-            chunk: vec![0u8; 1 << 20],
-        }
-    }
-
-    /// Counts the places in readable memory that hold the masked needle, unmasked.
-    fn hits(&mut self, masked: &[u8]) -> usize {
-        self.maps.clear();
-        self.maps_file.seek(SeekFrom::Start(0)).unwrap();
-        self.maps_file.read_to_string(&mut self.maps).unwrap();
-        assert!(self.maps.len() < self.maps.capacity(), "the maps buffer must not grow during a scan");
-        let first = masked[0] ^ MASK;
-        let mut hits = 0;
-        for line in self.maps.lines() {
-            let mut parts = line.split_whitespace();
-            let (range, perms) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let name = line.split_whitespace().nth(5).unwrap_or("");
-            if !perms.starts_with('r') || name.starts_with("[vvar") || name == "[vsyscall]" {
-                continue;
-            }
-            let Some((start, end)) = range.split_once('-') else { continue };
-            let (start, end) = (u64::from_str_radix(start, 16).unwrap(), u64::from_str_radix(end, 16).unwrap());
-            let mut at = start;
-            while at < end {
-                let len = ((end - at) as usize).min(self.chunk.len());
-                let read = self.mem.seek(SeekFrom::Start(at)).and_then(|_| self.mem.read(&mut self.chunk[..len]));
-                let Ok(read) = read else { break };
-                if read == 0 {
-                    break;
-                }
-                let window = &self.chunk[..read];
-                for i in 0..window.len().saturating_sub(masked.len() - 1) {
-                    if window[i] == first && window[i..i + masked.len()].iter().zip(masked).all(|(b, m)| *b == m ^ MASK)
-                    {
-                        hits += 1;
-                    }
-                }
-                // Overlap consecutive chunks so a copy that straddles them is still found.
-                let step = if read == len && at + (read as u64) < end { read - (masked.len() - 1) } else { read };
-                at += step as u64;
-            }
-        }
-        hits
     }
 }
 

@@ -51,11 +51,22 @@ pub fn harness_with(
     sim: &machines_sim::SimHandle,
     adjust: impl FnOnce(AppState) -> AppState,
 ) -> (tauri::App<MockRuntime>, Harness) {
+    harness_at(&sim.base_url(), sim.partner_key(), adjust)
+}
+
+/// The harness against a simulator anywhere (one in a process of its own, say), by its base URL and key.
+pub fn harness_at(
+    base_url: &str,
+    partner_key: &str,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> (tauri::App<MockRuntime>, Harness) {
     let overrides = Overrides {
-        base_url: Some(BaseUrl::parse(&sim.base_url()).unwrap()),
-        partner_key: Some(PartnerKey::parse(sim.partner_key()).unwrap()),
+        base_url: Some(BaseUrl::parse(base_url).unwrap()),
+        partner_key: Some(PartnerKey::parse(partner_key).unwrap()),
     };
-    harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), overrides).with_gate(set_up_gate(None), false)))
+    harness_of(|_| {
+        adjust(AppState::new(Settings::default(), Vec::new(), overrides).with_gate(set_up_gate(None), false))
+    })
 }
 
 /// The app as it starts for real: state read by `load_state` from its data folder (settings store, Demo's
