@@ -9,6 +9,7 @@ pub mod environment;
 pub mod os_lock;
 #[cfg(target_os = "linux")]
 mod rendering;
+pub mod signals;
 pub mod state;
 pub mod unlock;
 pub mod vault;
@@ -103,8 +104,16 @@ pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&
     let gate = unlock::Gate::new(std::sync::Arc::new(vault::KeychainCredential), app.path().app_data_dir().ok());
     // Demo's state lives beside the settings store, in the app's data folder.
     let demo_state_file = app.path().app_data_dir().ok().map(|dir| dir.join(DEMO_STATE_FILE));
-    AppState::new(settings, notes, overrides).with_gate(gate, real).with_demo_state_file(demo_state_file)
+    // Unanswered card creates are journaled there too, so a crash cannot make a second card.
+    let intents = app.path().app_data_dir().ok().map(|dir| dir.join(INTENTS_DIR));
+    AppState::new(settings, notes, overrides)
+        .with_gate(gate, real)
+        .with_demo_state_file(demo_state_file)
+        .with_intents(intents)
 }
+
+/// The folder, in the app's data folder, of card creates sent and not answered yet.
+pub const INTENTS_DIR: &str = "unfinished-cards";
 
 /// The file Demo mode keeps its simulator's state in, in the app's data folder.
 pub const DEMO_STATE_FILE: &str = "demo-state.json";
@@ -133,6 +142,7 @@ pub fn run(environment: environment::StartEnvironment) {
             let state = load_state_from(app, |name| environment.var(name));
             app.manage(state);
             start_idle_lock(app.handle().clone());
+            signals::quit_on_termination(app.handle().clone());
             #[cfg(target_os = "linux")]
             {
                 if let Some(window) = app.get_webview_window("main") {

@@ -13,6 +13,7 @@ use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
 use tokio::sync::Mutex;
 use wallet_core::clipboard::{Clipboard, ClipboardGuard};
 use wallet_core::error::{UiAction, UiError};
+use wallet_core::intents::{Journal, Scope};
 use wallet_core::links::LinkPolicy;
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
@@ -41,10 +42,15 @@ pub struct AppState {
     pub last_activity: std::sync::Mutex<Instant>,
     /// Environment-variable overrides, read once at start.
     pub overrides: Mutex<Overrides>,
-    /// The Idempotency-Key of a create that has not succeeded yet, by what it asked for. A person who
-    /// presses "Create" again after an error (a timeout after the server acted, say) sends the same key,
-    /// so the retry can never make a second card or deposit.
-    pub pending_writes: std::sync::Mutex<std::collections::HashMap<String, PendingWrite>>,
+    /// The Idempotency-Key of a create that has not succeeded yet, by where it goes (environment and
+    /// account) and what it asked for. A person who presses "Create" again after an error (a timeout
+    /// after the server acted, say) sends the same key, so the retry can never make a second card or
+    /// deposit; and since the account is part of the key, a stale one is never sent to another account
+    /// (whose data key could not even read the label encrypted for the first).
+    pub pending_writes: std::sync::Mutex<std::collections::HashMap<(Scope, String), PendingWrite>>,
+    /// The journal of card creates sent and not yet answered, in the app's data folder, so a crash
+    /// cannot make a second card (`wallet_core::intents`); `None` keeps them in memory only.
+    pub intents: Option<Journal>,
     /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
     /// Demo in memory only, as the command tests that start many apps at once want.
     pub demo_state_file: Option<PathBuf>,
@@ -71,6 +77,7 @@ impl AppState {
             last_activity: std::sync::Mutex::new(Instant::now()),
             overrides: Mutex::new(overrides),
             pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
+            intents: None,
             demo_state_file: None,
             gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
         }
@@ -80,6 +87,11 @@ impl AppState {
     /// the person gives their passphrase, or sets one, first).
     pub fn with_gate(self, gate: crate::unlock::Gate, locked: bool) -> Self {
         Self { gate, locked: std::sync::atomic::AtomicBool::new(locked), ..self }
+    }
+
+    /// The same state with unanswered card creates journaled in `dir`.
+    pub fn with_intents(self, dir: Option<PathBuf>) -> Self {
+        Self { intents: dir.map(Journal::new), ..self }
     }
 
     /// The same state with Demo mode saved to `file` between runs.
@@ -112,32 +124,64 @@ impl AppState {
         Self { clipboard: std::sync::Mutex::new((ClipboardGuard::default(), board)), ..self }
     }
 
-    /// The pending create described by `request`, if this same create failed before.
-    pub fn pending_write(&self, request: &str) -> Option<PendingWrite> {
-        self.pending_writes.lock().ok().and_then(|pending| pending.get(request).cloned())
+    /// Where a create would go now: the connected environment (a custom server by its host, Demo by name
+    /// since its port changes every run) and the signed-in account.
+    pub async fn write_scope(&self) -> Result<Scope, UiError> {
+        let account = self.settings.lock().await.user_id.clone().ok_or_else(|| {
+            UiError::new("setup", "Set up first", "Enter your user id and wallet address to begin.", UiAction::Dismiss)
+        })?;
+        let connection = self.connect().await?;
+        let environment = match connection.environment.as_str() {
+            "custom" => format!("custom {}", connection.api_host),
+            other => other.to_owned(),
+        };
+        Ok(Scope { environment, account })
+    }
+
+    /// The pending create described by `request` in `scope`, if this same create failed before.
+    pub fn pending_write(&self, scope: &Scope, request: &str) -> Option<PendingWrite> {
+        let slot = (scope.clone(), request.to_owned());
+        self.pending_writes.lock().ok().and_then(|pending| pending.get(&slot).cloned())
     }
 
     /// Remembers a create until it succeeds.
-    pub fn begin_write(&self, request: &str, write: PendingWrite) {
+    pub fn begin_write(&self, scope: &Scope, request: &str, write: PendingWrite) {
         if let Ok(mut pending) = self.pending_writes.lock() {
-            pending.insert(request.to_owned(), write);
+            pending.insert((scope.clone(), request.to_owned()), write);
         }
     }
 
     /// The key for the create described by `request`: the pending one if this same create failed before.
-    pub fn write_key(&self, request: &str) -> machines_api::IdempotencyKey {
-        if let Some(write) = self.pending_write(request) {
+    pub fn write_key(&self, scope: &Scope, request: &str) -> machines_api::IdempotencyKey {
+        if let Some(write) = self.pending_write(scope, request) {
             return write.key;
         }
         let key = machines_api::IdempotencyKey::generate();
-        self.begin_write(request, PendingWrite { key: key.clone(), label: None });
+        self.begin_write(scope, request, PendingWrite { key: key.clone(), label: None });
         key
     }
 
     /// The create described by `request` succeeded: its key is done.
-    pub fn write_done(&self, request: &str) {
+    pub fn write_done(&self, scope: &Scope, request: &str) {
         if let Ok(mut pending) = self.pending_writes.lock() {
-            pending.remove(request);
+            pending.remove(&(scope.clone(), request.to_owned()));
+        }
+    }
+
+    /// The keys of this run's unfinished creates: a person retries those themselves, so the journal's
+    /// resume leaves them alone.
+    pub fn pending_keys(&self) -> Vec<String> {
+        self.pending_writes
+            .lock()
+            .map(|pending| pending.values().map(|w| w.key.as_str().to_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Forgets every unfinished create: the environment, the account or the partner key changed, so no
+    /// key or encrypted label of before may be sent again.
+    pub fn forget_pending_writes(&self) {
+        if let Ok(mut pending) = self.pending_writes.lock() {
+            pending.clear();
         }
     }
 

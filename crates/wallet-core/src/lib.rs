@@ -8,11 +8,13 @@
 pub mod account;
 pub mod activity;
 pub mod address;
+pub mod card_create;
 pub mod card_view;
 pub mod clipboard;
 pub mod countries;
 pub mod deposit_view;
 pub mod error;
+pub mod intents;
 pub mod kyc_form;
 pub mod kyc_tidy;
 pub mod kyc_view;

@@ -3,13 +3,15 @@
 
 use std::time::{Duration, Instant};
 
-use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
+use machines_api::models::cards::{Card, CardLimit, LimitFrequency};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
+use wallet_core::card_create;
 use wallet_core::card_view::{
     card_view, copy_value, label_problem, reveal_view, sort_for_list, CardView, CopyWhat, RevealView,
 };
 use wallet_core::error::{UiAction, UiError};
+use wallet_core::intents::CardIntent;
 use wallet_core::money::parse_dollars;
 
 use super::funding::clipboard_error;
@@ -25,6 +27,7 @@ fn field_error(field: &str, message: String) -> UiError {
 #[specta::specta]
 pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, UiError> {
     let user = state.user().await?;
+    finish_unfinished(&state, &user).await;
     let mut views = Vec::new();
     for card in user.all_cards().await.map_err(ui)? {
         views.push(labelled(&user, &card).await);
@@ -71,14 +74,24 @@ pub async fn create_card(
             Some(CardLimit { amount_cents: cents, frequency })
         }
     };
+    // A create left by a crash is finished first; if it asked for this same card, that is the card.
+    for card in finish_unfinished(&state, &user).await {
+        let same_limit = card.limit.as_ref().map(|l| (l.amount_cents, l.frequency.as_str()))
+            == limit.as_ref().map(|l| (l.amount_cents, l.frequency.as_str()));
+        let view = labelled(&user, &card).await;
+        if same_limit && view.label == label {
+            return Ok(view);
+        }
+    }
     // The same label and limit pressed again after an error is the same card: the same key and the same
     // encrypted label (a fresh encryption would have a new IV, making it a different request).
+    let scope = state.write_scope().await?;
     let intent = format!(
         "card\u{0}{}\u{0}{:?}",
         label.as_deref().unwrap_or_default(),
         limit.as_ref().map(|l| (l.amount_cents, l.frequency.as_str()))
     );
-    let pending = match state.pending_write(&intent) {
+    let pending = match state.pending_write(&scope, &intent) {
         Some(pending) => pending,
         None => {
             let label_field = match &label {
@@ -87,15 +100,39 @@ pub async fn create_card(
             };
             let pending =
                 crate::state::PendingWrite { key: machines_api::IdempotencyKey::generate(), label: label_field };
-            state.begin_write(&intent, pending.clone());
+            state.begin_write(&scope, &intent, pending.clone());
             pending
         }
     };
-    let key = pending.key;
-    let request = CreateCardRequest { encrypted_name: pending.label, limit, ..CreateCardRequest::default() };
-    let card = user.create_card(&request, &key).await.map_err(ui)?.data;
-    state.write_done(&intent);
+    let record = CardIntent::new(scope.clone(), &pending.key, pending.label, limit);
+    let card = card_create::send(state.intents.as_ref(), &user, &record).await.map_err(create_error)?;
+    state.write_done(&scope, &intent);
     Ok(card_view(&card, label))
+}
+
+/// Sends again, with their own keys, the card creates an earlier run left unanswered (a crash, a kill)
+/// for this environment and account, and queues what came of them as notes for the person. Returns the
+/// cards they made.
+async fn finish_unfinished(state: &AppState, user: &machines_api::UserClient) -> Vec<Card> {
+    let (Some(journal), Ok(scope)) = (&state.intents, state.write_scope().await) else { return Vec::new() };
+    let resumed = card_create::resume(journal, &scope, user, &state.pending_keys()).await;
+    state.notes.lock().await.extend(resumed.notes);
+    resumed.cards
+}
+
+fn create_error(error: card_create::CreateError) -> UiError {
+    match error {
+        card_create::CreateError::Api(error) => ui(error),
+        card_create::CreateError::Journal(error) => UiError::new(
+            "journal",
+            "Card not created",
+            format!(
+                "The app could not note the new card on disk before asking for it, so it did not ask \
+                 ({error}). Check the disk and try again."
+            ),
+            UiAction::Retry,
+        ),
+    }
 }
 
 #[tauri::command]

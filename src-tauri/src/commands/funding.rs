@@ -75,10 +75,11 @@ pub async fn create_deposit(
     let user = state.user().await?;
     let assets = assets(&state).await?;
     let request = CreateDepositRequest::new(&currency, &network, None);
+    let scope = state.write_scope().await?;
     let intent = format!("deposit\u{0}{}\u{0}{}", request.currency, request.network);
-    let key = state.write_key(&intent);
+    let key = state.write_key(&scope, &intent);
     let deposit = user.create_deposit(&request, &key).await.map_err(ui)?.data;
-    state.write_done(&intent);
+    state.write_done(&scope, &intent);
     Ok(deposit_view(&deposit, token_contract(&assets, &currency, &network).as_deref()))
 }
 

@@ -42,6 +42,9 @@ pub async fn save_settings<R: tauri::Runtime>(
     let switched = previous.environment != settings.environment;
     let user_changed = previous.user_id != settings.user_id || previous.wallet_address != settings.wallet_address;
     *state.settings.lock().await = settings.clone();
+    if switched || user_changed {
+        state.forget_pending_writes();
+    }
     if switched || user_changed || previous.session_ttl_seconds != settings.session_ttl_seconds {
         state.clear_clipboard();
         state.disconnect().await;
@@ -87,6 +90,7 @@ pub async fn set_partner_key(state: State<'_, AppState>, key: String) -> Result<
         .map_err(|e| UiError::on_field("Check the partner key", "partnerKey", e.to_string()))?;
     let environment = key_environment(&state.settings.lock().await.environment)?;
     vault::store(environment.to_owned(), key).await?;
+    key_changed(&state, environment).await;
     state.disconnect().await;
     Ok(())
 }
@@ -97,8 +101,21 @@ pub async fn forget_partner_key(state: State<'_, AppState>) -> Result<(), UiErro
     state.ensure_unlocked()?;
     let environment = key_environment(&state.settings.lock().await.environment)?;
     vault::forget(environment.to_owned()).await?;
+    key_changed(&state, environment).await;
     state.disconnect().await;
     Ok(())
+}
+
+/// Another partner key may be another partner, whose user of the same id is someone else: no unfinished
+/// create of this environment may be sent with it. This run's are forgotten; the journal's (left by a
+/// crash) are set aside with a note, since whether they made a card is for the old key's account to show.
+async fn key_changed(state: &AppState, environment: &str) {
+    state.forget_pending_writes();
+    if let Some(journal) = &state.intents {
+        let same = |scope: &wallet_core::intents::Scope| scope.environment.split(' ').next() == Some(environment);
+        let notes = journal.set_aside_where(same, "the partner key changed since");
+        state.notes.lock().await.extend(notes);
+    }
 }
 
 /// Demo only: forgets everything Demo holds (the simulator's saved state, with every card, deposit and
@@ -143,8 +160,9 @@ pub async fn start_demo_over<R: tauri::Runtime>(
             UiAction::Retry,
         )
     })?;
-    if let Ok(mut pending) = state.pending_writes.lock() {
-        pending.clear();
+    state.forget_pending_writes();
+    if let Some(journal) = &state.intents {
+        journal.forget_where(|scope| scope.environment == "demo");
     }
     let mut settings = state.settings.lock().await.clone();
     settings.user_id = None;
