@@ -158,6 +158,11 @@ impl Gate {
     /// Checks the credential, honouring and growing the delay after wrong attempts.
     pub async fn verify(&self, credential: String) -> Result<(), UiError> {
         let credential = zeroize::Zeroizing::new(credential);
+        let phc = self.phc().await?.ok_or_else(passphrase_needed)?;
+        if credential.is_empty() {
+            // Not a guess (nothing was typed), so it neither counts nor waits.
+            return Err(UiError::on_field("Enter your passphrase", "passphrase", "Type your passphrase or PIN."));
+        }
         let _one = self.attempt.lock().await;
         let wait = self.inner.lock().map_err(|_| gate_error())?.throttle.wait(SystemTime::now());
         if let Some(wait) = wait {
@@ -168,7 +173,6 @@ impl Gate {
                 wait,
             ));
         }
-        let phc = self.phc().await?.ok_or_else(passphrase_needed)?;
         let right = Self::blocking(move || {
             rules::verify_credential(&credential, &phc).map_err(|e| {
                 UiError::new("passphrase_damaged", "Passphrase unusable", e.to_string(), UiAction::Dismiss)

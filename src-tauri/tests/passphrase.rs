@@ -65,8 +65,11 @@ fn a_wrong_passphrase_is_refused_with_a_growing_wait_and_the_right_one_unlocks()
     let ReadyWithBoard { mut h, app: _app, board: _board, sim: _sim, runtime: _runtime } =
         ready_with_board("unlock@example.com");
     h.call("lock_app", json!({})).unwrap();
-    let refused = h.call("unlock_app", json!({})).unwrap_err();
-    assert_eq!(code(&refused), "wrong_passphrase", "no passphrase is a wrong one: {refused}");
+    let empty = h.call("unlock_app", json!({})).unwrap_err();
+    assert_eq!(empty["fields"][0]["field"], json!("passphrase"), "nothing typed is not a guess: {empty}");
+    let refused = h.call("unlock_app", json!({"passphrase": "not it"})).unwrap_err();
+    assert_eq!(code(&refused), "wrong_passphrase", "{refused}");
+    assert_eq!(refused["retryAfterSeconds"], json!(1), "the first wrong one, not the second: {refused}");
 
     // Before the wait is over even the right one is not judged.
     let early = h.call("unlock_app", json!({"passphrase": PASSPHRASE})).unwrap_err();
