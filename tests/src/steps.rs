@@ -70,3 +70,22 @@ pub async fn wait_for_clipboard(w: &Wallet) -> Result<String> {
     }
     Err(Failure::new("nothing reached the clipboard"))
 }
+
+/// The unlock passphrase the journeys outside Demo set.
+pub const PASSPHRASE: &str = "correct horse battery";
+
+/// Outside Demo, on first use: the set-passphrase screen, filled and confirmed.
+pub async fn set_passphrase(w: &Wallet) -> Result<()> {
+    w.wait_for_text("Set an unlock passphrase").await?;
+    w.fill("new-passphrase", PASSPHRASE).await?;
+    w.fill("confirm-passphrase", PASSPHRASE).await?;
+    w.click_button("Set passphrase").await?;
+    w.wait_for_no_text("Set an unlock passphrase", Duration::from_secs(20)).await
+}
+
+/// Outside Demo, on the lock screen: unlocks with the passphrase.
+pub async fn unlock(w: &Wallet) -> Result<()> {
+    w.wait_for_text("Machines Wallet is locked").await?;
+    w.fill("unlock-passphrase", PASSPHRASE).await?;
+    w.click_button("Unlock").await
+}

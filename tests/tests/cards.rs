@@ -125,6 +125,7 @@ async fn columns_at(w: &Wallet, width: u32, height: u32) -> usize {
 async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("cards").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    machines_wallet_e2e::steps::set_passphrase(&w).await.unwrap();
 
     // Set-up, approval on the simulator's side, agreements: the wallet, with no cards yet.
     w.wait_for_text("Set up your wallet").await.unwrap();

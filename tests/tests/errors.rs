@@ -1,6 +1,7 @@
 //! Error journeys in the real window, each against a simulator the test runs: what a person sees when the
 //! partner key is wrong, the server is down, a token expires mid-journey, the server rate-limits, or KYC is
-//! declined; and that the app keeps working afterwards.
+//! declined; and that the app keeps working afterwards. Outside Demo each first meets the passphrase set-up,
+//! and the lock then takes the passphrase: a wrong one is refused with its wait, the right one unlocks.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -33,6 +34,8 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     w.click("//label[contains(@class, 'choice')][.//input[@value='custom']]").await.unwrap();
     w.fill("settings-url", &sim.base_url()).await.unwrap();
     w.click_button("Save settings").await.unwrap();
+    // A real environment: before anything else the person sets an unlock passphrase, then is back here.
+    steps::set_passphrase(&w).await.unwrap();
     w.wait_for_text("No key is saved for this environment yet.").await.unwrap();
     w.fill("settings-key", "mk_this_key_has_a_typo_in_it").await.unwrap();
     w.click_button("Save key").await.unwrap();
@@ -61,8 +64,9 @@ async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     assert_no_error_banner(&w).await;
     w.shot("connected-with-the-right-key").await.unwrap();
 
-    // The key went to the keychain only (whose file is encrypted): nothing in the app's home holds it.
-    let hits = files_containing(w.home(), &[sim.partner_key(), "mk_this_key_has"]).unwrap();
+    // The key and the passphrase's hash went to the keychain only (whose file is encrypted): nothing in the
+    // app's home holds the key or the passphrase.
+    let hits = files_containing(w.home(), &[sim.partner_key(), "mk_this_key_has", steps::PASSPHRASE]).unwrap();
     assert!(hits.is_empty(), "a partner key in {hits:?}");
     finish(w).await;
 }
@@ -73,6 +77,7 @@ async fn the_server_down_is_said_plainly_and_try_again_works_once_it_is_back() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}/partner/v1");
     let w = Launch::new("server-down").against(&base, DEMO_PARTNER_KEY).start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
 
     steps::set_up(&w, "offline@example.com").await.unwrap();
     w.wait_for_text("Can't reach Machines Cash").await.unwrap();
@@ -93,6 +98,7 @@ async fn the_server_down_is_said_plainly_and_try_again_works_once_it_is_back() {
 async fn a_token_that_expires_mid_journey_is_renewed_without_a_word() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("token-expired").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
     steps::set_up(&w, "expiry@example.com").await.unwrap();
     w.wait_for_text("Verify your identity").await.unwrap();
     let sessions_before = sim.summary()["sessions"].as_u64().unwrap();
@@ -120,6 +126,7 @@ async fn a_token_that_expires_mid_journey_is_renewed_without_a_word() {
 async fn a_rate_limit_storm_is_waited_out_or_explained() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("rate-limited").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
 
     // A storm longer than the app's patience: the person is told to wait, and nothing they typed is lost.
     sim.inject(FaultRule::new(Some("POST"), "/users/resolve", FaultKind::RateLimit { retry_after: 1 }).times(100));
@@ -154,6 +161,7 @@ async fn a_rate_limit_storm_is_waited_out_or_explained() {
 async fn a_declined_application_stops_with_its_reason_and_the_app_still_works() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("kyc-denied").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
     steps::set_up(&w, "declined@example.com").await.unwrap();
     steps::submit_kyc(&w, "TestDenied").await.unwrap();
     w.wait_for_text("Verification declined").await.unwrap();
@@ -168,7 +176,15 @@ async fn a_declined_application_stops_with_its_reason_and_the_app_still_works() 
     w.click_button("Back").await.unwrap();
     w.click_button_in("//header", "Lock").await.unwrap();
     w.wait_for_text("Machines Wallet is locked").await.unwrap();
+    // A wrong passphrase is refused with the wait the core set; even the right one waits it out.
+    w.fill("unlock-passphrase", "not my passphrase").await.unwrap();
     w.click_button("Unlock").await.unwrap();
+    w.wait_for_text("That is not the passphrase. Try again in 1 second.").await.unwrap();
+    w.shot("wrong-passphrase").await.unwrap();
+    let text = w.text().await.unwrap();
+    assert!(!text.contains("Verification declined"), "still locked:\n{text}");
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    steps::unlock(&w).await.unwrap();
     w.wait_for_text("Verification declined").await.unwrap();
     finish(w).await;
 }

@@ -5,13 +5,14 @@
 use std::time::Duration;
 
 use machines_sim::{SimConfig, Simulator};
-use machines_wallet_e2e::Launch;
+use machines_wallet_e2e::{steps, Launch};
 
 #[tokio::test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and WebKitWebDriver: scripts/test runs it"]
 async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("panic").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
 
     // Set-up, then a user approved on the simulator's side, agreements, the wallet.
     w.wait_for_text("Set up your wallet").await.unwrap();
@@ -66,7 +67,7 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
     assert_eq!(w.display.clipboard().await.unwrap(), None, "the clipboard is empty");
     w.shot("panic-locked").await.unwrap();
 
-    w.click_button("Unlock").await.unwrap();
+    steps::unlock(&w).await.unwrap();
     w.wait_for_css("//span[contains(@class, 'name')][normalize-space(.) = 'Travel']", Duration::from_secs(20))
         .await
         .unwrap();
