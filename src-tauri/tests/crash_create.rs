@@ -211,3 +211,20 @@ fn child(action: &str) {
     report.insert("notes".into(), h.call("app_state", json!({})).unwrap()["notes"].clone());
     println!("CHILD {}", Value::Object(report));
 }
+
+/// A create that cannot be written down is not sent: sent unrecorded, a crash could make a second card.
+#[test]
+fn a_create_that_cannot_be_written_down_is_not_sent() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let blocked = std::env::temp_dir().join(format!("machines-wallet-crash-blocked-{}", std::process::id()));
+    // A file where the journal's folder should be: nothing can be written under it.
+    std::fs::write(&blocked, b"not a folder").unwrap();
+    let (_app, mut h) = common::harness_with(&sim, |state| state.with_intents(Some(blocked.join("journal"))));
+    common::ready(&mut h, &sim, "blocked@example.com");
+    let refused = h.call("create_card", card_request()).unwrap_err();
+    assert_eq!(refused["code"], json!("journal"), "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("did not ask"), "{refused}");
+    assert_eq!(cards_on(&sim), 0, "nothing was sent");
+    let _ = std::fs::remove_file(&blocked);
+}
