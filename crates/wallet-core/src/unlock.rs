@@ -71,7 +71,7 @@ pub fn check_credential(candidate: &str) -> CredentialCheck {
         return CredentialCheck {
             acceptable: true,
             strength,
-            message: "A PIN is accepted. A longer passphrase is stronger.".to_owned(),
+            message: "A PIN is accepted; a passphrase of a few words is stronger.".to_owned(),
         };
     }
     if chars.len() < MIN_PASSPHRASE_CHARS {
@@ -91,10 +91,11 @@ pub fn check_credential(candidate: &str) -> CredentialCheck {
         (14.., _) | (10.., 3..) => 3,
         _ => 2,
     };
+    // The screen names the strength itself ("Fair."), so the message only says what would help.
     let message = match strength {
-        4 => "Strong.",
-        3 => "Good. A few more words make it stronger.",
-        _ => "Fair. Longer is stronger: try a few unrelated words.",
+        4 => "Hard to guess.",
+        3 => "A few more words make it stronger.",
+        _ => "Longer is stronger: try a few unrelated words.",
     };
     CredentialCheck { acceptable: true, strength, message: message.to_owned() }
 }
@@ -321,6 +322,8 @@ mod tests {
         let strong = check_credential("four unrelated words here").strength;
         assert!(fair < good && good < strong, "{fair} {good} {strong}");
         assert_eq!(strong, 4);
+        let words = check_credential("plainwords").message;
+        assert!(!words.starts_with("Fair"), "the screen names the strength; the message does not repeat it");
     }
 
     #[test]
