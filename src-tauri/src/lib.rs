@@ -101,6 +101,11 @@ pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&
     // Outside Demo the app opens locked: the person gives their passphrase, or sets one, first. The
     // wrong-attempt record and the activity log live in the data folder.
     let real = overrides.base_url.is_some() || settings.environment != wallet_core::settings::EnvironmentSetting::Demo;
+    // A real environment keeps its key and passphrase in the system keychain: a build with none (keyring's
+    // mock store) is refused at start with a message, before a Save that would be lost.
+    if real && !vault::keeps_keys() {
+        notes.push(vault::NO_KEYCHAIN.to_owned());
+    }
     let gate = unlock::Gate::new(std::sync::Arc::new(vault::KeychainCredential), app.path().app_data_dir().ok());
     // Demo's state lives beside the settings store, in the app's data folder.
     let demo_state_file = app.path().app_data_dir().ok().map(|dir| dir.join(DEMO_STATE_FILE));

@@ -37,6 +37,11 @@ pub struct AppState {
     /// Problems found reading the settings at start-up, shown once.
     pub notes: Mutex<Vec<String>>,
     pub connection: Mutex<Option<Connection>>,
+    /// Held while the partner key is read from the keychain, which may wait on a prompt: one read at a
+    /// time, and never under `connection`, so a prompt left open blocks no other command.
+    key_read: Mutex<()>,
+    /// How long a keychain read may take before the command that needed it gives up with a message.
+    keychain_wait: Duration,
     pub clipboard: std::sync::Mutex<(ClipboardGuard, Box<dyn Clipboard + Send>)>,
     pub locked: std::sync::atomic::AtomicBool,
     pub last_activity: std::sync::Mutex<Instant>,
@@ -72,6 +77,8 @@ impl AppState {
             settings: Mutex::new(settings),
             notes: Mutex::new(notes),
             connection: Mutex::new(None),
+            key_read: Mutex::new(()),
+            keychain_wait: KEYCHAIN_WAIT,
             clipboard: std::sync::Mutex::new((ClipboardGuard::default(), Box::new(SystemClipboard::new()))),
             locked: std::sync::atomic::AtomicBool::new(false),
             last_activity: std::sync::Mutex::new(Instant::now()),
@@ -92,6 +99,11 @@ impl AppState {
     /// The same state with unanswered card creates journaled in `dir`.
     pub fn with_intents(self, dir: Option<PathBuf>) -> Self {
         Self { intents: dir.map(Journal::new), ..self }
+    }
+
+    /// The same state, giving up on a keychain read after `wait` (tests use a short one).
+    pub fn with_keychain_wait(self, wait: Duration) -> Self {
+        Self { keychain_wait: wait, ..self }
     }
 
     /// The same state with Demo mode saved to `file` between runs.
@@ -257,22 +269,112 @@ impl AppState {
         *self.connection.lock().await = None;
     }
 
-    /// The connection, made from the settings (and overrides) if there is none yet.
+    /// The connection, made from the settings (and overrides) if there is none yet. The partner key is
+    /// read from the keychain before the connection lock is taken, with a time limit: a keychain prompt
+    /// nobody answers holds up only the commands that need the key, never the lock, the panic button or
+    /// the settings.
     pub async fn connect(&self) -> Result<tokio::sync::MappedMutexGuard<'_, Connection>, UiError> {
-        let mut slot = self.connection.lock().await;
-        if slot.is_none() {
+        // The settings may change while the key is read (another environment saved): then the key read is
+        // for the old ones, and the connection is made again from the new ones.
+        for _ in 0..3 {
+            if let Some(connection) = self.connected().await {
+                return Ok(connection);
+            }
+            let _one_read = self.key_read.lock().await;
+            if let Some(connection) = self.connected().await {
+                return Ok(connection);
+            }
             let settings = self.settings.lock().await.clone();
-            *slot = Some(self.open(&settings).await?);
+            let key = self.keychain_key(&settings).await?;
+            let mut slot = self.connection.lock().await;
+            if slot.is_none() && *self.settings.lock().await == settings {
+                *slot = Some(self.open(&settings, key).await?);
+            }
+            if let Ok(connection) = tokio::sync::MutexGuard::try_map(slot, Option::as_mut) {
+                return Ok(connection);
+            }
         }
-        tokio::sync::MutexGuard::try_map(slot, Option::as_mut)
-            .map_err(|_| UiError::new("config", "Not connected", "The connection could not be made.", UiAction::Retry))
+        Err(UiError::new(
+            "config",
+            "Not connected",
+            "The settings changed while connecting. Try again.",
+            UiAction::Retry,
+        ))
     }
 
-    async fn open(&self, settings: &Settings) -> Result<Connection, UiError> {
+    /// The connection if one is open, or one made now if that needs no keychain (Demo, or a key given in
+    /// the environment); never waits on the keychain. For the panic button.
+    pub async fn connect_without_keychain(&self) -> Result<tokio::sync::MappedMutexGuard<'_, Connection>, UiError> {
+        let settings = self.settings.lock().await.clone();
+        let mut slot = self.connection.lock().await;
+        if slot.is_none() && !self.needs_keychain(&settings).await {
+            *slot = Some(self.open(&settings, None).await?);
+        }
+        tokio::sync::MutexGuard::try_map(slot, Option::as_mut).map_err(|_| {
+            UiError::new(
+                "partner_key",
+                "Not connected",
+                "The app was not connected to Machines Cash yet (the partner key had not been read from the keychain).",
+                UiAction::Dismiss,
+            )
+        })
+    }
+
+    async fn connected(&self) -> Option<tokio::sync::MappedMutexGuard<'_, Connection>> {
+        tokio::sync::MutexGuard::try_map(self.connection.lock().await, Option::as_mut).ok()
+    }
+
+    async fn needs_keychain(&self, settings: &Settings) -> bool {
+        let overrides = self.overrides.lock().await;
+        overrides.partner_key.is_none()
+            && (overrides.base_url.is_some() || settings.environment != EnvironmentSetting::Demo)
+    }
+
+    /// Whether `MACHINES_API_URL` is set without `MACHINES_PARTNER_KEY`, so that server's key is kept in
+    /// the keychain under its origin (whatever environment the settings name).
+    pub async fn key_for_override_in_keychain(&self) -> bool {
+        let overrides = self.overrides.lock().await;
+        overrides.base_url.is_some() && overrides.partner_key.is_none()
+    }
+
+    /// The keychain account of the partner key these settings use: the `MACHINES_API_URL` override's
+    /// origin when it is set (tests point the app at their own simulator there, over plain http on
+    /// loopback), else the environment's (see `vault::account`).
+    pub async fn key_account(&self, settings: &Settings) -> Result<String, UiError> {
+        if let Some(url) = &self.overrides.lock().await.base_url {
+            return Ok(format!("custom:{}", url.as_url().origin().ascii_serialization()));
+        }
+        vault::account(&settings.environment)
+    }
+
+    /// The partner key from the keychain, if these settings need it (`None` if they do not), waiting at
+    /// most `keychain_wait`. The read runs on the blocking pool; one that is given up on finishes there.
+    async fn keychain_key(&self, settings: &Settings) -> Result<Option<PartnerKey>, UiError> {
+        if !self.needs_keychain(settings).await {
+            return Ok(None);
+        }
+        let account = self.key_account(settings).await?;
+        match tokio::time::timeout(self.keychain_wait, vault::load(account)).await {
+            Ok(loaded) => loaded?.map(Some).ok_or_else(missing_key),
+            Err(_) => Err(UiError::new(
+                "keychain",
+                "Keychain not answering",
+                format!(
+                    "The system keychain did not give the partner key within {} seconds. If it is asking for your \
+                     password, answer it, then try again.",
+                    self.keychain_wait.as_secs()
+                ),
+                UiAction::Retry,
+            )),
+        }
+    }
+
+    /// Opens a connection; `keychain_key` is the key read beforehand if the settings needed one.
+    async fn open(&self, settings: &Settings, keychain_key: Option<PartnerKey>) -> Result<Connection, UiError> {
         let overrides = self.overrides.lock().await;
         let (base_url, key, environment, simulator) = match (&overrides.base_url, &settings.environment) {
             (Some(url), _) => {
-                let key = overrides.partner_key.clone().ok_or_else(missing_key)?;
+                let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
                 (url.clone(), key, "custom".to_owned(), None)
             }
             (None, EnvironmentSetting::Demo) => {
@@ -291,11 +393,11 @@ impl AppState {
                     EnvironmentSetting::Custom { url } => ("custom", url.clone()),
                     EnvironmentSetting::Demo => ("demo", String::new()),
                 };
-                let base = BaseUrl::parse(&url).map_err(|e| UiError::from(&e))?;
-                let key = match overrides.partner_key.clone() {
-                    Some(key) => key,
-                    None => vault::load(name.to_owned()).await?.ok_or_else(missing_key)?,
+                let base = match other {
+                    EnvironmentSetting::Custom { url } => custom_base_url(url)?,
+                    _ => BaseUrl::parse(&url).map_err(|e| UiError::from(&e))?,
                 };
+                let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
                 (base, key, name.to_owned(), None)
             }
         };
@@ -334,6 +436,24 @@ impl AppState {
         })
     }
 }
+
+/// A custom server's URL: `https://` only. Plain `http://` reaches only this computer's simulator, which
+/// Demo embeds; the `MACHINES_API_URL` override still takes it, for tests that run their own simulator.
+pub fn custom_base_url(url: &str) -> Result<BaseUrl, UiError> {
+    let base = BaseUrl::parse(url).map_err(|e| UiError::from(&e))?;
+    if base.as_url().scheme() != "https" {
+        return Err(UiError::on_field(
+            "Check the custom URL",
+            "environment.url",
+            "A custom server needs an https:// address (plain http:// is for Demo only).",
+        ));
+    }
+    Ok(base)
+}
+
+/// How long a command waits for the keychain to give the partner key: long enough for a person to type
+/// their keyring password at a prompt, short enough that a forgotten prompt ends in a message.
+const KEYCHAIN_WAIT: Duration = Duration::from_secs(60);
 
 fn missing_key() -> UiError {
     UiError::new(

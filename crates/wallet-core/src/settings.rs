@@ -94,8 +94,15 @@ impl Settings {
             }
         }
         if let EnvironmentSetting::Custom { url } = &self.environment {
-            if let Err(err) = machines_api::BaseUrl::parse(url) {
-                problems.push(FieldProblem { field: "environment.url".into(), message: err.to_string() });
+            // `BaseUrl` takes plain http:// on loopback (the `MACHINES_API_URL` override, for tests); a custom
+            // server chosen here needs https://, since plain http:// is only Demo's own simulator.
+            match machines_api::BaseUrl::parse(url) {
+                Err(err) => problems.push(FieldProblem { field: "environment.url".into(), message: err.to_string() }),
+                Ok(base) if base.as_url().scheme() != "https" => problems.push(FieldProblem {
+                    field: "environment.url".into(),
+                    message: "A custom server needs an https:// address (plain http:// is for Demo only).".into(),
+                }),
+                Ok(_) => {}
             }
         }
         problems
@@ -212,6 +219,18 @@ mod tests {
         assert_eq!(notes.len(), 3, "{notes:?}");
         assert_eq!(Settings::from_stored(&json!("garbage")).0, Settings::default());
         assert!(Settings::from_stored(&Value::Null).1.is_empty(), "first start: nothing to report");
+    }
+
+    #[test]
+    fn a_custom_server_needs_https_even_on_this_computer() {
+        let custom =
+            |url: &str| Settings { environment: EnvironmentSetting::Custom { url: url.into() }, ..Settings::default() };
+        for url in ["http://127.0.0.1:4010/partner/v1", "http://localhost:4010"] {
+            let problems = custom(url).validate();
+            assert_eq!(problems.len(), 1, "{url}");
+            assert!(problems[0].message.contains("https://"), "{url}: {}", problems[0].message);
+        }
+        assert!(custom("https://api.partner.example").validate().is_empty());
     }
 
     #[test]

@@ -113,7 +113,9 @@ pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiE
     // while holding the clipboard, so it either wrote before this clear or sees the lock and refuses.
     state.locked.store(true, std::sync::atomic::Ordering::SeqCst);
     state.clear_clipboard();
-    let user = match state.connect().await {
+    // Never waits on the keychain: with no connection yet and the key still to be read, the cards
+    // cannot be reached, and the report says so.
+    let user = match state.connect_without_keychain().await {
         Ok(connection) => connection.user.clone(),
         Err(err) => return Ok(PanicReport { cards_locked: 0, already_locked: 0, problem: Some(err.message) }),
     };

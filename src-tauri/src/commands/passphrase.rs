@@ -53,9 +53,7 @@ pub async fn reauthenticate(state: State<'_, AppState>, passphrase: String) -> R
 #[specta::specta]
 pub async fn reset_passphrase(state: State<'_, AppState>) -> Result<(), UiError> {
     state.lock().await;
-    for environment in ["sandbox", "production", "custom"] {
-        vault::forget(environment.to_owned()).await?;
-    }
+    vault::forget_all().await?;
     state.gate.forget().await?;
     // A key given at launch (MACHINES_PARTNER_KEY) is forgotten too, for this run.
     state.overrides.lock().await.partner_key = None;

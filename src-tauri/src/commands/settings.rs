@@ -88,8 +88,12 @@ pub async fn set_partner_key(state: State<'_, AppState>, key: String) -> Result<
     state.ensure_unlocked()?;
     let key = machines_api::PartnerKey::parse(key)
         .map_err(|e| UiError::on_field("Check the partner key", "partnerKey", e.to_string()))?;
-    let environment = key_environment(&state.settings.lock().await.environment)?;
-    vault::store(environment.to_owned(), key).await?;
+    let settings = state.settings.lock().await.clone();
+    // With `MACHINES_API_URL` set (and no key given with it) the key is that server's, whatever the
+    // settings name; it is connected as "custom".
+    let environment =
+        if state.key_for_override_in_keychain().await { "custom" } else { key_environment(&settings.environment)? };
+    vault::store(state.key_account(&settings).await?, key).await?;
     key_changed(&state, environment).await;
     state.disconnect().await;
     Ok(())
@@ -99,8 +103,12 @@ pub async fn set_partner_key(state: State<'_, AppState>, key: String) -> Result<
 #[specta::specta]
 pub async fn forget_partner_key(state: State<'_, AppState>) -> Result<(), UiError> {
     state.ensure_unlocked()?;
-    let environment = key_environment(&state.settings.lock().await.environment)?;
-    vault::forget(environment.to_owned()).await?;
+    let settings = state.settings.lock().await.clone();
+    // With `MACHINES_API_URL` set (and no key given with it) the key is that server's, whatever the
+    // settings name; it is connected as "custom".
+    let environment =
+        if state.key_for_override_in_keychain().await { "custom" } else { key_environment(&settings.environment)? };
+    vault::forget(state.key_account(&settings).await?).await?;
     key_changed(&state, environment).await;
     state.disconnect().await;
     Ok(())
