@@ -19,8 +19,8 @@ async fn webkits_helper_processes_do_not_inherit_the_partner_key() {
     let key = "mk_child_env_partner_key_0123456789";
     let sim = Simulator::start(SimConfig { partner_keys: vec![key.to_owned()], ..SimConfig::instant() }).await.unwrap();
     let w = Launch::new("child-env").against(&sim.base_url(), key).start().await.unwrap();
-    // The key was read: the app talks to the simulator with it (set-up needs no call, the status does).
-    w.wait_for_text("Set up your wallet").await.unwrap();
+    // The window is up (outside Demo it first asks for an unlock passphrase), so WebKit's helpers run.
+    w.wait_for_text("Set an unlock passphrase").await.unwrap();
 
     let helpers: Vec<(i32, String)> =
         w.processes().into_iter().filter(|(_, name)| name.starts_with("WebKit") && name != "WebKitWebDriver").collect();

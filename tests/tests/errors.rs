@@ -26,16 +26,24 @@ async fn finish(w: Wallet) {
 #[ignore = "needs the built app, Xvfb, tauri-driver, WebKitWebDriver and gnome-keyring: scripts/test runs it"]
 async fn a_wrong_partner_key_is_named_and_replaced_in_settings() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
-    let w = Launch::new("wrong-partner-key").start().await.unwrap();
+    // A custom server is reached over https://. The simulator serves plain http on loopback, which only the
+    // MACHINES_API_URL override may name; with no MACHINES_PARTNER_KEY beside it, the key the person saves
+    // goes to the real keychain under that server's origin, as a custom server's would.
+    let w = Launch::new("wrong-partner-key").env("MACHINES_API_URL", &sim.base_url()).start().await.unwrap();
+    // A real environment: before anything else the person sets an unlock passphrase.
+    steps::set_passphrase(&w).await.unwrap();
 
-    // The person points the app at their API (here the simulator) and pastes a key with a typo.
+    // The person chooses a custom server in Settings: plain http:// is refused there, https:// is taken.
     w.wait_for_text("Set up your wallet").await.unwrap();
     w.click_button_in("//header", "Settings").await.unwrap();
     w.click("//label[contains(@class, 'choice')][.//input[@value='custom']]").await.unwrap();
     w.fill("settings-url", &sim.base_url()).await.unwrap();
     w.click_button("Save settings").await.unwrap();
-    // A real environment: before anything else the person sets an unlock passphrase, then is back here.
-    steps::set_passphrase(&w).await.unwrap();
+    w.wait_for_text("A custom server needs an https:// address").await.unwrap();
+    w.shot("settings-custom-http-refused").await.unwrap();
+    w.fill("settings-url", "https://api.partner.example/partner/v1").await.unwrap();
+    w.click_button("Save settings").await.unwrap();
+    // Then pastes a key with a typo.
     w.wait_for_text("No key is saved for this environment yet.").await.unwrap();
     w.fill("settings-key", "mk_this_key_has_a_typo_in_it").await.unwrap();
     w.click_button("Save key").await.unwrap();
