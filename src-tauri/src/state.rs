@@ -56,6 +56,9 @@ pub struct AppState {
     /// The journal of card creates sent and not yet answered, in the app's data folder, so a crash
     /// cannot make a second card (`wallet_core::intents`); `None` keeps them in memory only.
     pub intents: Option<Journal>,
+    /// Held while the journal's creates are being finished, so a card list and a Create pressed at the
+    /// same moment do not both resend one (a server may refuse a key still in use with a 409).
+    pub finishing: Mutex<()>,
     /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
     /// Demo in memory only, as the command tests that start many apps at once want.
     pub demo_state_file: Option<PathBuf>,
@@ -85,6 +88,7 @@ impl AppState {
             overrides: Mutex::new(overrides),
             pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
             intents: None,
+            finishing: Mutex::new(()),
             demo_state_file: None,
             gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
         }

@@ -115,6 +115,7 @@ pub async fn create_card(
 /// cards they made.
 async fn finish_unfinished(state: &AppState, user: &machines_api::UserClient) -> Vec<Card> {
     let (Some(journal), Ok(scope)) = (&state.intents, state.write_scope().await) else { return Vec::new() };
+    let _one_at_a_time = state.finishing.lock().await;
     let resumed = card_create::resume(journal, &scope, user, &state.pending_keys()).await;
     state.notes.lock().await.extend(resumed.notes);
     resumed.cards
