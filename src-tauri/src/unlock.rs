@@ -155,8 +155,17 @@ impl Gate {
         Ok(())
     }
 
-    /// Checks the credential, honouring and growing the delay after wrong attempts.
+    /// Checks the credential to unlock, honouring and growing the delay after wrong attempts.
     pub async fn verify(&self, credential: String) -> Result<(), UiError> {
+        self.check(credential, ActivityEvent::Unlocked).await
+    }
+
+    /// Checks the credential given again before a reveal or a weaker setting, as `verify` does.
+    pub async fn reauthenticate(&self, credential: String) -> Result<(), UiError> {
+        self.check(credential, ActivityEvent::Reauthenticated).await
+    }
+
+    async fn check(&self, credential: String, done: ActivityEvent) -> Result<(), UiError> {
         let credential = zeroize::Zeroizing::new(credential);
         let phc = self.phc().await?.ok_or_else(passphrase_needed)?;
         if credential.is_empty() {
@@ -192,7 +201,7 @@ impl Gate {
         self.save_throttle();
         match delay {
             None => {
-                self.record(&ActivityEvent::Unlocked);
+                self.record(&done);
                 Ok(())
             }
             Some(delay) => {

@@ -169,6 +169,7 @@ fn settings_that_weaken_protection_need_the_passphrase_given_just_now() {
     assert_eq!(saved["clipboardClearSeconds"], json!(null));
     let log = h.call("activity_log", json!({})).unwrap();
     assert_eq!(log[0]["text"], json!("Protection settings relaxed"), "{log}");
+    assert_eq!(log[1]["text"], json!("Passphrase entered again"), "{log}");
 }
 
 #[test]

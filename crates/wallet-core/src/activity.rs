@@ -21,6 +21,7 @@ pub enum ActivityEvent {
     Revealed { last4: String },
     Copied { what: CopyWhat, last4: String },
     Unlocked,
+    Reauthenticated,
     UnlockRefused,
     PassphraseSet,
     PassphraseReset,
@@ -69,6 +70,7 @@ impl ActivityEvent {
                 format!("Copied {thing} of ••{}", four(last4))
             }
             Self::Unlocked => "Unlocked".to_owned(),
+            Self::Reauthenticated => "Passphrase entered again".to_owned(),
             Self::UnlockRefused => "Wrong passphrase entered".to_owned(),
             Self::PassphraseSet => "Passphrase set".to_owned(),
             Self::PassphraseReset => "Passphrase reset: partner keys forgotten".to_owned(),

@@ -42,7 +42,7 @@ pub async fn set_passphrase(
 #[specta::specta]
 pub async fn reauthenticate(state: State<'_, AppState>, passphrase: String) -> Result<(), UiError> {
     state.ensure_unlocked()?;
-    state.gate.verify(passphrase).await?;
+    state.gate.reauthenticate(passphrase).await?;
     state.touch();
     Ok(())
 }
