@@ -228,3 +228,22 @@ fn a_create_that_cannot_be_written_down_is_not_sent() {
     assert_eq!(cards_on(&sim), 0, "nothing was sent");
     let _ = std::fs::remove_file(&blocked);
 }
+
+/// A damaged record met at start is set aside with a note the person reads, and the cards still list.
+#[test]
+fn a_damaged_record_is_set_aside_with_a_note() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let journal = std::env::temp_dir().join(format!("machines-wallet-crash-damaged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&journal);
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(journal.join("card-0b8e7c1e-half-written.json"), b"{\"format\":1,\"key\":\"0b8e").unwrap();
+    let (_app, mut h) = common::harness_with(&sim, |state| state.with_intents(Some(journal.clone())));
+    common::ready(&mut h, &sim, "damaged@example.com");
+    assert_eq!(h.call("cards", json!({})).unwrap(), json!([]));
+    let notes = h.call("app_state", json!({})).unwrap()["notes"].to_string();
+    assert!(notes.contains("could not be resumed") && notes.contains("Check your cards"), "{notes}");
+    assert!(journal.join("card-0b8e7c1e-half-written.json.set-aside").exists(), "kept aside, not deleted");
+    assert_eq!(cards_on(&sim), 0, "nothing was sent for it");
+    let _ = std::fs::remove_dir_all(&journal);
+}
