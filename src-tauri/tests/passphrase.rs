@@ -268,3 +268,23 @@ fn the_activity_log_names_each_reveal_and_copy_by_its_last_four_and_holds_no_oth
     assert_eq!(hits.len(), 5, "the whole number, three leading groups and the CVC: {hits:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn in_demo_a_weaker_setting_needs_the_passphrase_only_once_one_is_set() {
+    let weaker = |h: &mut common::Harness| {
+        let mut settings = h.call("get_settings", json!({})).unwrap();
+        settings["clipboardClearSeconds"] = json!(null);
+        h.call("save_settings", json!({"settings": settings}))
+    };
+    // Demo alone: no passphrase, nothing to ask.
+    let fresh = Gate::new(std::sync::Arc::new(MemoryCredential::default()), None);
+    let (_demo, mut h) = common::demo_harness_with(|state| state.with_gate(fresh, false));
+    assert_eq!(weaker(&mut h).unwrap()["clipboardClearSeconds"], json!(null));
+
+    // A passphrase set for a real environment: the weaker clipboard would carry over to it, so Demo asks.
+    let (app, mut h) = common::demo_harness_with(|state| state.with_gate(common::set_up_gate(None), false));
+    app.state::<AppState>().gate.age_verification(Duration::from_secs(61));
+    assert_eq!(code(&weaker(&mut h).unwrap_err()), "reauth_needed");
+    h.call("reauthenticate", json!({"passphrase": PASSPHRASE})).unwrap();
+    assert!(weaker(&mut h).is_ok());
+}

@@ -94,14 +94,18 @@ pub fn record_secret(state: &AppState, copied: Option<CopyWhat>, number: &str) {
 }
 
 /// Before saving `next`: a change that weakens protection needs the passphrase given within the last
-/// minute outside Demo (and goes in the activity log).
+/// minute, outside Demo and in Demo once a passphrase is set (and goes in the activity log).
 pub async fn authorize_settings(state: &AppState, next: &Settings) -> Result<(), UiError> {
     let weaker = weakened(&*state.settings.lock().await, next);
     if weaker.is_empty() {
         return Ok(());
     }
     let why = format!("to save this: {}", weaker.join(", "));
-    state.gate.require_recent(is_demo(state).await, WEAKEN_WINDOW, &why).await?;
+    // Demo has no passphrase of its own. But once the person has set one (for a real environment), a
+    // weaker setting saved in Demo would carry over to it, so Demo asks then too. A keychain that cannot
+    // answer in Demo counts as no passphrase.
+    let exempt = is_demo(state).await && !matches!(state.gate.has_credential().await, Ok(true));
+    state.gate.require_recent(exempt, WEAKEN_WINDOW, &why).await?;
     state.gate.record(&ActivityEvent::SettingsWeakened);
     Ok(())
 }

@@ -180,3 +180,8 @@ pub fn set_up_gate(data_dir: Option<std::path::PathBuf>) -> machines_wallet::unl
     .join()
     .unwrap()
 }
+
+/// The app in Demo mode (its own simulator, kept in memory), with a say in the state before it is managed.
+pub fn demo_harness_with(adjust: impl FnOnce(AppState) -> AppState) -> (tauri::App<MockRuntime>, Harness) {
+    harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), Overrides::default())))
+}
