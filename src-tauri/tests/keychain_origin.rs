@@ -9,11 +9,14 @@ mod keychain_stand_in;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use keychain_stand_in::{app, call};
+use keychain_stand_in::{app, app_with, call};
 use serde_json::{json, Value};
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
 type Saved = Arc<Mutex<HashMap<String, Vec<u8>>>>;
+
+/// The keychain is process-wide: the tests that install one take turns.
+static ONE_KEYCHAIN: Mutex<()> = Mutex::new(());
 
 /// A keychain kept in this process, by account name (what the app asked for is what the test reads).
 #[derive(Debug)]
@@ -69,6 +72,7 @@ fn has_key(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
 
 #[test]
 fn a_custom_servers_key_is_kept_by_origin_and_another_url_asks_again() {
+    let _turn = ONE_KEYCHAIN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let saved: Saved = Arc::default();
     keyring::set_default_credential_builder(Box::new(Store(saved.clone())));
     let first = "https://api.partner-one.example/partner/v1";
@@ -114,4 +118,27 @@ fn a_custom_server_needs_https() {
     assert!(refused["fields"][0]["message"].as_str().unwrap().contains("https://"), "{refused}");
     let connecting = call(&webview, "stage", json!({})).unwrap_err();
     assert!(connecting.to_string().contains("https://"), "{connecting}");
+}
+
+#[test]
+fn a_url_given_in_the_environment_without_a_key_keeps_its_key_under_its_own_origin() {
+    let _turn = ONE_KEYCHAIN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let saved: Saved = Arc::default();
+    keyring::set_default_credential_builder(Box::new(Store(saved.clone())));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(machines_sim::Simulator::start(machines_sim::SimConfig::instant())).unwrap();
+    let overrides = machines_api::config::Overrides {
+        base_url: Some(machines_api::BaseUrl::parse(&sim.base_url()).unwrap()),
+        partner_key: None,
+    };
+    // Whatever the settings name (Demo here), the app talks to the given URL: it says so, and asks for its key.
+    let (_app, webview) = app_with(Settings::default(), overrides, |state| state);
+    let state = call(&webview, "app_state", json!({})).unwrap();
+    assert_eq!((state["environment"].clone(), state["demo"].clone()), (json!("custom"), json!(false)), "{state}");
+    assert_eq!(state["hasPartnerKey"], json!(false));
+
+    call(&webview, "set_partner_key", json!({"key": sim.partner_key()})).unwrap();
+    assert_eq!(keys(&saved), [format!("partner-key:custom:{}", sim.origin())]);
+    let state = call(&webview, "app_state", json!({})).unwrap();
+    assert_eq!((state["environment"].clone(), state["hasPartnerKey"].clone()), (json!("custom"), json!(true)));
 }

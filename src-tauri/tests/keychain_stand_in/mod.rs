@@ -18,6 +18,15 @@ pub fn app(
     settings: Settings,
     adjust: impl FnOnce(AppState) -> AppState,
 ) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+    app_with(settings, Overrides::default(), adjust)
+}
+
+/// The app with `settings` and these environment overrides.
+pub fn app_with(
+    settings: Settings,
+    overrides: Overrides,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
     let mut context = tauri::generate_context!(test = true);
     context.config_mut().app.windows.clear();
     let app = mock_builder()
@@ -26,7 +35,7 @@ pub fn app(
         .invoke_handler(machines_wallet::commands_for!(MockRuntime).invoke_handler())
         .build(context)
         .unwrap();
-    app.manage(adjust(AppState::new(settings, Vec::new(), Overrides::default())));
+    app.manage(adjust(AppState::new(settings, Vec::new(), overrides)));
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, webview)
 }
