@@ -42,6 +42,8 @@ async fn assert_no_error_banner(w: &Wallet) {
 async fn a_card_delete_that_meets_a_rate_limit_or_loses_its_answer_just_works() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let w = Launch::new("delete-edges").against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+    // Outside Demo the app opens locked and asks for an unlock passphrase first (issue 13).
+    steps::set_passphrase(&w).await.unwrap();
     steps::set_up(&w, "delete-edges@example.com").await.unwrap();
     steps::submit_kyc(&w, "TestApproved").await.unwrap();
     steps::accept_agreements(&w).await.unwrap();
