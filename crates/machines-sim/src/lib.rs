@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+mod assets;
 mod auth;
 mod clock;
 pub mod config;
@@ -28,6 +29,7 @@ mod sim;
 mod snapshot;
 mod state;
 mod store;
+mod transitions;
 mod validate;
 
 use std::net::SocketAddr;

@@ -62,9 +62,7 @@ impl Sim {
         let next_tx = st.next_tx;
         let Some(user) = st.user_mut(owner) else { return };
         let mut ids = next_tx;
-        crate::routes::kyc::tick(user, now, &self.config);
-        crate::routes::deposits::tick(user, now, &self.config, &mut ids);
-        crate::routes::spend::tick(user, now);
+        crate::transitions::run(user, now, &self.config, &mut ids);
         st.next_tx = ids;
     }
 }

@@ -8,71 +8,17 @@
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
+pub use crate::assets::Route;
+use crate::assets::{route_of, ROUTES};
 use crate::auth::{bearer, gate_agreements};
-use crate::clock::{iso, to_time};
+use crate::clock::iso;
 use crate::config::SimConfig;
 use crate::idempotency;
 use crate::reply::{Answer, Reply};
 use crate::sim::{user, Req, Sim};
-use crate::state::{DepositRec, Owner, State, TxRec, User};
+use crate::state::{DepositRec, Owner, State, User};
+use crate::transitions::fund_deposit;
 use crate::validate::Check;
-
-/// One depositable asset on one network.
-pub struct Route {
-    pub ticker: &'static str,
-    pub name: &'static str,
-    pub network: &'static str,
-    pub network_label: &'static str,
-    pub chain_id: Option<u64>,
-    pub token_contract: Option<&'static str>,
-    pub supports_extra_id: bool,
-    /// US dollars per unit.
-    pub usd_rate: f64,
-    /// Whether deposits go through the ChangeNow relay (they get a `changeNowId`).
-    pub relayed: bool,
-    pub min_amount: f64,
-}
-
-/// What the simulator accepts. USDC on Base is production's route, rUSD on Base Sepolia sandbox's; HBAR
-/// shows a route with a memo (`payinExtraId`) and a non-dollar unit.
-pub const ROUTES: [Route; 3] = [
-    Route {
-        ticker: "USDC",
-        name: "USD Coin",
-        network: "base",
-        network_label: "Base",
-        chain_id: Some(8453),
-        token_contract: Some("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"),
-        supports_extra_id: false,
-        usd_rate: 1.0,
-        relayed: true,
-        min_amount: 1.0,
-    },
-    Route {
-        ticker: "RUSD",
-        name: "rUSD",
-        network: "base",
-        network_label: "Base Sepolia",
-        chain_id: Some(84532),
-        token_contract: Some("0x10b5Be494C2962A7B318aFB63f0Ee30b959D000b"),
-        supports_extra_id: false,
-        usd_rate: 1.0,
-        relayed: false,
-        min_amount: 1.0,
-    },
-    Route {
-        ticker: "HBAR",
-        name: "Hedera",
-        network: "hbar",
-        network_label: "Hedera",
-        chain_id: None,
-        token_contract: None,
-        supports_extra_id: true,
-        usd_rate: 0.25,
-        relayed: true,
-        min_amount: 25.0,
-    },
-];
 
 /// The route for `currency` on `network` (case-insensitive): an unknown currency is a 400 on `currency`,
 /// a known currency on a network we do not serve is `chain_not_supported` on `network`.
@@ -180,10 +126,6 @@ pub fn estimate(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     estimate["estimatedToAmount"] = json!((usd * 100.0).round() / 100.0);
     estimate["rateId"] = json!(rate_id);
     Ok(Reply::ok("deposit estimate", json!({"estimate": estimate})))
-}
-
-fn route_of(deposit: &DepositRec) -> Option<&'static Route> {
-    ROUTES.iter().find(|r| r.ticker.eq_ignore_ascii_case(&deposit.currency) && r.network == deposit.network)
 }
 
 /// The deposit object; the address is withheld (null) while the deposit is still `pending`.
@@ -309,46 +251,6 @@ pub fn get(sim: &Sim, st: &mut State, req: &Req) -> Answer {
         Ok(Reply::ok_next("deposit", data, 1500, "deposits.get"))
     } else {
         Ok(Reply::ok("deposit", data))
-    }
-}
-
-/// Marks a deposit as funded (`processing`), or failed when below its minimum.
-fn fund_deposit(deposit: &mut DepositRec, amount: f64, now: OffsetDateTime) {
-    deposit.funded_amount = Some(amount);
-    deposit.status = if amount < deposit.min_amount { "failed" } else { "processing" }.to_owned();
-    deposit.updated_at = now;
-}
-
-/// Timed deposit transitions: the Demo auto-fund, and `processing` → `completed` with its effects.
-pub fn tick(user: &mut User, now: OffsetDateTime, config: &SimConfig, next_tx: &mut u64) {
-    let mut credited = Vec::new();
-    for deposit in user.deposits.iter_mut() {
-        if let Some(after) = config.deposit_auto_fund_after {
-            if deposit.status == "awaitingDeposit" && now - deposit.updated_at >= to_time(after) {
-                fund_deposit(deposit, config.auto_fund_amount, now);
-            }
-        }
-        if deposit.status == "processing" && now - deposit.updated_at >= to_time(config.deposit_processing_for) {
-            deposit.status = "completed".to_owned();
-            deposit.updated_at = now;
-            let rate = route_of(deposit).map_or(1.0, |r| r.usd_rate);
-            let cents = (deposit.funded_amount.unwrap_or_default() * rate * 100.0).round() as i64;
-            credited.push(cents);
-        }
-    }
-    for cents in credited {
-        user.credit_limit = user.credit_limit.saturating_add(cents);
-        user.transactions.push(TxRec {
-            transaction_id: format!("txn_{:06}", *next_tx),
-            kind: "collateral".to_owned(),
-            status: "posted".to_owned(),
-            amount_cents: cents,
-            merchant_name: None,
-            card_id: None,
-            created_at: now,
-            posts_at: None,
-        });
-        *next_tx += 1;
     }
 }
 

@@ -6,14 +6,12 @@
 //! Outcomes are chosen by the applicant's last name (case-insensitive): `TestApproved` approves at once,
 //! `TestDenied` denies, `TestNeedsInformation` asks for more information, `TestManualReview` goes to manual
 //! review; anything else needs verification on the simulator's own `/verify` page. Timed transitions
-//! (see [`tick`]) then move `pending` and `manual_review` to `approved`.
+//! (see [`crate::transitions::kyc`]) then move `pending` and `manual_review` to `approved`.
 
 use serde_json::{json, Map, Value};
 use time::{Date, OffsetDateTime};
 
 use crate::auth;
-use crate::clock::to_time;
-use crate::config::SimConfig;
 use crate::idempotency;
 use crate::reply::{Answer, Reply};
 use crate::sim::{self, Req, Sim};
@@ -282,35 +280,6 @@ fn status_reply(sim: &Sim, user: &User, summary: &str) -> Reply {
     }
 }
 
-/// Timed transitions, measured from `kyc.since`: `needs_verification` → `pending` after
-/// `kyc_auto_verify_after` (when set), `pending` → `approved` after `kyc_pending_for`, `manual_review` →
-/// `approved` after `kyc_manual_review_for`. Several may happen in one call; each starts its successor's
-/// timer at the moment it happened, not at `now`.
-pub fn tick(user: &mut User, now: OffsetDateTime, config: &SimConfig) {
-    let kyc = &mut user.kyc;
-    if kyc.status == KycStatus::NeedsVerification {
-        if let Some(after) = config.kyc_auto_verify_after {
-            let at = kyc.since + to_time(after);
-            if at <= now {
-                kyc.status = KycStatus::Pending;
-                kyc.reason = None;
-                kyc.since = at;
-            }
-        }
-    }
-    let wait = match kyc.status {
-        KycStatus::Pending => config.kyc_pending_for,
-        KycStatus::ManualReview => config.kyc_manual_review_for,
-        _ => return,
-    };
-    let at = kyc.since + to_time(wait);
-    if at <= now {
-        kyc.status = KycStatus::Approved;
-        kyc.reason = None;
-        kyc.since = at;
-    }
-}
-
 /// What completing the hosted verification does: `needs_verification` or `needs_information` → `pending`
 /// (from `now`). Returns whether the user was awaiting verification.
 pub fn complete_verification(user: &mut User, now: OffsetDateTime) -> bool {
@@ -457,6 +426,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::config::SimConfig;
     use crate::routes::sessions::testkit::{approve, call, mint, new_sim, user_of};
     use axum::http::StatusCode;
 
@@ -844,58 +814,6 @@ mod tests {
         let reply = get(&sim, status, "/kyc/status", &token);
         assert_eq!(reply.body["data"]["status"], "approved");
         assert!(reply.body.get("next").is_none());
-    }
-
-    #[test]
-    fn tick_transitions() {
-        let config = SimConfig {
-            kyc_pending_for: Duration::from_secs(10),
-            kyc_manual_review_for: Duration::from_secs(20),
-            kyc_auto_verify_after: Some(Duration::from_secs(5)),
-            ..SimConfig::instant()
-        };
-        let sim = Sim::new(config.clone(), "http://127.0.0.1:9".into());
-        let t0 = sim.clock.now();
-        let mut user = {
-            let mut st = sim.state.lock().unwrap();
-            st.ensure_user(crate::config::DEMO_PARTNER_KEY, "u1", t0).clone()
-        };
-        let secs = |n: i64| time::Duration::seconds(n);
-
-        user.kyc.status = KycStatus::NeedsVerification;
-        user.kyc.since = t0;
-        tick(&mut user, t0 + secs(4), &config);
-        assert_eq!(user.kyc.status, KycStatus::NeedsVerification);
-        tick(&mut user, t0 + secs(5), &config);
-        assert_eq!(user.kyc.status, KycStatus::Pending);
-        assert_eq!(user.kyc.since, t0 + secs(5));
-        tick(&mut user, t0 + secs(14), &config);
-        assert_eq!(user.kyc.status, KycStatus::Pending);
-        tick(&mut user, t0 + secs(15), &config);
-        assert_eq!(user.kyc.status, KycStatus::Approved);
-
-        // Both steps in one late tick; the pending timer starts when verification completed.
-        user.kyc.status = KycStatus::NeedsVerification;
-        user.kyc.since = t0;
-        tick(&mut user, t0 + secs(100), &config);
-        assert_eq!(user.kyc.status, KycStatus::Approved);
-        assert_eq!(user.kyc.since, t0 + secs(15));
-
-        user.kyc.status = KycStatus::ManualReview;
-        user.kyc.since = t0;
-        tick(&mut user, t0 + secs(19), &config);
-        assert_eq!(user.kyc.status, KycStatus::ManualReview);
-        tick(&mut user, t0 + secs(20), &config);
-        assert_eq!(user.kyc.status, KycStatus::Approved);
-
-        // Without auto-verify, needs_verification and needs_information wait for the user.
-        let manual = SimConfig { kyc_auto_verify_after: None, ..config };
-        for waiting in [KycStatus::NeedsVerification, KycStatus::NeedsInformation, KycStatus::Denied] {
-            user.kyc.status = waiting;
-            user.kyc.since = t0;
-            tick(&mut user, t0 + secs(10_000), &manual);
-            assert_eq!(user.kyc.status, waiting);
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::reply::{Answer, Reply};
 use crate::routes::ledger::transaction_json;
 use crate::sim::{Req, Sim};
 use crate::state::{CardRec, State, TxRec, User};
+use crate::transitions::post_where;
 use crate::validate::Check;
 
 const DEFAULT_MERCHANT: &str = "Demo Merchant";
@@ -105,28 +106,6 @@ fn spent(user: &User, card_id: &str, since: Option<OffsetDateTime>) -> i64 {
         .sum()
 }
 
-/// Posts every pending spend of `user` that `due` selects; returns how many.
-fn post_where(user: &mut User, due: impl Fn(&TxRec) -> bool) -> usize {
-    let mut posted = 0;
-    let mut moved = 0;
-    for tx in user.transactions.iter_mut().filter(|tx| tx.kind == "spend" && tx.status == "pending") {
-        if due(tx) {
-            tx.status = "posted".to_owned();
-            moved += tx.amount_cents;
-            posted += 1;
-        }
-    }
-    user.pending_charges -= moved;
-    user.posted_charges += moved;
-    user.balance_due += moved;
-    posted
-}
-
-/// Posts each pending spend whose time has come.
-pub fn tick(user: &mut User, now: OffsetDateTime) {
-    post_where(user, |tx| tx.posts_at.is_some_and(|at| at <= now));
-}
-
 /// `POST /_sim/transactions/settle`: posts every pending spend of every user now.
 pub fn settle(_sim: &Sim, st: &mut State, _req: &Req) -> Answer {
     let posted: usize =
@@ -190,12 +169,12 @@ mod tests {
         assert_eq!(with_user(&sim, "alice", |u| (u.pending_charges, u.spending_power())), (1_300, 8_700));
 
         let now = sim.clock.now();
-        with_user(&sim, "alice", |u| tick(u, now));
+        with_user(&sim, "alice", |u| crate::transitions::spend(u, now));
         assert_eq!(with_user(&sim, "alice", |u| u.pending_charges), 1_300, "not due yet");
         sim.clock.advance(std::time::Duration::from_secs(61));
         let later = sim.clock.now();
         with_user(&sim, "alice", |u| {
-            tick(u, later);
+            crate::transitions::spend(u, later);
             assert_eq!((u.pending_charges, u.posted_charges, u.balance_due), (0, 1_300, 1_300));
             assert_eq!(u.spending_power(), 8_700);
             assert!(u.transactions.iter().all(|t| t.status == "posted"));
