@@ -146,7 +146,7 @@ fn parse_wire<T: DeserializeOwned>(status: u16, body: &[u8], depth: u8) -> Resul
     let problem = Problem { status, summary: wire.summary.clone(), errors: wire.errors };
     match (wire.ok, wire.data) {
         (Some(true), Some(raw)) if (200..300).contains(&status) => {
-            let data = serde_json::from_str::<T>(raw.get()).map_err(|e| ApiError::decode(describe_json_error(&e)))?;
+            let data = parse_data::<T>(raw.get())?;
             Ok(Parsed::Ok(Envelope { data, summary: wire.summary.unwrap_or_default(), next: wire.next }))
         }
         (Some(true), None) if (200..300).contains(&status) => Err(ApiError::decode("the response has no data")),
@@ -165,6 +165,38 @@ fn unwrap_open_responses<T: DeserializeOwned>(
         .and_then(|item| item.output)
         .ok_or_else(|| ApiError::decode("an Open Responses reply without a function_call_output"))?;
     parse_wire(status, inner.expose().as_bytes(), 1)
+}
+
+/// Parses `data` into its model. A failure names the field's path below `data` (`data.cards[2].last4`), so
+/// a drifting server can be diagnosed from the message alone; the offending value is never quoted.
+fn parse_data<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_str(raw);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let at = describe_path(err.path());
+        ApiError::decode(format!("{} at {at}", describe_json_error(err.inner())))
+    })
+}
+
+/// The path of a failed field as `data.cards[2].last4`. Struct fields and map keys look alike to serde, and
+/// a map key is data: a key that does not look like a field name (say, a token used as a key) is shown as
+/// `?` rather than quoted.
+fn describe_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut text = String::from("data");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                let named = !key.is_empty()
+                    && key.len() <= 64
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                text.push('.');
+                text.push_str(if named { key } else { "?" });
+            }
+            Segment::Unknown => text.push_str(".?"),
+        }
+    }
+    text
 }
 
 fn describe_json_error(err: &serde_json::Error) -> String {
@@ -392,6 +424,31 @@ mod tests {
         assert!(!e.to_string().contains("eyJ") && !format!("{e:?}").contains("eyJ"), "{e}");
         let missing = err(200, r#"{"ok":true,"data":{"other":1}}"#);
         assert!(missing.to_string().contains("missing field `name`"), "{missing}");
+    }
+
+    #[test]
+    fn a_wrongly_typed_field_names_its_path_and_never_its_value() {
+        #[derive(Debug, Deserialize)]
+        struct Card {
+            #[allow(dead_code)]
+            last4: String,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Cards {
+            #[allow(dead_code)]
+            cards: Vec<Card>,
+        }
+        let body =
+            r#"{"ok":true,"data":{"cards":[{"last4":"4242"},{"last4":"0005"},{"last4":["eyJhbGciOi.secret"]}]}}"#;
+        let e = match parse::<Cards>(200, body.as_bytes(), None) {
+            Err(err) => err,
+            Ok(_) => panic!("a list with a wrongly typed last4 parsed"),
+        };
+        assert_eq!(e.code(), "decode");
+        assert!(e.to_string().contains("data.cards[2].last4"), "{e}");
+        assert!(!e.to_string().contains("eyJ") && !format!("{e:?}").contains("eyJ"), "{e}");
+        let missing = err(200, r#"{"ok":true,"data":{"other":1}}"#);
+        assert!(missing.to_string().contains("missing field `name` at data"), "{missing}");
     }
 
     #[test]
