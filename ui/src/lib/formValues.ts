@@ -122,6 +122,34 @@ export function valuesToSend(fields: readonly FieldDef[], values: FormValues): F
   return out;
 }
 
+/** The paths of inputs marked secret (a national id): checked on submit only, see `valuesToCheckOnBlur`. */
+export function secretPaths(fields: readonly FieldDef[]): Set<string> {
+  return new Set(leafFields(fields).filter((leaf) => leaf.def.secret).map((leaf) => leaf.path));
+}
+
+/**
+ * The values a check on blur sends: those of `valuesToSend` but the secret ones, so a national id crosses
+ * to the core once per submit rather than on every blur. The core's rules stay the one place they are
+ * written; a secret input just hears them on submit.
+ */
+export function valuesToCheckOnBlur(fields: readonly FieldDef[], values: FormValues): FormValues {
+  const out = valuesToSend(fields, values);
+  for (const path of secretPaths(fields)) delete out[path];
+  return out;
+}
+
+/**
+ * The problems after a check on blur: the fresh ones of every other input, and for secret inputs (left
+ * out of that check, so "missing" to it) whatever the last full check said.
+ */
+export function afterBlurCheck(
+  previous: readonly FieldProblem[],
+  fresh: readonly FieldProblem[],
+  secret: ReadonlySet<string>,
+): FieldProblem[] {
+  return [...fresh.filter((p) => !secret.has(p.field.trim())), ...previous.filter((p) => secret.has(p.field.trim()))];
+}
+
 /** Problems limited to the inputs the person has already left (so a first blur does not flag them all). */
 export function problemsFor(problems: readonly FieldProblem[], touched: ReadonlySet<string>): FieldProblem[] {
   return problems.filter((p) => {

@@ -259,3 +259,76 @@ describe("the KYC form after a failed submit", () => {
     expect(summary && form && summary.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 });
+
+describe("the national id", () => {
+  const FORM: FormDefinition = {
+    fields: [
+      field("firstName", { label: "First name", required: true }),
+      field("nationalId", { label: "ID number", required: true, secret: true, pattern: "^[0-9A-Za-z-]+$" }),
+    ],
+  };
+  const TYPED = "12/34";
+
+  /** What each `kyc_check` was sent, and the problems the core would find in it. */
+  function core(sent: Record<string, string>[]) {
+    mockIPC((cmd, args) => {
+      if (cmd === "kyc_form") return FORM;
+      if (cmd === "kyc_check") {
+        const values = (args as { values: Record<string, string> }).values;
+        sent.push(values);
+        const problems = [];
+        if (!values.firstName) problems.push({ field: "firstName", message: "Enter your first name." });
+        if (!values.nationalId) problems.push({ field: "nationalId", message: "Enter your ID number." });
+        else if (values.nationalId.includes("/"))
+          problems.push({ field: "nationalId", message: "Use only letters, numbers and dashes." });
+        return problems;
+      }
+      throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    });
+  }
+
+  async function settle() {
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+    }
+  }
+
+  function problemUnder(id: string): string {
+    return document.getElementById(`${id}-problem`)?.textContent?.trim() ?? "";
+  }
+
+  it("is not sent to the core when the person leaves it, only when they submit", async () => {
+    vi.useFakeTimers();
+    const sent: Record<string, string>[] = [];
+    core(sent);
+    component = mount(KycFormScreen, { target: target() });
+    await settle();
+    const id = document.getElementById("kyc-nationalId") as HTMLInputElement;
+    type(id, TYPED);
+    id.dispatchEvent(new FocusEvent("blur"));
+    await settle();
+    const name = document.getElementById("kyc-firstName") as HTMLInputElement;
+    name.dispatchEvent(new FocusEvent("blur"));
+    await settle();
+
+    // The other fields are still checked on blur, without the national id in the request.
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.some((values) => Object.values(values).includes(TYPED))).toBe(false);
+    expect(problemUnder("kyc-firstName")).toBe("Enter your first name.");
+    // Left out of the check, it is not reported missing either; the note says when it is checked.
+    expect(problemUnder("kyc-nationalId")).toBe("");
+    expect(document.getElementById("kyc-nationalId")?.getAttribute("aria-describedby")).toContain("kyc-nationalId-when");
+    expect(document.getElementById("kyc-nationalId-when")?.textContent).toBe("Checked when you submit.");
+
+    (document.getElementById("kyc-submit") as HTMLButtonElement).click();
+    await settle();
+    expect(sent.at(-1)?.nationalId).toBe(TYPED);
+    expect(problemUnder("kyc-nationalId")).toBe("Use only letters, numbers and dashes.");
+
+    // Leaving another field afterwards keeps the submit's verdict on the national id.
+    name.dispatchEvent(new FocusEvent("blur"));
+    await settle();
+    expect(problemUnder("kyc-nationalId")).toBe("Use only letters, numbers and dashes.");
+  });
+});
