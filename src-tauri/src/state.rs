@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use wallet_core::clipboard::{Clipboard, ClipboardGuard};
 use wallet_core::error::{UiAction, UiError};
 use wallet_core::intents::{Journal, Scope};
+use wallet_core::kyc_form::FormDefinition;
 use wallet_core::links::LinkPolicy;
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
@@ -30,6 +31,10 @@ pub struct Connection {
     /// The embedded simulator in Demo mode; dropping it stops the server.
     pub simulator: Option<SimHandle>,
     pub user: Option<Arc<UserClient>>,
+    /// The KYC form built from `/kyc/values`, asked once and kept for the user it was asked for: the
+    /// form is drawn, checked on every blur and submitted with the same definition, and it goes with the
+    /// connection (environment change, sign-out) or when another user signs in.
+    kyc_form: Option<(Arc<UserClient>, Arc<FormDefinition>)>,
 }
 
 pub struct AppState {
@@ -428,7 +433,27 @@ impl AppState {
             links,
             simulator,
             user,
+            kyc_form: None,
         })
+    }
+
+    /// The signed-in user's KYC form: from `/kyc/values` the first time, then the one kept on the
+    /// connection. The request is made without holding the connection lock, so no other command waits on it.
+    pub async fn kyc_form(&self) -> Result<(Arc<UserClient>, Arc<FormDefinition>), UiError> {
+        let user = self.user().await?;
+        let kept =
+            self.connect().await?.kyc_form.as_ref().filter(|(asked_by, _)| Arc::ptr_eq(asked_by, &user)).cloned();
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
+        let values = user.kyc_values().await.map_err(|e| UiError::from(&e))?.data;
+        let form = Arc::new(FormDefinition::from_values(&values));
+        let mut connection = self.connect().await?;
+        // Kept only if that user is still the one signed in (another may have signed in meanwhile).
+        if connection.user.as_ref().is_some_and(|current| Arc::ptr_eq(current, &user)) {
+            connection.kyc_form = Some((user.clone(), form.clone()));
+        }
+        Ok((user, form))
     }
 
     /// The signed-in user's client, or an error that leads to set-up.

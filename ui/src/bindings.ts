@@ -381,7 +381,7 @@ export type FieldDef_Deserialize = {
 	minLength?: number | null,
 	/**  In characters, not bytes. */
 	maxLength?: number | null,
-	/**  The server's regex, for information; the checks are done in Rust by [`validate`]. */
+	/**  The server's regex, for information; the checks are done in Rust by [`super::validate`]. */
 	pattern?: string | null,
 	options: FieldOption[],
 	description?: string | null,
@@ -402,7 +402,7 @@ export type FieldDef_Serialize = {
 	minLength: number | null,
 	/**  In characters, not bytes. */
 	maxLength: number | null,
-	/**  The server's regex, for information; the checks are done in Rust by [`validate`]. */
+	/**  The server's regex, for information; the checks are done in Rust by [`super::validate`]. */
 	pattern: string | null,
 	options: FieldOption[],
 	description: string | null,

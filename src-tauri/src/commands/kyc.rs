@@ -29,9 +29,8 @@ fn today() -> time::Date {
 #[tauri::command]
 #[specta::specta]
 pub async fn kyc_form(state: State<'_, AppState>) -> Result<FormDefinition, UiError> {
-    let user = state.user().await?;
-    let values = user.kyc_values().await.map_err(ui)?.data;
-    Ok(FormDefinition::from_values(&values))
+    let (_, form) = state.kyc_form().await?;
+    Ok(FormDefinition::clone(&form))
 }
 
 /// Client checks, mirroring the server's, for the values typed so far.
@@ -41,8 +40,7 @@ pub async fn kyc_check(
     state: State<'_, AppState>,
     values: HashMap<String, String>,
 ) -> Result<Vec<FieldProblem>, UiError> {
-    let user = state.user().await?;
-    let def = FormDefinition::from_values(&user.kyc_values().await.map_err(ui)?.data);
+    let (_, def) = state.kyc_form().await?;
     Ok(kyc_form::validate(&def, &form_values(values), today()))
 }
 
@@ -50,8 +48,7 @@ pub async fn kyc_check(
 #[tauri::command]
 #[specta::specta]
 pub async fn kyc_submit(state: State<'_, AppState>, values: HashMap<String, String>) -> Result<KycView, UiError> {
-    let user = state.user().await?;
-    let def = FormDefinition::from_values(&user.kyc_values().await.map_err(ui)?.data);
+    let (user, def) = state.kyc_form().await?;
     let values = form_values(values);
     let problems = kyc_form::validate(&def, &values, today());
     if !problems.is_empty() {
