@@ -1,8 +1,9 @@
 //! `GET /agreements` and `POST /agreements`: the texts a user must accept before cards and money moves.
 
 use serde::{Deserialize, Serialize};
+use serde_with::VecSkipError;
 
-use super::common::{lenient, lenient_or_default, null_as_default, usable_items};
+use super::common::{null_as_default, Lenient};
 
 /// A document an agreement refers to; the UI must let the user open it. A link the server sends without
 /// a label is shown by its URL (the label is filled with it), so the person still sees what they agree to.
@@ -14,9 +15,10 @@ pub struct AgreementLink {
 }
 
 /// A link as it arrives; only the URL is needed.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Deserialize)]
 struct WireLink {
-    #[serde(default, deserialize_with = "lenient")]
     label: Option<String>,
     url: String,
 }
@@ -28,26 +30,30 @@ impl From<WireLink> for AgreementLink {
     }
 }
 
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Agreement {
     pub id: String,
     pub text: String,
     /// A link without a URL cannot be opened and is left out; the rest of the agreement still shows.
-    #[serde(default, deserialize_with = "usable_items")]
+    #[serde(default)]
+    #[serde_as(as = "Lenient<VecSkipError<_>>")]
     pub links: Vec<AgreementLink>,
 }
 
 /// `data` of both agreements calls. The API accepts all agreements at once.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Agreements {
     #[serde(default, deserialize_with = "null_as_default")]
     pub agreements: Vec<Agreement>,
     /// Missing or malformed reads as `false`: asking again is safe, skipping consent is not.
-    #[serde(default, deserialize_with = "lenient_or_default")]
+    #[serde(default)]
+    #[serde_as(as = "Lenient")]
     pub accepted: bool,
-    #[serde(default, deserialize_with = "lenient")]
     pub accepted_at: Option<String>,
 }
 

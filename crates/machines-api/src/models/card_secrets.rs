@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::lenient;
+use super::common::Lenient;
+
 use crate::secret::CardSecretKey;
 
 /// Body of `POST /cards/secrets/session`: always `{}`, for clients that always send a JSON content type.
@@ -14,7 +15,7 @@ pub struct SecretsSessionRequest {}
 #[serde(rename_all = "camelCase")]
 pub struct SecretsSession {
     pub session_id: String,
-    // Not `lenient`: that would copy the key into an unzeroized `serde_json::Value` first.
+    // Not lenient (`Lenient`): that would copy the key into an unzeroized `serde_json::Value` first.
     pub secret_key: CardSecretKey,
 }
 
@@ -34,20 +35,17 @@ pub struct EncryptedSecret {
 }
 
 /// `data` of `POST /cards/{cardId}/secrets`. Ciphertext only; useless without the session key.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CardSecrets {
     pub encrypted_pan: EncryptedSecret,
     pub encrypted_cvc: EncryptedSecret,
-    #[serde(default, deserialize_with = "lenient")]
     pub expiration_month: Option<u8>,
-    #[serde(default, deserialize_with = "lenient")]
     pub expiration_year: Option<u16>,
-    #[serde(default, deserialize_with = "lenient")]
     pub last4: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub brand: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub key_id: Option<String>,
 }
 

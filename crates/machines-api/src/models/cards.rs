@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::null_as_default;
-use super::common::{lenient, open_enum, EncryptedField};
+use super::common::{open_enum, EncryptedField, Lenient};
 
 open_enum! {
     /// Card status. "Freeze" in the UI is `Locked`; delete gives `Canceled`.
@@ -62,48 +62,37 @@ pub struct CardLimit {
 
 /// The card object (spec §5.8). Only the id and status are required; the rest drifts or is absent on
 /// create responses.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Card {
     pub card_id: String,
     pub status: CardStatus,
-    #[serde(default, deserialize_with = "lenient")]
     pub last4: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub expiration_month: Option<u8>,
-    #[serde(default, deserialize_with = "lenient")]
     pub expiration_year: Option<u16>,
-    #[serde(default, deserialize_with = "lenient")]
     pub brand: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub limit: Option<CardLimit>,
-    #[serde(default, deserialize_with = "lenient")]
     pub encrypted_name: Option<EncryptedField>,
-    #[serde(default, deserialize_with = "lenient")]
     pub encrypted_color: Option<EncryptedField>,
-    #[serde(default, deserialize_with = "lenient")]
     pub encrypted_emoji: Option<EncryptedField>,
-    #[serde(default, deserialize_with = "lenient")]
     pub encrypted_memo: Option<EncryptedField>,
-    #[serde(default, deserialize_with = "lenient")]
     pub is_pinned: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
     pub sort_order: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub folder_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub contract_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 
 /// `data` of `GET /cards`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CardList {
     #[serde(default, deserialize_with = "null_as_default")]
     pub cards: Vec<Card>,
-    #[serde(default, deserialize_with = "lenient")]
     pub next_cursor: Option<String>,
 }
 
@@ -148,14 +137,13 @@ pub struct UpdateCardRequest {
 }
 
 /// `data` of `DELETE /cards/{cardId}`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletedCard {
-    #[serde(default, deserialize_with = "lenient")]
     pub card_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub status: Option<CardStatus>,
-    #[serde(default, deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
 }
 

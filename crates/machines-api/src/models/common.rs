@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use serde_with::de::DeserializeAsWrap;
+use serde_with::{DeserializeAs, Same, SerializeAs};
 use url::Url;
 
 /// Declares a string enum for a wire value. Values the API adds later are kept as `Other(String)` so they
@@ -140,38 +142,31 @@ impl fmt::Debug for EncryptedField {
     }
 }
 
-/// Deserializes a value that must be present in the documented shape but may be `null` or a wrong type
-/// from a drifting server: such a value becomes `None` instead of failing the whole response.
-pub(crate) fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+/// A serde_with adapter for a value the UI can live without: `null` or a wrong type from a drifting server
+/// reads as the type's default (`None` for an `Option`) instead of failing the whole response. With an
+/// inner adapter (`Lenient<VecSkipError<_>>`) the value is read through it first.
+///
+/// Written here rather than using serde_with's `DefaultOnError` because that one also swallows errors of
+/// reading the JSON itself: a number JSON cannot hold (`1e999`) would become `None` where it must stay a
+/// decode error. The value is read into a `serde_json::Value` (whose errors are kept), then converted
+/// (whose errors give the default).
+pub(crate) struct Lenient<T = Same>(PhantomData<T>);
+
+impl<'de, T, TAs> DeserializeAs<'de, T> for Lenient<TAs>
 where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
+    TAs: DeserializeAs<'de, T>,
+    T: Default,
 {
-    let value = Value::deserialize(deserializer)?;
-    Ok(serde_json::from_value(value).ok())
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Ok(DeserializeAsWrap::<T, TAs>::deserialize(value).map(DeserializeAsWrap::into_inner).unwrap_or_default())
+    }
 }
 
-/// A list whose items the UI shows one by one: an item that cannot be read is left out rather than failing
-/// the whole response; `null`, a missing list or a value that is not a list reads as empty.
-pub(crate) fn usable_items<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    let items = match Value::deserialize(deserializer)? {
-        Value::Array(items) => items,
-        _ => return Ok(Vec::new()),
-    };
-    Ok(items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect())
-}
-
-/// Like `lenient`, for flags and enums with a natural default: `null` or a wrong type gives the default.
-pub(crate) fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned + Default,
-{
-    lenient(deserializer).map(Option::unwrap_or_default)
+impl<T, TAs: SerializeAs<T>> SerializeAs<T> for Lenient<TAs> {
+    fn serialize_as<S: Serializer>(source: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        TAs::serialize_as(source, serializer)
+    }
 }
 
 /// For lists: `null` reads as empty, but a malformed list still fails, so a bad card or deposit is an
@@ -254,6 +249,26 @@ mod tests {
         assert!(read(r#"{"value":"lots"}"#).is_err());
         assert!(read(r#"{"value":true}"#).is_err());
         assert!(read(r#"{"value":1e300}"#).is_err());
+    }
+
+    #[test]
+    fn lenient_fields_default_on_a_wrong_type_but_unreadable_json_still_fails() {
+        #[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+        #[serde_with::serde_as]
+        #[derive(Debug, Deserialize)]
+        struct Shape {
+            count: Option<u32>,
+            #[serde(default)]
+            #[serde_as(as = "Lenient")]
+            flag: bool,
+        }
+        let read = |json: &str| serde_json::from_str::<Shape>(json).map(|s| (s.count, s.flag));
+        assert_eq!(read(r#"{"count":3,"flag":true}"#).unwrap(), (Some(3), true));
+        assert_eq!(read(r#"{"count":"three","flag":"yes"}"#).unwrap(), (None, false));
+        assert_eq!(read(r#"{"count":null,"flag":null}"#).unwrap(), (None, false));
+        assert_eq!(read(r#"{"count":-1}"#).unwrap(), (None, false));
+        assert_eq!(read(r#"{}"#).unwrap(), (None, false));
+        assert!(read(r#"{"count":1e999}"#).is_err(), "a number JSON cannot hold is not a wrong type");
     }
 
     #[test]

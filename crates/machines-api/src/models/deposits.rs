@@ -1,9 +1,10 @@
 //! Deposits: assets → range → estimate → create → track. Amounts here are asset units (`f64`), not cents.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_with::{DeserializeAs, Same};
 
 use super::common::null_as_default;
-use super::common::{lenient, open_enum};
+use super::common::{open_enum, Lenient};
 
 /// Asset and network ids can come back upper-case (`"RUSD"`); requests use trimmed lower-case (spec Q23).
 pub(super) fn asset_id(raw: impl AsRef<str>) -> String {
@@ -12,32 +13,31 @@ pub(super) fn asset_id(raw: impl AsRef<str>) -> String {
 
 /// A string that may be missing, `null`, blank or a wrong type: only real text is `Some`.
 fn non_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(lenient::<D, String>(deserializer)?.filter(|text| !text.trim().is_empty()))
+    let text: Option<String> = Lenient::<Same>::deserialize_as(deserializer)?;
+    Ok(text.filter(|text| !text.trim().is_empty()))
 }
 
 /// One network an asset can move on.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetNetwork {
     pub id: String,
-    #[serde(default, deserialize_with = "lenient")]
     pub label: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub token_contract: Option<String>,
     /// The network needs a memo / destination tag.
-    #[serde(default, deserialize_with = "lenient")]
     pub supports_extra_id: Option<bool>,
 }
 
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Asset {
     pub ticker: String,
-    #[serde(default, deserialize_with = "lenient")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub icon: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub networks: Vec<AssetNetwork>,
@@ -82,26 +82,19 @@ impl DepositRoute {
 }
 
 /// The route and its limits, in asset units.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DepositRange {
-    #[serde(default, deserialize_with = "lenient")]
     pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub contract_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payout_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payout_chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount: Option<f64>,
 }
 
@@ -135,34 +128,17 @@ impl DepositEstimateRequest {
 }
 
 /// The range fields plus the quote.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DepositEstimate {
-    #[serde(default, deserialize_with = "lenient")]
-    pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub from_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub to_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub to_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub contract_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub payout_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub payout_chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub min_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub max_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
+    /// The same route and limits `POST /deposits/range` returns, at the top level of the estimate.
+    #[serde(flatten)]
+    pub range: DepositRange,
     pub quoted_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub quoted_amount_currency: Option<AmountCurrency>,
-    #[serde(default, deserialize_with = "lenient")]
     pub estimated_to_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub rate_id: Option<String>,
 }
 
@@ -241,34 +217,29 @@ impl DepositStatus {
 }
 
 /// The deposit object (spec §5.19).
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deposit {
     pub id: String,
-    #[serde(default, deserialize_with = "lenient")]
     pub contract_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub change_now_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_network: Option<String>,
     /// `None` until the address is assigned (it can be `null` or `""` right after create): keep polling.
     #[serde(default, deserialize_with = "non_blank")]
+    #[serde_with(skip_apply)]
     pub deposit_address: Option<String>,
     /// Memo / destination tag the source network needs, when present.
     #[serde(default, deserialize_with = "non_blank")]
+    #[serde_with(skip_apply)]
     pub payin_extra_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount: Option<f64>,
     pub status: DepositStatus,
-    #[serde(default, deserialize_with = "lenient")]
     pub created_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub updated_at: Option<String>,
 }
 

@@ -37,7 +37,7 @@ pub struct Decrypted {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataKey {
-    // Plain `Option`, not `lenient`: that would copy the key into an unzeroized `serde_json::Value`.
+    // Plain `Option`, not lenient (`Lenient`): that would copy the key into an unzeroized `serde_json::Value`.
     #[serde(default)]
     pub key: Option<SecretString>,
     #[serde(default)]

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::VecSkipError;
 use zeroize::Zeroizing;
 
-use super::common::{lenient, lenient_or_default, null_as_default, open_enum, optional_link, usable_items, Link};
+use super::common::{null_as_default, open_enum, optional_link, Lenient, Link};
 use crate::secret::SecretString;
 
 /// KYC status. Hand-written rather than `open_enum!` because the API spells it in snake_case, camelCase
@@ -104,26 +105,25 @@ open_enum! {
 }
 
 /// One form field of `/kyc/values` or `/kyc/schema`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KycField {
     pub name: String,
-    #[serde(default, deserialize_with = "lenient_or_default")]
+    #[serde(default)]
+    #[serde_as(as = "Lenient")]
     pub required: bool,
-    #[serde(rename = "type", default, deserialize_with = "lenient_or_default")]
+    #[serde(rename = "type", default)]
+    #[serde_as(as = "Lenient")]
     pub field_type: KycFieldType,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_length: Option<u32>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_length: Option<u32>,
-    #[serde(default, deserialize_with = "lenient")]
     pub regex: Option<String>,
-    #[serde(rename = "enum", default, deserialize_with = "lenient")]
+    #[serde(rename = "enum")]
     pub enum_values: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Sub-fields of an `object` field, if the server describes them (the guide only names them in prose).
-    #[serde(default, deserialize_with = "lenient")]
     pub fields: Option<Vec<KycField>>,
 }
 
@@ -148,10 +148,11 @@ impl Occupation {
 }
 
 /// An occupation as it arrives; only the code is needed.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Deserialize)]
 struct WireOccupation {
     code: String,
-    #[serde(default, deserialize_with = "lenient")]
     label: Option<String>,
 }
 
@@ -163,13 +164,15 @@ impl From<WireOccupation> for Occupation {
 }
 
 /// `data` of `GET /kyc/values`. The option strings contain U+2013 EN DASH: submit them exactly as received.
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KycValues {
     #[serde(default, deserialize_with = "null_as_default")]
     pub fields: Vec<KycField>,
     /// An occupation without a code cannot be chosen and is left out; the rest of the list still shows.
-    #[serde(default, deserialize_with = "usable_items")]
+    #[serde(default)]
+    #[serde_as(as = "Lenient<VecSkipError<_>>")]
     pub occupations: Vec<Occupation>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub annual_salary: Vec<String>,
@@ -188,20 +191,21 @@ pub struct KycSchema {
 }
 
 /// `data` of `GET /kyc/status` and `POST /kyc/applications`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KycState {
     /// The one required field: a state without a status tells the caller nothing.
     pub status: KycStatus,
-    #[serde(default, deserialize_with = "lenient")]
     pub reason: Option<String>,
     #[serde(default, deserialize_with = "optional_link")]
+    #[serde_with(skip_apply)]
     pub completion_link: Option<Link>,
     #[serde(default, deserialize_with = "optional_link")]
+    #[serde_with(skip_apply)]
     pub external_verification_link: Option<Link>,
-    #[serde(default, deserialize_with = "lenient")]
     pub is_active: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
     pub is_terms_of_service_accepted: Option<bool>,
 }
 

@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::lenient;
-use super::common::null_as_default;
+use super::common::{null_as_default, Lenient};
 use super::users::Wallet;
 use crate::secret::SessionToken;
 
@@ -34,19 +33,18 @@ impl CreateSessionRequest {
 }
 
 /// `data` of `POST /sessions`. Holds the token, so it has no `Serialize` and prints it redacted.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
-    // Not `lenient`: that would copy the token into an unzeroized `serde_json::Value` first.
+    // Not lenient (`Lenient`): that would copy the token into an unzeroized `serde_json::Value` first.
     pub session_token: SessionToken,
     pub session_id: String,
-    #[serde(default, deserialize_with = "lenient")]
     pub user_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub expires_at: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub scopes: Vec<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub wallet: Option<Wallet>,
 }
 

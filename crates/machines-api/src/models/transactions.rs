@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::null_as_default;
-use super::common::{cents_required, lenient, open_enum};
+use super::common::{cents_required, open_enum, Lenient};
 
 open_enum! {
     /// What a transaction is; also the values of the `type` filter.
@@ -22,6 +22,8 @@ impl TransactionType {
     }
 }
 
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
@@ -29,17 +31,12 @@ pub struct Transaction {
     #[serde(rename = "type")]
     pub transaction_type: TransactionType,
     /// Free text (`posted` is the only documented value).
-    #[serde(default, deserialize_with = "lenient")]
     pub status: Option<String>,
     #[serde(deserialize_with = "cents_required")]
     pub amount_cents: i64,
-    #[serde(default, deserialize_with = "lenient")]
     pub currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub merchant_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub card_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 
@@ -68,12 +65,13 @@ impl Transaction {
 }
 
 /// `data` of `GET /transactions`. No `nextCursor` means the last page.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionPage {
     #[serde(default, deserialize_with = "null_as_default")]
     pub transactions: Vec<Transaction>,
-    #[serde(default, deserialize_with = "lenient")]
     pub next_cursor: Option<String>,
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{lenient, open_enum};
+use super::common::{open_enum, Lenient};
 use super::kyc::KycStatus;
 
 /// Body of `POST /users/resolve`. The documented `userId` + `walletAddress` shape (spec §5.2).
@@ -36,18 +36,16 @@ pub struct Wallet {
 }
 
 /// `data` of `POST /users/resolve`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedUser {
     pub user_id: String,
     /// Comes back lower-cased; compare addresses case-insensitively (spec Q24).
-    #[serde(default, deserialize_with = "lenient")]
     pub wallet_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub kyc_status: Option<KycStatus>,
-    #[serde(default, deserialize_with = "lenient")]
     pub created_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub wallet: Option<Wallet>,
 }
 

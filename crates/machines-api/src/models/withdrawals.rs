@@ -10,19 +10,21 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::common::{lenient, open_enum};
+use super::common::{open_enum, Lenient};
 use super::deposits::asset_id;
 
 /// Where the money comes from. Every field is optional; sent as `{}` when none is set (sandbox fixes the
 /// source to rUSD on Base Sepolia).
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawalSource {
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<String>,
 }
 
@@ -56,26 +58,19 @@ pub struct WithdrawalRangeRequest {
 }
 
 /// Route limits, in both asset units and cents; clamp the amount to the cents pair.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawalRange {
-    #[serde(default, deserialize_with = "lenient")]
     pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount_cents: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount_cents: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub destination_supports_extra_id: Option<bool>,
 }
 
@@ -97,36 +92,24 @@ pub struct WithdrawalEstimateRequest {
 }
 
 /// The range fields plus the quote for one amount.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawalEstimate {
-    #[serde(default, deserialize_with = "lenient")]
     pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub min_amount_cents: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub max_amount_cents: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub destination_supports_extra_id: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_amount_cents: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub estimated_to_amount: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub rate_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub destination_extra_id: Option<String>,
 }
 
@@ -203,86 +186,70 @@ impl<'de> Deserialize<'de> for Timestamp {
 }
 
 /// The executor signature: a bare string (old reference) or an object (guide / new reference / example).
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum WithdrawalSignature {
     Text(String),
     Object {
-        #[serde(default, deserialize_with = "lenient")]
         data: Option<String>,
-        #[serde(default, deserialize_with = "lenient")]
         salt: Option<String>,
-        #[serde(default, deserialize_with = "lenient")]
         parameters: Option<Vec<Value>>,
-        #[serde(rename = "expiresAt", default, deserialize_with = "lenient")]
+        #[serde(rename = "expiresAt")]
         expires_at: Option<Timestamp>,
     },
 }
 
 /// How to execute the withdrawal on-chain: send to `call_target`, not the collateral proxy.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawalExecution {
-    #[serde(default, deserialize_with = "lenient")]
     pub contract_id: Option<String>,
     /// A number or a string depending on the server; kept as sent.
     #[serde(default)]
+    #[serde_with(skip_apply)]
     pub contract_version: Option<Value>,
-    #[serde(default, deserialize_with = "lenient")]
     pub chain_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient")]
     pub collateral_proxy_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub controller_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub coordinator_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub call_target: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub call_path: Option<CallPath>,
 }
 
 /// The cross-chain relay: funds go to `payin_address` and ChangeNow pays out to the destination.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawalRelay {
-    #[serde(default, deserialize_with = "lenient")]
     pub change_now_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payin_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payin_extra_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payout_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub payout_extra_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub from_network: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     pub to_network: Option<String>,
 }
 
 /// `data` of `POST /withdrawals`.
+#[serde_with::apply(Option => #[serde(default)] #[serde_as(as = "Lenient")])]
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Withdrawal {
     pub status: WithdrawalStatus,
-    #[serde(default, deserialize_with = "lenient")]
     pub retry_after_seconds: Option<f64>,
     /// Ordered call arguments; declared `string[]` but numbers occur.
-    #[serde(default, deserialize_with = "lenient")]
     pub parameters: Option<Vec<Value>>,
-    #[serde(default, deserialize_with = "lenient")]
     pub signature: Option<WithdrawalSignature>,
-    #[serde(default, deserialize_with = "lenient")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient")]
     pub execution: Option<WithdrawalExecution>,
-    #[serde(default, deserialize_with = "lenient")]
     pub relay: Option<WithdrawalRelay>,
 }
 
