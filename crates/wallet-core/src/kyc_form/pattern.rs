@@ -1,17 +1,40 @@
 //! The server's field patterns, read so that a value can be checked and a mismatch explained in words.
+//!
+//! A pattern from the server is input: it is parsed with `regex-syntax` (to find its shape and to name
+//! its characters in words) and matched with `regex-lite` under a size limit. Any pattern either refuses,
+//! or any shape other than the one below, is "unknown": the check is skipped, never a panic or a false
+//! error, since the server checks again.
+
+use regex_lite::{Regex, RegexBuilder};
+use regex_syntax::ast::{self, AssertionKind, Ast, ClassPerlKind, ClassSet, ClassSetItem, LiteralKind, RepetitionKind};
+
+/// The most memory a server's pattern may compile to (64 KiB). The published pattern needs far less;
+/// this leaves room for long classes and bounds, while `[a-z]{100000}` is refused rather than built.
+const SIZE_LIMIT: usize = 1 << 16;
 
 /// The one regex shape the API publishes, and its near relatives: `^[CLASS]QUANT$`, where CLASS holds
 /// single characters, ranges (`A-Z`), `\d`, `\w`, `\s` and escaped punctuation, optionally negated with
-/// `^`, and a `-` first or last is literal; QUANT is `+`, `*`, `{n}`, `{n,}` or `{n,m}`. Interpreting
-/// this much by hand keeps a regex engine out of the app for the single pattern the API uses.
-#[derive(Debug, PartialEq)]
+/// `^`; QUANT is `+`, `*`, `?`, `{n}`, `{n,}` or `{n,m}`. Only this shape can be explained to a person
+/// ("use only letters, numbers and dashes", "use exactly 2 characters"), so only it is checked.
+#[derive(Debug)]
 pub(crate) struct ClassPattern {
+    /// The whole pattern.
+    whole: Regex,
+    /// The class alone, for one character at a time.
+    class: Regex,
     negated: bool,
     items: Vec<ClassItem>,
     min: usize,
     max: Option<usize>,
 }
 
+impl PartialEq for ClassPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.whole.as_str() == other.whole.as_str()
+    }
+}
+
+/// What a class holds, as far as words go; which characters match is `regex-lite`'s to say.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum ClassItem {
     Range(char, char),
@@ -20,59 +43,44 @@ enum ClassItem {
     Space,
 }
 
-impl ClassItem {
-    fn matches(self, c: char) -> bool {
-        match self {
-            Self::Range(lo, hi) => lo <= c && c <= hi,
-            Self::Digit => c.is_ascii_digit(),
-            Self::Word => c.is_ascii_alphanumeric() || c == '_',
-            Self::Space => c.is_whitespace(),
-        }
-    }
-}
-
 impl ClassPattern {
     /// `None` for any other shape: the caller then skips the check rather than risk a false error.
     pub(crate) fn parse(pattern: &str) -> Option<Self> {
-        let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
-        if body.ends_with('\\') {
-            // The `$` was escaped: a literal dollar, not an anchor.
+        let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+        let Ast::Concat(concat) = &ast else { return None };
+        let (start, class, end) = match concat.asts.as_slice() {
+            [start, class, end] => (start, class, end),
+            _ => return None,
+        };
+        if !is_assertion(start, AssertionKind::StartLine) || !is_assertion(end, AssertionKind::EndLine) {
             return None;
         }
-        let chars: Vec<char> = body.strip_prefix('[')?.chars().collect();
-        let negated = chars.first() == Some(&'^');
-        let mut i = usize::from(negated);
-        let mut atoms: Vec<ClassAtom> = Vec::new();
-        loop {
-            let c = *chars.get(i)?;
-            match c {
-                ']' if !atoms.is_empty() => break,
-                '[' | ']' => return None,
-                '\\' => {
-                    let escaped = *chars.get(i + 1)?;
-                    atoms.push(match escaped {
-                        'd' => ClassAtom::Item(ClassItem::Digit),
-                        'w' => ClassAtom::Item(ClassItem::Word),
-                        's' => ClassAtom::Item(ClassItem::Space),
-                        c if c.is_ascii_punctuation() => ClassAtom::Escaped(c),
-                        _ => return None,
-                    });
-                    i += 2;
-                }
-                c => {
-                    atoms.push(ClassAtom::Char(c));
-                    i += 1;
-                }
+        let (bracketed, min, max) = match class {
+            Ast::ClassBracketed(bracketed) => (bracketed, 1, Some(1)),
+            Ast::Repetition(repetition) if repetition.greedy => {
+                let Ast::ClassBracketed(bracketed) = &*repetition.ast else { return None };
+                let (min, max) = bounds(&repetition.op.kind)?;
+                (bracketed, min, max)
             }
-        }
-        let (min, max) = parse_quantifier(&chars[i + 1..].iter().collect::<String>())?;
-        Some(Self { negated, items: ranges(&atoms)?, min, max })
+            _ => return None,
+        };
+        let mut items = Vec::new();
+        let ClassSet::Item(item) = &bracketed.kind else { return None };
+        class_items(item, &mut items)?;
+        let class_text = pattern.get(bracketed.span.start.offset..bracketed.span.end.offset)?;
+        Some(Self {
+            whole: compile(pattern)?,
+            class: compile(&format!("^{class_text}$"))?,
+            negated: bracketed.negated,
+            items,
+            min,
+            max,
+        })
     }
 
     /// Whether `text` matches the whole pattern.
     fn matches(&self, text: &str) -> bool {
-        let count = text.chars().count();
-        self.allows_all(text) && count >= self.min && self.max.is_none_or(|max| count <= max)
+        self.whole.is_match(text)
     }
 
     fn allows_all(&self, text: &str) -> bool {
@@ -81,7 +89,7 @@ impl ClassPattern {
 
     /// Whether the class lets `c` through.
     pub(crate) fn allows(&self, c: char) -> bool {
-        self.items.iter().any(|item| item.matches(c)) != self.negated
+        self.class.is_match(c.encode_utf8(&mut [0; 4]))
     }
 
     /// A sentence for a text that does not match, or `None` if it does.
@@ -150,72 +158,55 @@ impl ClassPattern {
     }
 }
 
-/// A parsed class member before ranges are joined.
-#[derive(Debug, Clone, Copy)]
-enum ClassAtom {
-    Char(char),
-    /// A backslash-escaped character: always literal, so `\-` never forms a range.
-    Escaped(char),
-    Item(ClassItem),
+/// The server's pattern compiled, anchored as written; `None` when `regex-lite` refuses it (too big, or
+/// syntax it does not have).
+fn compile(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(pattern).size_limit(SIZE_LIMIT).build().ok()
 }
 
-impl ClassAtom {
-    fn literal(self) -> Option<char> {
-        match self {
-            Self::Char(c) | Self::Escaped(c) => Some(c),
-            Self::Item(_) => None,
-        }
-    }
+fn is_assertion(ast: &Ast, kind: AssertionKind) -> bool {
+    matches!(ast, Ast::Assertion(assertion) if assertion.kind == kind)
 }
 
-/// Joins `a - z` triples into ranges; a `-` first or last stays a literal dash.
-fn ranges(atoms: &[ClassAtom]) -> Option<Vec<ClassItem>> {
-    let mut items = Vec::new();
-    let mut i = 0;
-    while let Some(&atom) = atoms.get(i) {
-        match (atom, atoms.get(i + 1), atoms.get(i + 2)) {
-            (_, Some(ClassAtom::Char('-')), Some(&hi)) => {
-                // `\d-z` and `a-\d` are not ranges any engine agrees on.
-                let (lo, hi) = (atom.literal()?, hi.literal()?);
-                if lo > hi {
-                    return None;
-                }
-                items.push(ClassItem::Range(lo, hi));
-                i += 3;
-            }
-            (ClassAtom::Item(item), _, _) => {
-                items.push(item);
-                i += 1;
-            }
-            (ClassAtom::Char(c) | ClassAtom::Escaped(c), _, _) => {
-                items.push(ClassItem::Range(c, c));
-                i += 1;
-            }
-        }
-    }
-    Some(items)
+/// `+`, `*`, `?`, `{n}`, `{n,}`, `{n,m}` as (min, max).
+fn bounds(kind: &RepetitionKind) -> Option<(usize, Option<usize>)> {
+    let count = |n: u32| usize::try_from(n).ok();
+    Some(match kind {
+        RepetitionKind::ZeroOrOne => (0, Some(1)),
+        RepetitionKind::ZeroOrMore => (0, None),
+        RepetitionKind::OneOrMore => (1, None),
+        RepetitionKind::Range(ast::RepetitionRange::Exactly(n)) => (count(*n)?, Some(count(*n)?)),
+        RepetitionKind::Range(ast::RepetitionRange::AtLeast(n)) => (count(*n)?, None),
+        RepetitionKind::Range(ast::RepetitionRange::Bounded(min, max)) => (count(*min)?, Some(count(*max)?)),
+    })
 }
 
-/// `+`, `*`, `{n}`, `{n,}`, `{n,m}` as (min, max).
-fn parse_quantifier(quantifier: &str) -> Option<(usize, Option<usize>)> {
-    match quantifier {
-        "+" => return Some((1, None)),
-        "*" => return Some((0, None)),
-        "" => return Some((1, Some(1))),
-        _ => {}
-    }
-    let inner = quantifier.strip_prefix('{')?.strip_suffix('}')?;
-    match inner.split_once(',') {
-        None => {
-            let n = inner.parse().ok()?;
-            Some((n, Some(n)))
+/// The members of a class, for words. Only plain and escaped characters, their ranges and `\d`, `\w`,
+/// `\s` count: POSIX names, Unicode classes, nested classes and escapes such as `\n` are "unknown".
+fn class_items(item: &ClassSetItem, items: &mut Vec<ClassItem>) -> Option<()> {
+    let plain = |literal: &ast::Literal| {
+        matches!(literal.kind, LiteralKind::Verbatim | LiteralKind::Meta | LiteralKind::Superfluous)
+            .then_some(literal.c)
+    };
+    match item {
+        ClassSetItem::Literal(literal) => {
+            let c = plain(literal)?;
+            items.push(ClassItem::Range(c, c));
         }
-        Some((min, "")) => Some((min.parse().ok()?, None)),
-        Some((min, max)) => {
-            let (min, max) = (min.parse().ok()?, max.parse().ok()?);
-            (min <= max).then_some((min, Some(max)))
+        ClassSetItem::Range(range) => items.push(ClassItem::Range(plain(&range.start)?, plain(&range.end)?)),
+        ClassSetItem::Perl(perl) if !perl.negated => items.push(match perl.kind {
+            ClassPerlKind::Digit => ClassItem::Digit,
+            ClassPerlKind::Word => ClassItem::Word,
+            ClassPerlKind::Space => ClassItem::Space,
+        }),
+        ClassSetItem::Union(union) => {
+            for member in &union.items {
+                class_items(member, items)?;
+            }
         }
+        _ => return None,
     }
+    Some(())
 }
 
 #[cfg(test)]
@@ -251,5 +242,19 @@ mod tests {
         };
         let form = FormDefinition::from_values(&values);
         assert_eq!(validate(&form, &with(FormValues::new(), "code", "anything"), TODAY), []);
+    }
+
+    #[test]
+    fn a_pattern_too_big_to_build_is_left_alone() {
+        // The server's pattern is input: one that would compile to megabytes is refused, not built, and
+        // the field is then checked by its other rules only.
+        let huge = "^[a-z]{100000}$";
+        assert_eq!(ClassPattern::parse(huge), None);
+        let values = KycValues {
+            fields: serde_json::from_value(json!([{"name": "code", "required": true, "regex": huge}])).unwrap(),
+            ..KycValues::default()
+        };
+        let form = FormDefinition::from_values(&values);
+        assert_eq!(validate(&form, &with(FormValues::new(), "code", "abc"), TODAY), []);
     }
 }
