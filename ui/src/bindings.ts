@@ -114,6 +114,9 @@ export const commands = {
 	copyCard: (id: string, what: CopyWhat) => typedError<CopyReceipt_Serialize, UiError_Serialize>(__TAURI_INVOKE("copy_card", { id, what })),
 };
 
+/* Constants */
+export const SETTINGS_BOUNDS = {"clipboardClearSeconds":{"default":20,"max":300,"min":10,"unit":"seconds"},"idleLockMinutes":{"default":10,"max":240,"min":1,"unit":"minutes"},"reauthMinutes":{"default":5,"max":60,"min":1,"unit":"minutes"},"revealSeconds":{"default":30,"max":120,"min":5,"unit":"seconds"}} as const;
+
 /* Types */
 /**  One line of the log, as stored and as the Settings screen lists it. */
 export type ActivityEntry = {
@@ -183,6 +186,19 @@ export type BalancesView = {
 	pendingCharges: string,
 	postedCharges: string,
 	balanceDue: string,
+};
+
+/**
+ *  One setting's bounds and default, as the Settings form shows them and [`Settings::validate`] checks
+ *  them. Exported to the UI once (`SETTINGS_BOUNDS` in the bindings), so no number is written again in
+ *  TypeScript or in the markup.
+ */
+export type Bound = {
+	min: number,
+	max: number,
+	default: number,
+	/**  The plural noun a person reads after a number: "seconds", "minutes". */
+	unit: string,
 };
 
 /**  A card in the list: public and masked data only, safe to log and to send to the webview. */
@@ -583,6 +599,14 @@ export type RouteView = {
 };
 
 export type Settings = Settings_Serialize | Settings_Deserialize;
+
+/**  The bounds of every timer a person can set in Settings. */
+export type SettingsBounds = {
+	revealSeconds: Bound,
+	clipboardClearSeconds: Bound,
+	idleLockMinutes: Bound,
+	reauthMinutes: Bound,
+};
 
 export type Settings_Deserialize = {
 	environment: EnvironmentSetting,

@@ -45,6 +45,49 @@ pub const SESSION_TTL_SECONDS: std::ops::RangeInclusive<u32> = 60..=86_400;
 /// the person at the keyboard now.
 pub const REAUTH_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
 
+/// One setting's bounds and default, as the Settings form shows them and [`Settings::validate`] checks
+/// them. Exported to the UI once (`SETTINGS_BOUNDS` in the bindings), so no number is written again in
+/// TypeScript or in the markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Bound {
+    pub min: u32,
+    pub max: u32,
+    pub default: u32,
+    /// The plural noun a person reads after a number: "seconds", "minutes".
+    pub unit: &'static str,
+}
+
+impl Bound {
+    fn of(range: &std::ops::RangeInclusive<u32>, default: u32, unit: &'static str) -> Self {
+        Self { min: *range.start(), max: *range.end(), default, unit }
+    }
+}
+
+/// The bounds of every timer a person can set in Settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsBounds {
+    pub reveal_seconds: Bound,
+    pub clipboard_clear_seconds: Bound,
+    pub idle_lock_minutes: Bound,
+    pub reauth_minutes: Bound,
+}
+
+/// The bounds, from the ranges above and the defaults of [`Settings::default`].
+pub fn bounds() -> SettingsBounds {
+    let defaults = Settings::default();
+    SettingsBounds {
+        reveal_seconds: Bound::of(&REVEAL_SECONDS, defaults.reveal_seconds, "seconds"),
+        clipboard_clear_seconds: Bound::of(
+            &CLIPBOARD_SECONDS,
+            defaults.clipboard_clear_seconds.unwrap_or(*CLIPBOARD_SECONDS.start()),
+            "seconds",
+        ),
+        idle_lock_minutes: Bound::of(&IDLE_LOCK_MINUTES, defaults.idle_lock_minutes, "minutes"),
+        reauth_minutes: Bound::of(&REAUTH_MINUTES, defaults.reauth_minutes, "minutes"),
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -82,11 +125,8 @@ impl Settings {
         .into_iter()
         .flatten()
         .collect();
-        if let Some(user_id) = &self.user_id {
-            let chars = user_id.chars().count();
-            if !(1..=120).contains(&chars) || user_id.chars().any(char::is_control) {
-                problems.push(FieldProblem { field: "userId".into(), message: "Use 1 to 120 characters.".into() });
-            }
+        if let Some(problem) = self.user_id.as_deref().and_then(crate::account::user_id_problem) {
+            problems.push(FieldProblem { field: "userId".into(), message: problem });
         }
         if let Some(address) = &self.wallet_address {
             if let Err(err) = crate::address::parse_wallet(address) {
@@ -244,5 +284,20 @@ mod tests {
         };
         let fields: Vec<String> = bad.validate().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["revealSeconds", "idleLockMinutes", "userId", "environment.url"]);
+    }
+
+    #[test]
+    fn bounds_are_the_ranges_validate_checks() {
+        let b = bounds();
+        assert_eq!(b.reveal_seconds, Bound { min: 5, max: 120, default: 30, unit: "seconds" });
+        assert_eq!(b.clipboard_clear_seconds, Bound { min: 10, max: 300, default: 20, unit: "seconds" });
+        assert_eq!(b.idle_lock_minutes, Bound { min: 1, max: 240, default: 10, unit: "minutes" });
+        assert_eq!(b.reauth_minutes, Bound { min: 1, max: 60, default: 5, unit: "minutes" });
+        // At each edge the UI shows, validate agrees: the bound is allowed, one past it is not.
+        let at = |reveal_seconds| Settings { reveal_seconds, ..Settings::default() }.validate().is_empty();
+        let r = b.reveal_seconds;
+        assert!(at(r.min) && at(r.max) && !at(r.min - 1) && !at(r.max + 1));
+        let json = serde_json::to_value(b).unwrap();
+        assert_eq!(json["clipboardClearSeconds"]["max"], 300);
     }
 }

@@ -1,7 +1,7 @@
-// The Settings form: what the inputs hold, and the Settings value they make. The ranges mirror
-// wallet-core's (`settings.rs`); the core checks again and has the last word.
+// The Settings form: what the inputs hold, and the Settings value they make. The ranges are wallet-core's
+// own (`settings::bounds`, exported in the bindings); the core checks again and has the last word.
 
-import type { EnvironmentSetting, Settings } from "../api";
+import { SETTINGS_BOUNDS, type EnvironmentSetting, type Settings } from "../api";
 
 /** Number inputs give numbers (or null when empty); text may come in too. */
 type NumberInput = number | string | null;
@@ -16,12 +16,6 @@ export interface SettingsForm {
   reauthMinutes: NumberInput;
 }
 
-export const RANGES = {
-  revealSeconds: [5, 120, "seconds"],
-  clipboardClearSeconds: [10, 300, "seconds"],
-  idleLockMinutes: [1, 240, "minutes"],
-  reauthMinutes: [1, 60, "minutes"],
-} as const;
 
 /** A whole number from an input, or null when it is empty or not a whole number. */
 export function wholeNumber(value: NumberInput): number | null {
@@ -32,8 +26,12 @@ export function wholeNumber(value: NumberInput): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-function inRange(field: keyof typeof RANGES, value: NumberInput, problems: Record<string, string>): number {
-  const [min, max, unit] = RANGES[field];
+function inRange(
+  field: keyof typeof SETTINGS_BOUNDS,
+  value: NumberInput,
+  problems: Record<string, string>,
+): number {
+  const { min, max, unit } = SETTINGS_BOUNDS[field];
   const n = wholeNumber(value);
   if (n === null || n < min || n > max) problems[field] = `Choose between ${min} and ${max} ${unit}.`;
   return n ?? 0;
