@@ -13,13 +13,10 @@ use std::time::{Duration, Instant};
 
 use machines_api::config::ClientConfig;
 use machines_api::models::cards::{CardStatus, CreateCardRequest};
-use machines_api::models::users::ResolveUserRequest;
 use machines_api::scopes::Spelling;
-use machines_api::session::Identity;
 use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, UserClient};
 use machines_sim::config::{EncryptionScopes, SecondDelete};
-use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
-use serde_json::json;
+use machines_sim::{FaultKind, FaultRule, SimConfig, Simulator};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, SubscriberExt};
@@ -62,23 +59,6 @@ fn count_status(status: u64) -> (Arc<AtomicUsize>, tracing::subscriber::DefaultG
     (seen, tracing::subscriber::set_default(subscriber))
 }
 
-/// A linked user the simulator has approved and who has accepted the agreements.
-async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClient {
-    let request = ResolveUserRequest { user_id: user_id.into(), wallet_address: None, wallet_label: None };
-    client.resolve_user(&request).await.unwrap();
-    let approve = reqwest::Client::new()
-        .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "approved"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(approve.status().is_success());
-    let user = client.user(Identity { user_id: user_id.into(), wallet_address: None }).unwrap();
-    user.accept_agreements().await.unwrap();
-    user
-}
-
 async fn new_card(user: &UserClient) -> String {
     let card = user.create_card(&CreateCardRequest::default(), &IdempotencyKey::generate()).await.unwrap();
     card.data.card_id
@@ -88,7 +68,7 @@ async fn new_card(user: &UserClient) -> String {
 async fn a_delete_refused_with_429_is_sent_again_after_retry_after_and_succeeds() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let client = common::client_for(&sim, Duration::from_secs(5));
-    let user = ready_user(&sim, &client, "delete-429@example.com").await;
+    let user = common::ready_user(&sim, &client, "delete-429@example.com").await;
     let card = new_card(&user).await;
     sim.inject(FaultRule::new(Some("DELETE"), "/cards/*", FaultKind::RateLimit { retry_after: 1 }).times(1));
 
@@ -105,7 +85,7 @@ async fn a_delete_whose_answer_is_lost_is_sent_again_and_any_second_answer_count
     for second in [SecondDelete::Same, SecondDelete::AlreadyCanceled, SecondDelete::Gone] {
         let sim = Simulator::start(SimConfig { second_delete: second, ..SimConfig::instant() }).await.unwrap();
         let client = common::client_for(&sim, Duration::from_secs(5));
-        let user = ready_user(&sim, &client, "delete-lost@example.com").await;
+        let user = common::ready_user(&sim, &client, "delete-lost@example.com").await;
 
         // The card is canceled, then the connection drops before the answer arrives.
         let lost = new_card(&user).await;
@@ -132,7 +112,7 @@ async fn sessions_shorter_than_a_minute_are_renewed_before_they_expire() {
     let config = SimConfig { max_session_ttl: Some(Duration::from_secs(3)), ..SimConfig::instant() };
     let sim = Simulator::start(config).await.unwrap();
     let client = common::client_for(&sim, Duration::from_secs(5));
-    let user = ready_user(&sim, &client, "short-sessions@example.com").await;
+    let user = common::ready_user(&sim, &client, "short-sessions@example.com").await;
     let (unauthorized, _guard) = count_status(401);
 
     // Seven seconds of card reads, one every quarter second: more than two lifetimes of a 3 s session.
@@ -157,7 +137,7 @@ async fn a_server_that_honours_one_scope_spelling_is_learned_once_in_either_dire
         let mut config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
         config.card_scope_spelling = client_starts_with;
         let client = Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap();
-        let user = ready_user(&sim, &client, "spelling@example.com").await;
+        let user = common::ready_user(&sim, &client, "spelling@example.com").await;
         let (forbidden, _guard) = count_status(403);
 
         for label in ["Groceries", "Travel", "Rent"] {

@@ -15,29 +15,12 @@ use machines_api::models::cards::CreateCardRequest;
 use machines_api::models::kyc::KycStatus;
 use machines_api::models::users::ResolveUserRequest;
 use machines_api::session::Identity;
-use machines_api::{Client, IdempotencyKey, UserClient};
+use machines_api::IdempotencyKey;
 use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
 use serde_json::{json, Value};
 
 const CARDS: usize = 1_000;
 const WORKERS: usize = 10;
-
-/// A linked user the simulator has approved and who has accepted the agreements.
-async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClient {
-    let request = ResolveUserRequest { user_id: user_id.into(), wallet_address: None, wallet_label: None };
-    client.resolve_user(&request).await.unwrap();
-    let approve = reqwest::Client::new()
-        .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "approved"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(approve.status().is_success());
-    let user = client.user(Identity { user_id: user_id.into(), wallet_address: None }).unwrap();
-    user.accept_agreements().await.unwrap();
-    user
-}
 
 /// How many times each fault rule fired, from the simulator's admin route.
 async fn fault_hits(sim: &SimHandle) -> Vec<(String, u64)> {
@@ -62,7 +45,7 @@ async fn fault_hits(sim: &SimHandle) -> Vec<(String, u64)> {
 async fn a_thousand_card_creations_through_faults_make_exactly_a_thousand_cards() {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
     let client = common::client_for(&sim, Duration::from_millis(400));
-    let user = Arc::new(ready_user(&sim, &client, "faults-1000@example.com").await);
+    let user = Arc::new(common::ready_user(&sim, &client, "faults-1000@example.com").await);
 
     // Every create meets, at random: an answer lost after the card was made, a 503 before anything
     // happened, or a server slower than the client's 400 ms timeout (it still makes the card).

@@ -8,9 +8,12 @@ use std::time::Duration;
 
 use machines_api::config::ClientConfig;
 use machines_api::models::kyc::KycApplication;
+use machines_api::models::users::ResolveUserRequest;
 use machines_api::retry::RetryPolicy;
-use machines_api::{BaseUrl, Client, PartnerKey, SecretString};
+use machines_api::session::Identity;
+use machines_api::{BaseUrl, Client, PartnerKey, SecretString, UserClient};
 use machines_sim::SimHandle;
+use serde_json::json;
 
 /// The guide's example application, with the given last name.
 pub fn application(last_name: &str) -> KycApplication {
@@ -57,4 +60,21 @@ pub fn client_for(sim: &SimHandle, timeout: Duration) -> Client {
         ..RetryPolicy::default()
     };
     Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap()
+}
+
+/// A linked user the simulator has approved and who has accepted the agreements.
+pub async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClient {
+    let request = ResolveUserRequest { user_id: user_id.into(), wallet_address: None, wallet_label: None };
+    client.resolve_user(&request).await.unwrap();
+    let approve = reqwest::Client::new()
+        .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
+        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
+        .json(&json!({"status": "approved"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(approve.status().is_success());
+    let user = client.user(Identity { user_id: user_id.into(), wallet_address: None }).unwrap();
+    user.accept_agreements().await.unwrap();
+    user
 }
