@@ -12,7 +12,7 @@ use machines_api::{BaseUrl, Client, PartnerKey, UserClient};
 use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
 use tokio::sync::Mutex;
 use wallet_core::clipboard::{Clipboard, ClipboardGuard};
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::intents::{Journal, Scope};
 use wallet_core::kyc_form::FormDefinition;
 use wallet_core::links::LinkPolicy;
@@ -149,7 +149,12 @@ impl AppState {
     /// since its port changes every run) and the signed-in account.
     pub async fn write_scope(&self) -> Result<Scope, UiError> {
         let account = self.settings.lock().await.user_id.clone().ok_or_else(|| {
-            UiError::new("setup", "Set up first", "Enter your user id and wallet address to begin.", UiAction::Dismiss)
+            UiError::new(
+                ErrorCode::Setup,
+                "Set up first",
+                "Enter your user id and wallet address to begin.",
+                UiAction::Dismiss,
+            )
         })?;
         let connection = self.connect().await?;
         let environment = match connection.environment.as_str() {
@@ -243,7 +248,7 @@ impl AppState {
     pub fn ensure_unlocked(&self) -> Result<(), UiError> {
         if self.is_locked() {
             Err(UiError::new(
-                "locked",
+                ErrorCode::Locked,
                 "Locked",
                 "Machines Wallet is locked. Unlock it to continue.",
                 UiAction::Dismiss,
@@ -304,7 +309,7 @@ impl AppState {
             }
         }
         Err(UiError::new(
-            "config",
+            ErrorCode::Config,
             "Not connected",
             "The settings changed while connecting. Try again.",
             UiAction::Retry,
@@ -321,7 +326,7 @@ impl AppState {
         }
         tokio::sync::MutexGuard::try_map(slot, Option::as_mut).map_err(|_| {
             UiError::new(
-                "partner_key",
+                ErrorCode::PartnerKey,
                 "Not connected",
                 "The app was not connected to Machines Cash yet (the partner key had not been read from the keychain).",
                 UiAction::Dismiss,
@@ -366,7 +371,7 @@ impl AppState {
         match tokio::time::timeout(self.keychain_wait, vault::load(account)).await {
             Ok(loaded) => loaded?.map(Some).ok_or_else(missing_key),
             Err(_) => Err(UiError::new(
-                "keychain",
+                ErrorCode::Keychain,
                 "Keychain not answering",
                 format!(
                     "The system keychain did not give the partner key within {} seconds. If it is asking for your \
@@ -461,7 +466,12 @@ impl AppState {
         self.ensure_unlocked()?;
         let connection = self.connect().await?;
         connection.user.clone().ok_or_else(|| {
-            UiError::new("setup", "Set up first", "Enter your user id and wallet address to begin.", UiAction::Dismiss)
+            UiError::new(
+                ErrorCode::Setup,
+                "Set up first",
+                "Enter your user id and wallet address to begin.",
+                UiAction::Dismiss,
+            )
         })
     }
 }
@@ -486,7 +496,7 @@ const KEYCHAIN_WAIT: Duration = Duration::from_secs(60);
 
 fn missing_key() -> UiError {
     UiError::new(
-        "partner_key",
+        ErrorCode::PartnerKey,
         "Partner key needed",
         "This environment needs your Machines partner key. Add it in Settings, or switch to Demo.",
         UiAction::OpenSettings,
@@ -529,6 +539,11 @@ async fn start_demo(state_file: Option<PathBuf>) -> Result<SimHandle, UiError> {
         ..SimConfig::default()
     };
     Simulator::start(config).await.map_err(|e| {
-        UiError::new("demo", "Demo unavailable", format!("The demo server could not start: {e}."), UiAction::Retry)
+        UiError::new(
+            ErrorCode::Internal,
+            "Demo unavailable",
+            format!("The demo server could not start: {e}."),
+            UiAction::Retry,
+        )
     })
 }

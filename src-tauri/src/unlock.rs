@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use wallet_core::activity::{self, ActivityEntry, ActivityEvent};
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::unlock::{self as rules, RateLimit, Throttle};
 
 /// Where the credential's PHC string lives. Calls may block (a keychain prompt); the gate runs them on
@@ -53,10 +53,10 @@ pub struct Gate {
 }
 
 fn gate_error() -> UiError {
-    UiError::new("busy", "Try again", "The unlock state was busy. Try again.", UiAction::Retry)
+    UiError::new(ErrorCode::Internal, "Try again", "The unlock state was busy. Try again.", UiAction::Retry)
 }
 
-fn waiting(code: &str, title: &str, message: String, wait: Duration) -> UiError {
+fn waiting(code: ErrorCode, title: &str, message: String, wait: Duration) -> UiError {
     let mut error = UiError::new(code, title, message, UiAction::Retry);
     error.retry_after_seconds = Some(u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX));
     error
@@ -64,7 +64,7 @@ fn waiting(code: &str, title: &str, message: String, wait: Duration) -> UiError 
 
 pub fn passphrase_needed() -> UiError {
     UiError::new(
-        "passphrase_needed",
+        ErrorCode::PassphraseNeeded,
         "Set a passphrase first",
         "This environment holds real cards: set an unlock passphrase (or a PIN of 6 digits or more) first.",
         UiAction::Dismiss,
@@ -128,7 +128,7 @@ impl Gate {
         let _one = self.attempt.lock().await;
         if self.has_credential().await? {
             return Err(UiError::new(
-                "passphrase_exists",
+                ErrorCode::PassphraseExists,
                 "A passphrase is already set",
                 "Unlock with your passphrase. If you forgot it, reset it from the lock screen.",
                 UiAction::Dismiss,
@@ -176,16 +176,15 @@ impl Gate {
         let wait = self.inner.lock().map_err(|_| gate_error())?.throttle.wait(SystemTime::now());
         if let Some(wait) = wait {
             return Err(waiting(
-                "unlock_wait",
+                ErrorCode::UnlockWait,
                 "Wait a moment",
                 format!("Too many wrong attempts. Try again in {}.", rules::wait_words(wait)),
                 wait,
             ));
         }
         let right = Self::blocking(move || {
-            rules::verify_credential(&credential, &phc).map_err(|e| {
-                UiError::new("passphrase_damaged", "Passphrase unusable", e.to_string(), UiAction::Dismiss)
-            })
+            rules::verify_credential(&credential, &phc)
+                .map_err(|e| UiError::new(ErrorCode::Internal, "Passphrase unusable", e.to_string(), UiAction::Dismiss))
         })
         .await?;
         let delay = {
@@ -207,7 +206,7 @@ impl Gate {
             Some(delay) => {
                 self.record(&ActivityEvent::UnlockRefused);
                 let mut error = waiting(
-                    "wrong_passphrase",
+                    ErrorCode::WrongPassphrase,
                     "Wrong passphrase",
                     format!("That is not the passphrase. Try again in {}.", rules::wait_words(delay)),
                     delay,
@@ -248,7 +247,7 @@ impl Gate {
             return Ok(());
         }
         Err(UiError::new(
-            "reauth_needed",
+            ErrorCode::ReauthNeeded,
             "Enter your passphrase",
             format!("Enter your passphrase again {why}."),
             UiAction::Dismiss,
@@ -266,7 +265,7 @@ impl Gate {
         let taken = self.inner.lock().map_err(|_| gate_error())?.uses.take(Instant::now());
         taken.map_err(|wait| {
             waiting(
-                "too_many",
+                ErrorCode::TooMany,
                 "Slow down",
                 format!(
                     "Card details were shown or copied {} times in a minute. Try again in {}.",

@@ -8,7 +8,7 @@
 //! is refused with a message (and `keeps_keys` lets start-up say so at once).
 
 use machines_api::PartnerKey;
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::settings::EnvironmentSetting;
 
 const SERVICE: &str = "cash.machines.wallet";
@@ -35,7 +35,7 @@ pub const NO_KEYCHAIN: &str = "This build of Machines Wallet has no system keych
                                keep a partner key or an unlock passphrase. Use Demo.";
 
 fn no_keychain() -> UiError {
-    UiError::new("keychain", "No keychain on this system", NO_KEYCHAIN, UiAction::Dismiss)
+    UiError::new(ErrorCode::Keychain, "No keychain on this system", NO_KEYCHAIN, UiAction::Dismiss)
 }
 
 /// The keychain account for an environment's partner key: `sandbox`, `production`, or `custom:` and the
@@ -49,7 +49,7 @@ pub fn account(environment: &EnvironmentSetting) -> Result<String, UiError> {
             Ok(format!("custom:{}", crate::state::custom_base_url(url)?.as_url().origin().ascii_serialization()))
         }
         EnvironmentSetting::Demo => Err(UiError::new(
-            "validation",
+            ErrorCode::Validation,
             "Demo needs no key",
             "Demo mode runs without a partner key. Choose Sandbox, Production or a custom URL first.",
             UiAction::Dismiss,
@@ -64,7 +64,7 @@ fn keychain_error(err: &keyring::Error) -> UiError {
         }
         _ => "The system keychain refused the request.",
     };
-    UiError::new("keychain", "Keychain unavailable", detail, UiAction::Retry)
+    UiError::new(ErrorCode::Keychain, "Keychain unavailable", detail, UiAction::Retry)
 }
 
 /// Stores `key` for `account`, replacing any earlier one.
@@ -122,7 +122,7 @@ pub async fn load(account: String) -> Result<Option<PartnerKey>, UiError> {
         Ok(text) => {
             let text = zeroize::Zeroizing::new(text);
             PartnerKey::parse(text.as_str()).map(Some).map_err(|e| {
-                UiError::new("keychain", "Saved partner key unusable", e.to_string(), UiAction::OpenSettings)
+                UiError::new(ErrorCode::Keychain, "Saved partner key unusable", e.to_string(), UiAction::OpenSettings)
             })
         }
         Err(keyring::Error::NoEntry) => Ok(None),
@@ -172,6 +172,6 @@ impl crate::unlock::CredentialStore for KeychainCredential {
 
 async fn run<T: Send + 'static>(work: impl FnOnce() -> Result<T, UiError> + Send + 'static) -> Result<T, UiError> {
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|_| {
-        Err(UiError::new("keychain", "Keychain unavailable", "The keychain call failed.", UiAction::Retry))
+        Err(UiError::new(ErrorCode::Keychain, "Keychain unavailable", "The keychain call failed.", UiAction::Retry))
     })
 }

@@ -9,6 +9,7 @@ mod keychain_stand_in;
 use keychain_stand_in::{app, call};
 use machines_api::PartnerKey;
 use serde_json::json;
+use wallet_core::error::ErrorCode;
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
 #[tokio::test]
@@ -18,7 +19,7 @@ async fn a_mock_keychain_is_refused_with_a_message_never_used() {
     let refused = machines_wallet::vault::store("sandbox".into(), PartnerKey::parse("mk_would_be_lost").unwrap())
         .await
         .unwrap_err();
-    assert_eq!(refused.code, "keychain");
+    assert_eq!(refused.code, ErrorCode::Keychain);
     assert_eq!(refused.title, "No keychain on this system");
     assert!(refused.message.contains("cannot keep a partner key"), "{}", refused.message);
     assert!(machines_wallet::vault::load("sandbox".into()).await.is_err(), "nothing is read from it either");

@@ -13,6 +13,7 @@ use machines_sim::{SimConfig, Simulator};
 use machines_wallet::unlock::Gate;
 use machines_wallet::vault::{self, KeychainCredential};
 use serde_json::json;
+use wallet_core::error::ErrorCode;
 
 fn lookup(username: &str) -> String {
     let output = std::process::Command::new("secret-tool")
@@ -43,7 +44,7 @@ async fn hash_only() {
     assert!(!stored.contains("horse"), "never the passphrase itself");
 
     let relaunched = Gate::new(Arc::new(KeychainCredential), None);
-    assert_eq!(relaunched.verify("correct horse batterz".into()).await.unwrap_err().code, "wrong_passphrase");
+    assert_eq!(relaunched.verify("correct horse batterz".into()).await.unwrap_err().code, ErrorCode::WrongPassphrase);
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     relaunched.verify(PASSPHRASE.into()).await.unwrap();
 

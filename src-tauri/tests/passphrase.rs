@@ -15,6 +15,7 @@ use machines_wallet::state::AppState;
 use machines_wallet::unlock::Gate;
 use serde_json::{json, Value};
 use tauri::Manager;
+use wallet_core::error::ErrorCode;
 
 fn code(refused: &Value) -> &str {
     refused["code"].as_str().unwrap_or_default()
@@ -102,13 +103,13 @@ fn the_wait_after_wrong_attempts_survives_a_relaunch() {
     // Three wrong attempts in a row, each after the last one's wait: the next waits 4 s.
     for wait in [1_100, 2_100, 0] {
         let refused = runtime.block_on(gate.verify("wrong guess here".into())).unwrap_err();
-        assert_eq!(refused.code, "wrong_passphrase", "{refused:?}");
+        assert_eq!(refused.code, ErrorCode::WrongPassphrase, "{refused:?}");
         std::thread::sleep(Duration::from_millis(wait));
     }
     drop(gate);
     let relaunched = Gate::new(std::sync::Arc::new(store), Some(dir.clone()));
     let refused = runtime.block_on(relaunched.verify(PASSPHRASE.into())).unwrap_err();
-    assert_eq!(refused.code, "unlock_wait", "{refused:?}");
+    assert_eq!(refused.code, ErrorCode::UnlockWait, "{refused:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -7,6 +7,82 @@ use serde::Serialize;
 
 use crate::kyc_form::FieldProblem;
 
+/// The stable machine code the UI switches on, exported to TypeScript as a string-literal union so that
+/// `svelte-check` rejects a comparison with a code that does not exist. Add a variant only when a consumer
+/// (UI code or a test assertion) tells it apart from the others; each variant's comment names who does.
+/// Failures nobody tells apart share a variant, and their title and message say which one it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // One per `ApiError` variant, so every API failure keeps its own code: wallet-core's
+    // `every_code_has_a_title_and_an_action` asserts that, and the shell's tests assert several of them.
+    /// The server could not be reached (src-tauri `commands` test: a server that goes away).
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// A 401 for the session after one fresh sign-in.
+    Unauthorized,
+    /// A 403: the session lacks a scope.
+    Forbidden,
+    /// A 409 state gate (KYC, agreements, contract, a canceled card), or a shell request that needs
+    /// something that is not there yet (no deposit address, no expiry to copy). src-tauri `commands` test.
+    InvalidState,
+    /// Input refused, by the API or by the shell's own checks (src-tauri `commands` test).
+    Validation,
+    /// A 404.
+    NotFound,
+    /// A reused Idempotency-Key.
+    Conflict,
+    /// A 429 after the allowed retries: `quietWait.ts` waits these out quietly.
+    RateLimited,
+    /// A 5xx after the allowed retries (src-tauri `stale_creates` test).
+    Server,
+    /// An answer that is not the documented envelope.
+    Decode,
+    /// Card details that could not be decrypted.
+    Crypto,
+    /// Local configuration: a base URL, an environment, settings changed while connecting.
+    Config,
+    /// A wait the caller cancelled.
+    Cancelled,
+
+    // The shell's own refusals.
+    /// The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
+    /// instead of a banner.
+    Locked,
+    /// No user id or wallet yet: `App.svelte` opens the set-up screen.
+    Setup,
+    /// No partner key for this environment: `app_state` (src-tauri `commands/app.rs`) reports the key
+    /// missing instead of failing.
+    PartnerKey,
+    /// The reveal or the weaker setting needs the passphrase again: `reauth.svelte.ts` asks for it.
+    ReauthNeeded,
+    /// No unlock passphrase is set yet (src-tauri `passphrase` test).
+    PassphraseNeeded,
+    /// A passphrase is already set; setting one again is refused (src-tauri `passphrase` test).
+    PassphraseExists,
+    /// The passphrase was wrong (src-tauri `passphrase` and `keychain_unlock` tests).
+    WrongPassphrase,
+    /// Unlock refused until the wait after wrong attempts ends (src-tauri `passphrase` test).
+    UnlockWait,
+    /// Too many reveals or copies in a minute (src-tauri `passphrase` test).
+    TooMany,
+    /// There is no verification link to open (src-tauri `commands` test).
+    NoLink,
+    /// The verification link was not one this app opens (src-tauri `commands` test).
+    LinkRefused,
+    /// A Demo-only action outside Demo (src-tauri `commands` test).
+    NotDemo,
+    /// The OS keychain failed or is missing (src-tauri `keychain_mock` and `keychain_wait` tests).
+    Keychain,
+    /// The card-create journal could not be written (src-tauri `crash_create` test).
+    Journal,
+    /// Something on this computer failed that nobody tells apart: the clipboard, the browser, the
+    /// settings file, the demo server, the stored passphrase record, a busy lock. Also `api.ts`'s
+    /// fallback when what was thrown is not a `UiError`.
+    Internal,
+}
+
 /// What the screen offers next to the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -28,8 +104,8 @@ pub enum UiAction {
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UiError {
-    /// The stable machine code (`network`, `timeout`, `unauthorized`, …).
-    pub code: String,
+    /// The stable machine code (`network`, `locked`, `reauth_needed`, …).
+    pub code: ErrorCode,
     pub title: String,
     pub message: String,
     pub action: UiAction,
@@ -39,9 +115,9 @@ pub struct UiError {
 }
 
 impl UiError {
-    pub fn new(code: &str, title: &str, message: impl Into<String>, action: UiAction) -> Self {
+    pub fn new(code: ErrorCode, title: &str, message: impl Into<String>, action: UiAction) -> Self {
         Self {
-            code: code.to_owned(),
+            code,
             title: title.to_owned(),
             message: message.into(),
             action,
@@ -53,7 +129,7 @@ impl UiError {
     /// A validation error on one input: the message shows in the banner and under the field.
     pub fn on_field(title: &str, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        let mut error = Self::new("validation", title, message.clone(), UiAction::FixFields);
+        let mut error = Self::new(ErrorCode::Validation, title, message.clone(), UiAction::FixFields);
         error.fields = vec![FieldProblem { field: field.to_owned(), message }];
         error
     }
@@ -104,7 +180,27 @@ impl From<&ApiError> for UiError {
             }
             _ => None,
         };
-        Self { code: error.code().to_owned(), title: title.to_owned(), message, action, fields, retry_after_seconds }
+        Self { code: code_of(error), title: title.to_owned(), message, action, fields, retry_after_seconds }
+    }
+}
+
+/// Each API failure's own code (the same words as `ApiError::code`, now a closed set).
+fn code_of(error: &ApiError) -> ErrorCode {
+    match error {
+        ApiError::Network { .. } => ErrorCode::Network,
+        ApiError::Timeout { .. } => ErrorCode::Timeout,
+        ApiError::Unauthorized { .. } => ErrorCode::Unauthorized,
+        ApiError::Forbidden { .. } => ErrorCode::Forbidden,
+        ApiError::InvalidState { .. } => ErrorCode::InvalidState,
+        ApiError::Validation { .. } => ErrorCode::Validation,
+        ApiError::NotFound { .. } => ErrorCode::NotFound,
+        ApiError::Conflict { .. } => ErrorCode::Conflict,
+        ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+        ApiError::Server { .. } => ErrorCode::Server,
+        ApiError::Decode { .. } => ErrorCode::Decode,
+        ApiError::Crypto(_) => ErrorCode::Crypto,
+        ApiError::Config { .. } => ErrorCode::Config,
+        ApiError::Cancelled => ErrorCode::Cancelled,
     }
 }
 

@@ -3,7 +3,7 @@
 use machines_api::models::cards::CardStatus;
 use serde::Serialize;
 use tauri::State;
-use wallet_core::error::UiError;
+use wallet_core::error::{ErrorCode, UiError};
 
 use crate::state::AppState;
 
@@ -31,10 +31,10 @@ pub async fn app_state(state: State<'_, AppState>) -> Result<AppStateView, UiErr
     let (environment, demo, api_host, has_partner_key) = match state.connect().await {
         Ok(connection) => (connection.environment.clone(), connection.demo, connection.api_host.clone(), true),
         // A `MACHINES_API_URL` given without its key: the app talks to that server, not the settings' one.
-        Err(err) if err.code == "partner_key" && state.key_for_override_in_keychain().await => {
+        Err(err) if err.code == ErrorCode::PartnerKey && state.key_for_override_in_keychain().await => {
             ("custom".to_owned(), false, String::new(), false)
         }
-        Err(err) if err.code == "partner_key" => (settings_environment(&settings), false, String::new(), false),
+        Err(err) if err.code == ErrorCode::PartnerKey => (settings_environment(&settings), false, String::new(), false),
         Err(err) => return Err(err),
     };
     // Taken after connecting: starting Demo may have something to say (its saved data was unreadable).

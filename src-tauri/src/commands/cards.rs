@@ -10,7 +10,7 @@ use wallet_core::card_create;
 use wallet_core::card_view::{
     card_view, copy_value, label_problem, reveal_view, sort_for_list, CardView, CopyWhat, RevealView,
 };
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::intents::CardIntent;
 use wallet_core::money::parse_dollars;
 
@@ -125,7 +125,7 @@ fn create_error(error: card_create::CreateError) -> UiError {
     match error {
         card_create::CreateError::Api(error) => ui(error),
         card_create::CreateError::Journal(error) => UiError::new(
-            "journal",
+            ErrorCode::Journal,
             "Card not created",
             format!(
                 "The app could not note the new card on disk before asking for it, so it did not ask \
@@ -207,7 +207,7 @@ pub async fn copy_card<R: tauri::Runtime>(
     drop(reveal);
     if value.is_empty() {
         return Err(UiError::new(
-            "no_value",
+            ErrorCode::InvalidState,
             "Nothing to copy",
             "The card has no valid expiry to copy.",
             UiAction::Dismiss,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use tauri::State;
 use wallet_core::clipboard::Clipboard;
 use wallet_core::deposit_view::{deposit_view, DepositView};
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::money::format_cents;
 
 use super::ui;
@@ -104,7 +104,12 @@ pub async fn copy_deposit_address(state: State<'_, AppState>, id: String) -> Res
     let user = state.user().await?;
     let deposit = user.get_deposit(&id).await.map_err(ui)?.data;
     let address = deposit.deposit_address.ok_or_else(|| {
-        UiError::new("no_address", "No address yet", "The deposit address has not arrived yet.", UiAction::Retry)
+        UiError::new(
+            ErrorCode::InvalidState,
+            "No address yet",
+            "The deposit address has not arrived yet.",
+            UiAction::Retry,
+        )
     })?;
     let address = wallet_core::address::checksum(&address).unwrap_or(address);
     let mut guard = state.clipboard.lock().map_err(|_| clipboard_error("busy".into()))?;
@@ -112,7 +117,7 @@ pub async fn copy_deposit_address(state: State<'_, AppState>, id: String) -> Res
 }
 
 pub(crate) fn clipboard_error(detail: String) -> UiError {
-    UiError::new("clipboard", "Clipboard unavailable", format!("Nothing was copied: {detail}"), UiAction::Retry)
+    UiError::new(ErrorCode::Internal, "Clipboard unavailable", format!("Nothing was copied: {detail}"), UiAction::Retry)
 }
 
 /// Demo only: money arrives at the deposit's address.
@@ -129,9 +134,15 @@ pub async fn demo_fund(state: State<'_, AppState>, id: String, amount: String) -
     {
         let connection = state.connect().await?;
         let sim = connection.simulator.as_ref().ok_or_else(|| {
-            UiError::new("not_demo", "Demo only", "Simulated deposits exist only in Demo mode.", UiAction::Dismiss)
+            UiError::new(
+                ErrorCode::NotDemo,
+                "Demo only",
+                "Simulated deposits exist only in Demo mode.",
+                UiAction::Dismiss,
+            )
         })?;
-        sim.fund_deposit(&id, amount).map_err(|m| UiError::new("invalid_state", "Not funded", m, UiAction::Dismiss))?;
+        sim.fund_deposit(&id, amount)
+            .map_err(|m| UiError::new(ErrorCode::InvalidState, "Not funded", m, UiAction::Dismiss))?;
     }
     deposit_status(state, id).await
 }

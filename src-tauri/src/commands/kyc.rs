@@ -6,7 +6,7 @@ use machines_api::{IdempotencyKey, SecretString};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::kyc_form::{self, FieldProblem, FormDefinition, FormValues};
 use wallet_core::kyc_view::{kyc_view, KycView};
 
@@ -53,7 +53,7 @@ pub async fn kyc_submit(state: State<'_, AppState>, values: HashMap<String, Stri
     let problems = kyc_form::validate(&def, &values, today());
     if !problems.is_empty() {
         let mut error = UiError::new(
-            "validation",
+            ErrorCode::Validation,
             "Check the highlighted fields",
             "Some answers need correcting.",
             UiAction::FixFields,
@@ -89,7 +89,12 @@ pub async fn open_verification<R: tauri::Runtime>(
     let user = state.user().await?;
     let view = kyc_view(&user.kyc_status().await.map_err(ui)?.data);
     let url = view.verification_url.ok_or_else(|| {
-        UiError::new("no_link", "No verification link", "There is no verification link right now.", UiAction::Dismiss)
+        UiError::new(
+            ErrorCode::NoLink,
+            "No verification link",
+            "There is no verification link right now.",
+            UiAction::Dismiss,
+        )
     })?;
     open_checked(&app, &state, &url).await
 }
@@ -98,12 +103,12 @@ async fn open_checked<R: tauri::Runtime>(app: &AppHandle<R>, state: &AppState, u
     let checked = {
         let connection = state.connect().await?;
         connection.links.check(url).map_err(|refusal| {
-            UiError::new("link_refused", "Link not opened", refusal.to_string(), UiAction::Dismiss)
+            UiError::new(ErrorCode::LinkRefused, "Link not opened", refusal.to_string(), UiAction::Dismiss)
         })?
     };
     app.opener().open_url(checked.as_str(), None::<&str>).map_err(|e| {
         UiError::new(
-            "browser",
+            ErrorCode::Internal,
             "Browser not opened",
             format!("The system browser could not be opened: {e}."),
             UiAction::Retry,

@@ -1,7 +1,7 @@
 //! Settings and the partner key. Settings go to the store from Rust only; the key goes to the keychain.
 
 use tauri::{AppHandle, State};
-use wallet_core::error::{UiAction, UiError};
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub async fn save_settings<R: tauri::Runtime>(
     let problems = settings.validate();
     if !problems.is_empty() {
         let mut error = UiError::new(
-            "validation",
+            ErrorCode::Validation,
             "Check the highlighted fields",
             "Some settings are out of range.",
             UiAction::FixFields,
@@ -56,7 +56,7 @@ pub fn persist<R: tauri::Runtime>(app: &AppHandle<R>, settings: &Settings) -> Re
     use tauri_plugin_store::StoreExt;
     let fail = |e: tauri_plugin_store::Error| {
         UiError::new(
-            "store",
+            ErrorCode::Internal,
             "Settings not saved",
             format!("The settings file could not be written: {e}."),
             UiAction::Retry,
@@ -73,7 +73,7 @@ fn key_environment(environment: &EnvironmentSetting) -> Result<&'static str, UiE
         EnvironmentSetting::Production => Ok("production"),
         EnvironmentSetting::Custom { .. } => Ok("custom"),
         EnvironmentSetting::Demo => Err(UiError::new(
-            "validation",
+            ErrorCode::Validation,
             "Demo needs no key",
             "Demo mode runs without a partner key. Choose Sandbox, Production or a custom URL first.",
             UiAction::Dismiss,
@@ -140,7 +140,7 @@ pub async fn start_demo_over<R: tauri::Runtime>(
         && state.overrides.lock().await.base_url.is_none();
     if !demo {
         return Err(UiError::new(
-            "not_demo",
+            ErrorCode::NotDemo,
             "Demo only",
             "Starting over is for Demo mode. Other environments keep their data on Machines Cash's servers.",
             UiAction::Dismiss,
@@ -162,7 +162,7 @@ pub async fn start_demo_over<R: tauri::Runtime>(
     };
     erased.map_err(|e| {
         UiError::new(
-            "store",
+            ErrorCode::Internal,
             "Demo not cleared",
             format!("Demo's saved data could not be removed: {e}. Try again."),
             UiAction::Retry,
