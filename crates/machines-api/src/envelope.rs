@@ -267,7 +267,7 @@ impl Failure {
             (404, _) | (_, Some("not_found")) => ApiError::NotFound { problem },
             (_, Some("idempotency_conflict")) => ApiError::Conflict { problem },
             (429, _) | (_, Some("rate_limited")) => ApiError::RateLimited { retry_after, problem },
-            (409, _) | (_, Some("invalid_state" | "missing_contract")) => ApiError::InvalidState { problem },
+            (409, _) | (_, Some("invalid_state" | "missing_contract")) => ApiError::invalid_state(problem),
             // A 408 is the server giving up on a slow request: transient, like a 5xx.
             (408 | 500..=599, _) => ApiError::Server { problem },
             _ => ApiError::Validation { problem },

@@ -1,8 +1,10 @@
 //! The one error type of the API client layer.
 //!
-//! Every variant has a stable machine code (`ApiError::code`) that callers switch on; the `Display` text is
-//! a sentence a person can read, built from the API's own `summary` and `errors[].message` when it sent
-//! them. No variant ever carries a secret: request bodies and tokens are not kept in errors.
+//! Every variant has a stable machine code (`ApiError::code`) that callers switch on, and a 409 carries the
+//! state gate it names (`StateGate`), read once from the envelope. The `Display` text states facts: what
+//! failed, the status, and the API's own `summary` and `errors[].message` when it sent them. What a person
+//! should do about it is `wallet-core`'s to say. No variant ever carries a secret: request bodies and
+//! tokens are not kept in errors.
 
 use std::fmt;
 use std::time::Duration;
@@ -46,18 +48,16 @@ impl Problem {
         self.errors.iter().find_map(|e| e.code.as_deref())
     }
 
-    pub(crate) fn has_code(&self, code: &str) -> bool {
+    fn has_code(&self, code: &str) -> bool {
         self.errors.iter().any(|e| e.code.as_deref() == Some(code))
     }
 
-    /// Whether the summary or any error message contains `needle` (ASCII case-insensitive): how a 409
-    /// says which gate it is ("kyc required", "agreements required").
-    pub fn mentions(&self, needle: &str) -> bool {
-        let needle = needle.to_ascii_lowercase();
+    /// Whether the summary or any error message contains `needle` (lower-case ASCII), ignoring case.
+    fn mentions(&self, needle: &str) -> bool {
         self.summary
             .iter()
             .chain(self.errors.iter().map(|e| &e.message))
-            .any(|t| t.to_ascii_lowercase().contains(&needle))
+            .any(|t| t.to_ascii_lowercase().contains(needle))
     }
 
     fn or(&self, fallback: &str) -> String {
@@ -65,16 +65,63 @@ impl Problem {
     }
 }
 
+/// Which of the user's states a 409 says is in the way. Read once, when the failure is classified
+/// (`StateGate::of`), so that callers match on it and nothing searches the server's words again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateGate {
+    /// KYC is not approved: the session falls back to KYC scopes; the person finishes verification.
+    KycRequired,
+    /// The card agreements are not accepted yet.
+    AgreementsRequired,
+    /// The collateral contract is still being provisioned (`missing_contract`): the same call works
+    /// again after about 1.5 s.
+    MissingContract,
+    /// The card is canceled, which is terminal: a delete that meets it is already done.
+    CardCanceled,
+    /// A state the contract does not name.
+    Other,
+}
+
+impl StateGate {
+    /// Decides the gate from the envelope's machine codes first, then from its words.
+    ///
+    /// The contract documents only `invalid_state` (for KYC and agreements alike) and `missing_contract`
+    /// as codes, so the words decide between KYC and agreements today: "kyc required" on sessions [EX],
+    /// "agreements required" and "card is canceled" from the simulator. The more specific codes are
+    /// taken first in case the server starts naming its gates, so that a message worded differently
+    /// cannot then send the person the wrong way.
+    pub fn of(problem: &Problem) -> Self {
+        const BY_CODE: [(&str, StateGate); 6] = [
+            ("missing_contract", StateGate::MissingContract),
+            ("kyc_required", StateGate::KycRequired),
+            ("agreements_required", StateGate::AgreementsRequired),
+            ("agreements_not_accepted", StateGate::AgreementsRequired),
+            ("card_canceled", StateGate::CardCanceled),
+            ("card_cancelled", StateGate::CardCanceled),
+        ];
+        if let Some((_, gate)) = BY_CODE.iter().find(|(code, _)| problem.has_code(code)) {
+            return *gate;
+        }
+        // KYC first: a message about KYC may also mention the agreements that come after it. A missing
+        // contract is taken from its code only: deposits are resent on it, so a message that merely
+        // mentions a contract must not count.
+        const BY_WORDS: [(&str, StateGate); 3] = [
+            ("kyc", StateGate::KycRequired),
+            ("agreement", StateGate::AgreementsRequired),
+            ("cancel", StateGate::CardCanceled),
+        ];
+        BY_WORDS.iter().find(|(needle, _)| problem.mentions(needle)).map_or(StateGate::Other, |(_, gate)| *gate)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The server could not be reached at all (DNS, refused connection, TLS, dropped connection).
-    #[error(
-        "Could not reach the Machines API at {host}: {detail}. Check the connection and the environment in Settings."
-    )]
+    #[error("Could not reach the Machines API at {host}: {detail}.")]
     Network { host: String, detail: String },
 
     /// No answer within the configured time.
-    #[error("The Machines API did not answer within {} s. Try again in a moment.", .after.as_secs().max(1))]
+    #[error("The Machines API did not answer within {} s.", .after.as_secs().max(1))]
     Timeout { after: Duration },
 
     /// 401: the partner key was refused, or a session token was refused even after one fresh session.
@@ -86,9 +133,10 @@ pub enum ApiError {
     Forbidden { required: Vec<String>, problem: Problem },
 
     /// 409 because of the user's state: KYC not approved, agreements not accepted, a card that is canceled,
-    /// a collateral contract still being provisioned (`missing_contract`).
-    #[error("{}", state_text(.problem))]
-    InvalidState { problem: Problem },
+    /// a collateral contract still being provisioned (`missing_contract`). `gate` says which; build it
+    /// with `ApiError::invalid_state` so the two always agree.
+    #[error("{}", .problem.or("not allowed in the current state"))]
+    InvalidState { problem: Problem, gate: StateGate },
 
     /// 400/422 and other refusals of what was sent; field errors are in `problem.errors`.
     #[error("{}", .problem.or("The request was not accepted"))]
@@ -103,11 +151,11 @@ pub enum ApiError {
     Conflict { problem: Problem },
 
     /// 429 after the retries allowed for this call.
-    #[error("The Machines API is busy ({}). {}", .problem.or("rate limited"), retry_text(*.retry_after))]
+    #[error("The Machines API is busy ({}).", .problem.or("rate limited"))]
     RateLimited { retry_after: Option<Duration>, problem: Problem },
 
     /// 5xx after the retries allowed for this call.
-    #[error("The Machines API had a problem (HTTP {}: {}). Try again later.", .problem.status, .problem.or("server error"))]
+    #[error("The Machines API had a problem (HTTP {}: {}).", .problem.status, .problem.or("server error"))]
     Server { problem: Problem },
 
     /// The server answered with something that is not the documented envelope.
@@ -137,10 +185,8 @@ pub enum Credential {
 fn unauthorized_text(credential: Credential, problem: &Problem) -> String {
     let said = problem.or("not authorized");
     match credential {
-        Credential::PartnerKey => format!("The Machines API refused the partner key ({said}). Check it in Settings."),
-        Credential::Session => {
-            format!("The Machines API refused this session even after signing in again ({said}). Try again later.")
-        }
+        Credential::PartnerKey => format!("The Machines API refused the partner key ({said})."),
+        Credential::Session => format!("The Machines API refused this session even after signing in again ({said})."),
     }
 }
 
@@ -149,26 +195,6 @@ fn required_text(required: &[String]) -> String {
         "a scope this session does not have".to_owned()
     } else {
         required.join(", ")
-    }
-}
-
-fn retry_text(after: Option<Duration>) -> String {
-    match after {
-        Some(d) => format!("Try again in {} s.", d.as_secs().max(1)),
-        None => "Try again in a moment.".to_owned(),
-    }
-}
-
-fn state_text(problem: &Problem) -> String {
-    let said = problem.or("not allowed in the current state");
-    if problem.mentions("kyc") {
-        format!("{said}. Finish identity verification (KYC) first.")
-    } else if problem.mentions("agreement") {
-        format!("{said}. Accept the card agreements first.")
-    } else if problem.has_code("missing_contract") {
-        format!("{said}. The account is still being set up; try again in a few seconds.")
-    } else {
-        said
     }
 }
 
@@ -198,7 +224,7 @@ impl ApiError {
         match self {
             Self::Unauthorized { problem, .. }
             | Self::Forbidden { problem, .. }
-            | Self::InvalidState { problem }
+            | Self::InvalidState { problem, .. }
             | Self::Validation { problem }
             | Self::NotFound { problem }
             | Self::Conflict { problem }
@@ -221,9 +247,22 @@ impl ApiError {
         self.problem().and_then(Problem::api_code)
     }
 
+    /// The state gate of a 409, `None` for every other error.
+    pub fn gate(&self) -> Option<StateGate> {
+        match self {
+            Self::InvalidState { gate, .. } => Some(*gate),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same call again later can succeed without the person changing anything.
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Network { .. } | Self::Timeout { .. } | Self::RateLimited { .. } | Self::Server { .. })
+    }
+
+    /// A 409 about the user's state, with its gate read from the envelope.
+    pub fn invalid_state(problem: Problem) -> Self {
+        Self::InvalidState { gate: StateGate::of(&problem), problem }
     }
 
     pub(crate) fn config(detail: impl fmt::Display) -> Self {
@@ -262,10 +301,11 @@ mod tests {
     }
 
     #[test]
-    fn person_reads_what_to_do() {
-        let kyc = ApiError::InvalidState { problem: problem(409, Some("kyc required"), &[]) };
+    fn display_states_the_facts_and_leaves_advice_to_the_app() {
+        let kyc = ApiError::invalid_state(problem(409, Some("kyc required"), &[]));
         assert_eq!(kyc.code(), "invalid_state");
-        assert_eq!(kyc.to_string(), "kyc required. Finish identity verification (KYC) first.");
+        assert_eq!(kyc.gate(), Some(StateGate::KycRequired));
+        assert_eq!(kyc.to_string(), "kyc required");
 
         let forbidden = ApiError::Forbidden {
             required: vec!["cards.secrets.read".into()],
@@ -277,8 +317,64 @@ mod tests {
         );
 
         let limited = ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)), problem: Problem::default() };
-        assert_eq!(limited.to_string(), "The Machines API is busy (rate limited). Try again in 7 s.");
+        assert_eq!(limited.to_string(), "The Machines API is busy (rate limited).");
         assert!(limited.is_transient());
         assert!(!kyc.is_transient());
+        assert_eq!(limited.gate(), None);
+
+        let network = ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into() };
+        let timeout = ApiError::Timeout { after: Duration::from_secs(20) };
+        let server = ApiError::Server { problem: problem(502, Some("bad gateway"), &[]) };
+        let key = ApiError::Unauthorized { credential: Credential::PartnerKey, problem: Problem::default() };
+        for error in [&kyc, &limited, &network, &timeout, &server, &key] {
+            let text = error.to_string();
+            for advice in ["Try again", "try again", "first", "Check", "Settings"] {
+                assert!(!text.contains(advice), "advice is wallet-core's to give: {text}");
+            }
+        }
+    }
+
+    fn state(code: Option<&str>, summary: Option<&str>, message: Option<&str>) -> StateGate {
+        let problem = Problem {
+            status: 409,
+            summary: summary.map(str::to_owned),
+            errors: vec![FieldError {
+                code: code.map(str::to_owned),
+                message: message.unwrap_or_default().to_owned(),
+                field: None,
+            }],
+        };
+        StateGate::of(&problem)
+    }
+
+    #[test]
+    fn the_gate_is_read_from_the_code_first_then_the_words() {
+        // Code only: no words at all.
+        assert_eq!(state(Some("missing_contract"), None, None), StateGate::MissingContract);
+        assert_eq!(state(Some("kyc_required"), None, None), StateGate::KycRequired);
+        assert_eq!(state(Some("agreements_required"), None, None), StateGate::AgreementsRequired);
+        assert_eq!(state(Some("card_canceled"), None, None), StateGate::CardCanceled);
+        // A specific code wins over words that would point elsewhere.
+        assert_eq!(state(Some("missing_contract"), Some("kyc required"), None), StateGate::MissingContract);
+
+        // The generic code: the summary decides, in either case.
+        assert_eq!(state(Some("invalid_state"), Some("kyc required"), None), StateGate::KycRequired);
+        assert_eq!(state(Some("invalid_state"), Some("KYC Required"), None), StateGate::KycRequired);
+        assert_eq!(state(Some("invalid_state"), Some("Agreements required"), None), StateGate::AgreementsRequired);
+        assert_eq!(state(Some("invalid_state"), Some("card is canceled"), None), StateGate::CardCanceled);
+        assert_eq!(state(Some("invalid_state"), Some("Card already CANCELLED"), None), StateGate::CardCanceled);
+
+        // The words only in errors[], no summary (and no code).
+        assert_eq!(state(None, None, Some("kyc is not approved")), StateGate::KycRequired);
+        assert_eq!(
+            state(Some("invalid_state"), None, Some("the card agreements have not been accepted")),
+            StateGate::AgreementsRequired
+        );
+
+        // KYC before agreements when a message names both; a contract is never read from words.
+        assert_eq!(state(None, Some("kyc required before the agreements"), None), StateGate::KycRequired);
+        assert_eq!(state(Some("invalid_state"), Some("contract not ready"), None), StateGate::Other);
+        assert_eq!(state(Some("invalid_state"), Some("the deposit is already completed"), None), StateGate::Other);
+        assert_eq!(StateGate::of(&Problem::default()), StateGate::Other);
     }
 }

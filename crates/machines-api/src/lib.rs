@@ -29,6 +29,6 @@ mod transport;
 pub use client::{Client, UserClient};
 pub use config::{BaseUrl, ClientConfig, Environment};
 pub use endpoints::CardReveal;
-pub use error::{ApiError, Credential, FieldError, Problem, Result};
+pub use error::{ApiError, Credential, FieldError, Problem, Result, StateGate};
 pub use idempotency::IdempotencyKey;
 pub use secret::{CardSecretKey, PartnerKey, SecretString, SessionToken};

@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::envelope::Envelope;
-use crate::error::ApiError;
+use crate::error::{ApiError, StateGate};
 use crate::models::sessions::{CreateSessionRequest, SessionInfo};
 use crate::scopes::{self, LearnedSpelling, ScopeSet};
 use crate::secret::{PartnerKey, SessionToken};
@@ -138,11 +138,12 @@ impl SessionBroker {
         }
     }
 
-    /// Tries to get card access; on 409 "kyc required" gets a KYC session instead and says so.
+    /// Tries to get card access; on a 409 whose gate is KYC ("kyc required") gets a KYC session instead
+    /// and says so.
     pub async fn begin(&self) -> Result<Access, ApiError> {
         match self.session(scopes::CARDS).await {
             Ok(_) => Ok(Access::Full),
-            Err(ApiError::InvalidState { problem }) if problem.mentions("kyc") => {
+            Err(ApiError::InvalidState { gate: StateGate::KycRequired, .. }) => {
                 self.session(scopes::KYC).await?;
                 Ok(Access::KycOnly)
             }

@@ -1,8 +1,9 @@
-//! Errors as a person reads them. Every `machines-api` error code becomes a title, a sentence (with the
-//! API's own words when it sent some) and one action the UI offers; field errors go to their inputs. The
-//! UI switches on `code` and `action`, never on text, and never sees a Rust debug string or raw JSON.
+//! Errors as a person reads them. Every `machines-api` error becomes a code from a closed set, a title, a
+//! message (the API layer's facts, with the server's own words when it sent some, then what to do about
+//! it, said here and nowhere else) and one action the UI offers; field errors go to their inputs. The UI
+//! switches on `code` and `action`, never on text, and never sees a Rust debug string or raw JSON.
 
-use machines_api::ApiError;
+use machines_api::{ApiError, Credential, StateGate};
 use serde::Serialize;
 
 use crate::kyc_form::FieldProblem;
@@ -137,32 +138,8 @@ impl UiError {
 
 impl From<&ApiError> for UiError {
     fn from(error: &ApiError) -> Self {
-        let message = error.to_string();
-        let (title, action) = match error {
-            ApiError::Network { .. } => ("Can't reach Machines Cash", UiAction::Retry),
-            ApiError::Timeout { .. } => ("No answer in time", UiAction::Retry),
-            ApiError::Unauthorized { credential: machines_api::Credential::PartnerKey, .. } => {
-                ("Partner key refused", UiAction::OpenSettings)
-            }
-            ApiError::Unauthorized { .. } => ("Signed out by the server", UiAction::Retry),
-            ApiError::Forbidden { .. } => ("Permission missing", UiAction::OpenSettings),
-            ApiError::InvalidState { problem } if problem.mentions("kyc") => {
-                ("Finish verification first", UiAction::FinishKyc)
-            }
-            ApiError::InvalidState { problem } if problem.mentions("agreement") => {
-                ("Accept the agreements first", UiAction::AcceptAgreements)
-            }
-            ApiError::InvalidState { .. } => ("Not possible right now", UiAction::Retry),
-            ApiError::Validation { .. } => ("Check the highlighted fields", UiAction::FixFields),
-            ApiError::NotFound { .. } => ("Not found", UiAction::Dismiss),
-            ApiError::Conflict { .. } => ("Already done differently", UiAction::Dismiss),
-            ApiError::RateLimited { .. } => ("Busy — please wait", UiAction::Retry),
-            ApiError::Server { .. } => ("Machines Cash had a problem", UiAction::Retry),
-            ApiError::Decode { .. } => ("Unexpected answer", UiAction::Retry),
-            ApiError::Crypto(_) => ("Card details unreadable", UiAction::Retry),
-            ApiError::Config { .. } => ("Settings need attention", UiAction::OpenSettings),
-            ApiError::Cancelled => ("Stopped", UiAction::Dismiss),
-        };
+        let (title, action, advice) = words(error);
+        let message = with_advice(error.to_string(), advice.as_deref());
         let fields: Vec<FieldProblem> = error
             .field_errors()
             .iter()
@@ -181,6 +158,69 @@ impl From<&ApiError> for UiError {
             _ => None,
         };
         Self { code: code_of(error), title: title.to_owned(), message, action, fields, retry_after_seconds }
+    }
+}
+
+/// The title, the action and the sentence of advice a person reads for an API failure. `machines-api`'s
+/// text says what happened (with the server's own words); what to do about it is said here, once.
+fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
+    let advice = |text: &str| Some(text.to_owned());
+    match error {
+        ApiError::Network { .. } => (
+            "Can't reach Machines Cash",
+            UiAction::Retry,
+            advice("Check the connection and the environment in Settings."),
+        ),
+        ApiError::Timeout { .. } => ("No answer in time", UiAction::Retry, advice("Try again in a moment.")),
+        ApiError::Unauthorized { credential: Credential::PartnerKey, .. } => {
+            ("Partner key refused", UiAction::OpenSettings, advice("Check it in Settings."))
+        }
+        ApiError::Unauthorized { credential: Credential::Session, .. } => {
+            ("Signed out by the server", UiAction::Retry, advice("Try again later."))
+        }
+        ApiError::Forbidden { .. } => ("Permission missing", UiAction::OpenSettings, None),
+        ApiError::InvalidState { gate, .. } => match gate {
+            StateGate::KycRequired => {
+                ("Finish verification first", UiAction::FinishKyc, advice("Finish identity verification (KYC) first."))
+            }
+            StateGate::AgreementsRequired => {
+                ("Accept the agreements first", UiAction::AcceptAgreements, advice("Accept the card agreements first."))
+            }
+            StateGate::MissingContract => (
+                "Account still being set up",
+                UiAction::Retry,
+                advice("The account is still being set up; try again in a few seconds."),
+            ),
+            // Canceling is for good: trying again cannot help.
+            StateGate::CardCanceled => {
+                ("Card canceled", UiAction::Dismiss, advice("A canceled card cannot be changed or shown again."))
+            }
+            StateGate::Other => ("Not possible right now", UiAction::Retry, None),
+        },
+        ApiError::Validation { .. } => ("Check the highlighted fields", UiAction::FixFields, None),
+        ApiError::NotFound { .. } => ("Not found", UiAction::Dismiss, None),
+        ApiError::Conflict { .. } => ("Already done differently", UiAction::Dismiss, None),
+        ApiError::RateLimited { retry_after, .. } => {
+            let when = match retry_after {
+                Some(after) => format!("Try again in {} s.", after.as_secs().max(1)),
+                None => "Try again in a moment.".to_owned(),
+            };
+            ("Busy \u{2014} please wait", UiAction::Retry, Some(when))
+        }
+        ApiError::Server { .. } => ("Machines Cash had a problem", UiAction::Retry, advice("Try again later.")),
+        ApiError::Decode { .. } => ("Unexpected answer", UiAction::Retry, None),
+        ApiError::Crypto(_) => ("Card details unreadable", UiAction::Retry, None),
+        ApiError::Config { .. } => ("Settings need attention", UiAction::OpenSettings, None),
+        ApiError::Cancelled => ("Stopped", UiAction::Dismiss, None),
+    }
+}
+
+/// The facts, closed as a sentence, then the advice: "kyc required" becomes "kyc required. Finish …".
+fn with_advice(facts: String, advice: Option<&str>) -> String {
+    match advice {
+        None => facts,
+        Some(advice) if facts.ends_with(['.', '!', '?']) => format!("{facts} {advice}"),
+        Some(advice) => format!("{facts}. {advice}"),
     }
 }
 
@@ -232,7 +272,7 @@ mod tests {
             ApiError::Timeout { after: Duration::from_secs(20) },
             ApiError::Unauthorized { credential: Credential::PartnerKey, problem: Problem::default() },
             ApiError::Forbidden { required: vec!["cards.read".into()], problem: Problem::default() },
-            ApiError::InvalidState { problem: problem("kyc required", &[]) },
+            ApiError::invalid_state(problem("kyc required", &[])),
             ApiError::Validation { problem: problem("invalid request", &[("address.postalCode", "is required")]) },
             ApiError::NotFound { problem: Problem::default() },
             ApiError::Conflict { problem: Problem::default() },
@@ -256,12 +296,9 @@ mod tests {
 
     #[test]
     fn gates_fields_and_waits_lead_somewhere() {
+        assert_eq!(UiError::from(&ApiError::invalid_state(problem("kyc required", &[]))).action, UiAction::FinishKyc);
         assert_eq!(
-            UiError::from(&ApiError::InvalidState { problem: problem("kyc required", &[]) }).action,
-            UiAction::FinishKyc
-        );
-        assert_eq!(
-            UiError::from(&ApiError::InvalidState { problem: problem("agreements required", &[]) }).action,
+            UiError::from(&ApiError::invalid_state(problem("agreements required", &[]))).action,
             UiAction::AcceptAgreements
         );
         let fields = UiError::from(&ApiError::Validation {
@@ -280,5 +317,75 @@ mod tests {
         let key =
             UiError::from(&ApiError::Unauthorized { credential: Credential::PartnerKey, problem: Problem::default() });
         assert_eq!(key.action, UiAction::OpenSettings);
+    }
+
+    fn said(summary: &str, errors: &[(&str, &str)]) -> Problem {
+        Problem {
+            status: 409,
+            summary: Some(summary.into()),
+            errors: errors
+                .iter()
+                .map(|(code, message)| FieldError {
+                    code: Some((*code).into()),
+                    message: (*message).into(),
+                    field: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_person_reads_what_happened_then_what_to_do() {
+        let message = |error: ApiError| UiError::from(&error).message;
+        assert_eq!(
+            message(ApiError::invalid_state(said("kyc required", &[]))),
+            "kyc required. Finish identity verification (KYC) first."
+        );
+        assert_eq!(
+            message(ApiError::invalid_state(said("agreements required", &[]))),
+            "agreements required. Accept the card agreements first."
+        );
+        let contract = UiError::from(&ApiError::invalid_state(said("contract not ready", &[("missing_contract", "")])));
+        assert_eq!(
+            contract.message,
+            "contract not ready. The account is still being set up; try again in a few seconds."
+        );
+        assert_eq!(contract.action, UiAction::Retry);
+        let canceled = UiError::from(&ApiError::invalid_state(said("card is canceled", &[])));
+        assert_eq!((canceled.title.as_str(), canceled.action), ("Card canceled", UiAction::Dismiss));
+        // A sentence that already ends is not closed twice.
+        assert_eq!(
+            message(ApiError::invalid_state(said("kyc required.", &[]))),
+            "kyc required. Finish identity verification (KYC) first."
+        );
+        assert_eq!(
+            message(ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)), problem: Problem::default() }),
+            "The Machines API is busy (rate limited). Try again in 7 s."
+        );
+        assert_eq!(
+            message(ApiError::RateLimited { retry_after: None, problem: Problem::default() }),
+            "The Machines API is busy (rate limited). Try again in a moment."
+        );
+        let key = Problem {
+            status: 401,
+            summary: Some("unauthorized".into()),
+            errors: vec![FieldError {
+                code: Some("unauthorized".into()),
+                message: "invalid partner key".into(),
+                field: None,
+            }],
+        };
+        assert_eq!(
+            message(ApiError::Unauthorized { credential: Credential::PartnerKey, problem: key }),
+            "The Machines API refused the partner key (unauthorized: invalid partner key). Check it in Settings."
+        );
+        assert_eq!(
+            message(ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into() }),
+            "Could not reach the Machines API at api.machines.cash: refused. Check the connection and the environment in Settings."
+        );
+        assert_eq!(
+            message(ApiError::Timeout { after: Duration::from_secs(20) }),
+            "The Machines API did not answer within 20 s. Try again in a moment."
+        );
     }
 }

@@ -6,7 +6,7 @@ use reqwest::Method;
 use crate::client::{invalid_argument, path_id, UserClient};
 use crate::crypto::{self, CardNumbers, CryptoError};
 use crate::envelope::Envelope;
-use crate::error::ApiError;
+use crate::error::{ApiError, StateGate};
 use crate::idempotency::IdempotencyKey;
 use crate::models::card_secrets::{CardSecrets, CardSecretsRequest, SecretsSession, SecretsSessionRequest};
 use crate::models::cards::{Card, CardList, CardStatus, CreateCardRequest, DeletedCard, UpdateCardRequest};
@@ -193,8 +193,5 @@ impl UserClient {
 
 /// A 409 that says the card is canceled already (the contract's answer to changing a canceled card).
 fn already_canceled(error: &ApiError) -> bool {
-    match error {
-        ApiError::InvalidState { problem } => problem.mentions("cancel"),
-        _ => false,
-    }
+    error.gate() == Some(StateGate::CardCanceled)
 }

@@ -6,7 +6,7 @@ use reqwest::Method;
 
 use crate::client::{path_id, UserClient};
 use crate::envelope::Envelope;
-use crate::error::ApiError;
+use crate::error::{ApiError, StateGate};
 use crate::idempotency::IdempotencyKey;
 use crate::models::balances::Balances;
 use crate::models::deposits::{
@@ -89,7 +89,7 @@ impl UserClient {
             let try_key = key.attempt(tries);
             let call = Call::keyed(Method::POST, vec!["deposits"], body.clone(), &try_key);
             match self.broker.call::<DepositData>(FUNDING, call).await {
-                Err(err) if err.api_code() == Some("missing_contract") && tries < MISSING_CONTRACT_TRIES => {
+                Err(err) if err.gate() == Some(StateGate::MissingContract) && tries < MISSING_CONTRACT_TRIES => {
                     tracing::info!(tries, "collateral contract not ready; retrying deposit");
                     tokio::time::sleep(MISSING_CONTRACT_WAIT).await;
                     tries += 1;
