@@ -28,6 +28,9 @@ type Commands = typeof commands;
 
 export type UiError = ErrorOf<Resolved<Commands["kycForm"]>>;
 export type UiAction = UiError["action"];
+/** The closed set of error codes (Rust `wallet-core` `ErrorCode`): comparing with any other string fails
+ *  `svelte-check`. */
+export type ErrorCode = UiError["code"];
 export type AppStateView = Data<Commands["appState"]>;
 export type PanicReport = Data<Commands["panicButton"]>;
 export type Settings = Data<Commands["getSettings"]>;
@@ -105,10 +108,48 @@ function fail(ui: UiError): UiFailure {
 
 const ACTIONS: readonly string[] = ["retry", "openSettings", "finishKyc", "acceptAgreements", "fixFields", "dismiss"];
 
+// Every code the core sends, as a record so that the compiler fails here when Rust adds or drops one.
+// A code this table lacks (a newer core, a hand-thrown object) is read as "internal".
+const CODES: Record<ErrorCode, true> = {
+  network: true,
+  timeout: true,
+  unauthorized: true,
+  forbidden: true,
+  invalid_state: true,
+  validation: true,
+  not_found: true,
+  conflict: true,
+  rate_limited: true,
+  server: true,
+  decode: true,
+  crypto: true,
+  config: true,
+  cancelled: true,
+  locked: true,
+  setup: true,
+  partner_key: true,
+  reauth_needed: true,
+  passphrase_needed: true,
+  passphrase_exists: true,
+  wrong_passphrase: true,
+  unlock_wait: true,
+  too_many: true,
+  no_link: true,
+  link_refused: true,
+  not_demo: true,
+  keychain: true,
+  journal: true,
+  internal: true,
+};
+
+function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(CODES, code);
+}
+
 /** A generic error for anything that is not a `UiError` (a bug, a broken bridge): words, not JSON. */
 export function genericError(message = "The app could not finish this action. Try again."): UiError {
   return {
-    code: "internal",
+    code: "internal" satisfies ErrorCode,
     title: "Something went wrong",
     message,
     action: "retry",
@@ -130,7 +171,7 @@ export function asUiError(e: unknown): UiError {
           )
         : [];
       return {
-        code: typeof v.code === "string" ? v.code : "internal",
+        code: isErrorCode(v.code) ? v.code : "internal",
         title: v.title,
         message: v.message,
         action: typeof v.action === "string" && ACTIONS.includes(v.action) ? v.action : "dismiss",

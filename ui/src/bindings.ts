@@ -383,6 +383,85 @@ export type DepositView_Serialize = {
 /**  Which API the app talks to, as stored. */
 export type EnvironmentSetting = { kind: "demo" } | { kind: "sandbox" } | { kind: "production" } | { kind: "custom"; url: string };
 
+/**
+ *  The stable machine code the UI switches on, exported to TypeScript as a string-literal union so that
+ *  `svelte-check` rejects a comparison with a code that does not exist. Add a variant only when a consumer
+ *  (UI code or a test assertion) tells it apart from the others; each variant's comment names who does.
+ *  Failures nobody tells apart share a variant, and their title and message say which one it was.
+ */
+export type ErrorCode = 
+/**  The server could not be reached (src-tauri `commands` test: a server that goes away). */
+"network" | 
+/**  No answer in time. */
+"timeout" | 
+/**  A 401 for the session after one fresh sign-in. */
+"unauthorized" | 
+/**  A 403: the session lacks a scope. */
+"forbidden" | 
+/**
+ *  A 409 state gate (KYC, agreements, contract, a canceled card), or a shell request that needs
+ *  something that is not there yet (no deposit address, no expiry to copy). src-tauri `commands` test.
+ */
+"invalid_state" | 
+/**  Input refused, by the API or by the shell's own checks (src-tauri `commands` test). */
+"validation" | 
+/**  A 404. */
+"not_found" | 
+/**  A reused Idempotency-Key. */
+"conflict" | 
+/**  A 429 after the allowed retries: `quietWait.ts` waits these out quietly. */
+"rate_limited" | 
+/**  A 5xx after the allowed retries (src-tauri `stale_creates` test). */
+"server" | 
+/**  An answer that is not the documented envelope. */
+"decode" | 
+/**  Card details that could not be decrypted. */
+"crypto" | 
+/**  Local configuration: a base URL, an environment, settings changed while connecting. */
+"config" | 
+/**  A wait the caller cancelled. */
+"cancelled" | 
+/**
+ *  The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
+ *  instead of a banner.
+ */
+"locked" | 
+/**  No user id or wallet yet: `App.svelte` opens the set-up screen. */
+"setup" | 
+/**
+ *  No partner key for this environment: `app_state` (src-tauri `commands/app.rs`) reports the key
+ *  missing instead of failing.
+ */
+"partner_key" | 
+/**  The reveal or the weaker setting needs the passphrase again: `reauth.svelte.ts` asks for it. */
+"reauth_needed" | 
+/**  No unlock passphrase is set yet (src-tauri `passphrase` test). */
+"passphrase_needed" | 
+/**  A passphrase is already set; setting one again is refused (src-tauri `passphrase` test). */
+"passphrase_exists" | 
+/**  The passphrase was wrong (src-tauri `passphrase` and `keychain_unlock` tests). */
+"wrong_passphrase" | 
+/**  Unlock refused until the wait after wrong attempts ends (src-tauri `passphrase` test). */
+"unlock_wait" | 
+/**  Too many reveals or copies in a minute (src-tauri `passphrase` test). */
+"too_many" | 
+/**  There is no verification link to open (src-tauri `commands` test). */
+"no_link" | 
+/**  The verification link was not one this app opens (src-tauri `commands` test). */
+"link_refused" | 
+/**  A Demo-only action outside Demo (src-tauri `commands` test). */
+"not_demo" | 
+/**  The OS keychain failed or is missing (src-tauri `keychain_mock` and `keychain_wait` tests). */
+"keychain" | 
+/**  The card-create journal could not be written (src-tauri `crash_create` test). */
+"journal" | 
+/**
+ *  Something on this computer failed that nobody tells apart: the clipboard, the browser, the
+ *  settings file, the demo server, the stored passphrase record, a busy lock. Also `api.ts`'s
+ *  fallback when what was thrown is not a `UiError`.
+ */
+"internal";
+
 /**  One input of the form. Public data only: this is the form's shape, never its contents. */
 export type FieldDef = FieldDef_Serialize | FieldDef_Deserialize;
 
@@ -690,8 +769,8 @@ export type UiAction =
 export type UiError = UiError_Serialize | UiError_Deserialize;
 
 export type UiError_Deserialize = {
-	/**  The stable machine code (`network`, `timeout`, `unauthorized`, …). */
-	code: string,
+	/**  The stable machine code (`network`, `locked`, `reauth_needed`, …). */
+	code: ErrorCode,
 	title: string,
 	message: string,
 	action: UiAction,
@@ -701,8 +780,8 @@ export type UiError_Deserialize = {
 };
 
 export type UiError_Serialize = {
-	/**  The stable machine code (`network`, `timeout`, `unauthorized`, …). */
-	code: string,
+	/**  The stable machine code (`network`, `locked`, `reauth_needed`, …). */
+	code: ErrorCode,
 	title: string,
 	message: string,
 	action: UiAction,

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { asUiError, call, commands, onLockedError, UiFailure, unwrap, type UiError } from "../api";
+import { asUiError, call, commands, onLockedError, UiFailure, unwrap, type ErrorCode, type UiError } from "../api";
 
 const FIELD_ERROR: UiError = {
   code: "validation",
@@ -70,11 +70,20 @@ describe("call, through the generated bindings and a mocked core", () => {
     expect(asUiError(new Error("boom at line 3")).message).not.toContain("boom");
   });
 
-  it("keeps a UiError's words but repairs an unknown action and bad field entries", () => {
+  it("keeps a UiError's words but repairs an unknown code or action and bad field entries", () => {
     const ui = asUiError({ code: "x", title: "T", message: "M", action: "launchRockets", fields: [1, { field: "a", message: "b" }] });
+    expect(ui.code).toBe("internal");
     expect(ui.action).toBe("dismiss");
     expect(ui.fields).toEqual([{ field: "a", message: "b" }]);
     expect(ui.retryAfterSeconds).toBeNull();
+  });
+
+  it("knows only the core's error codes, in the type as at run time", () => {
+    // @ts-expect-error "nonsense" is no ErrorCode; were the bindings' code ever a plain string again, this
+    // directive would be unused and `npm run check` would fail.
+    const unknown: ErrorCode = "nonsense";
+    expect(asUiError({ ...FIELD_ERROR, code: unknown }).code).toBe("internal");
+    expect(asUiError({ ...FIELD_ERROR, code: "reauth_needed" }).code).toBe("reauth_needed");
   });
 
   it("tells the app when the core refused because it is locked", async () => {

@@ -15,7 +15,7 @@ function handlers(overrides: Partial<ActionHandlers> = {}) {
 }
 
 const error = (action: UiAction, retryAfterSeconds: number | null = null): UiError => ({
-  code: "x",
+  code: "server",
   title: "T",
   message: "M",
   action,

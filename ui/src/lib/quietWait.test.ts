@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { UiError } from "../api";
+import type { ErrorCode, UiError } from "../api";
 import { quietWaitMs } from "./quietWait";
 
-const error = (code: string, retryAfterSeconds: number | null): UiError => ({
+const error = (code: ErrorCode, retryAfterSeconds: number | null): UiError => ({
   code,
   title: "t",
   message: "m",
@@ -20,7 +20,7 @@ describe("a timed check that meets a rate limit", () => {
   });
 
   it("leaves every other error to be shown", () => {
-    expect(quietWaitMs(error("offline", null), 3000)).toBeNull();
+    expect(quietWaitMs(error("network", null), 3000)).toBeNull();
     expect(quietWaitMs(error("server", 5), 3000)).toBeNull();
   });
 });

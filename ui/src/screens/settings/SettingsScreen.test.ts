@@ -108,7 +108,7 @@ describe("Start Demo over", () => {
   it("says what went wrong and stays when the demo could not be cleared", async () => {
     core(DEMO_SETTINGS, {
       start_demo_over: () => {
-        throw { code: "store", title: "Demo not cleared", message: "Demo's saved data could not be removed.", action: "retry", fields: [], retryAfterSeconds: null } satisfies UiError;
+        throw { code: "internal", title: "Demo not cleared", message: "Demo's saved data could not be removed.", action: "retry", fields: [], retryAfterSeconds: null } satisfies UiError;
       },
     });
     const onsaved = vi.fn();

@@ -114,7 +114,7 @@ describe("the status screen", () => {
   it("says in words why verification stopped before the status arrives", async () => {
     app.blocked = { status: "denied", reason: "identity could not be verified" };
     show(() => {
-      throw { code: "offline", title: "Can't reach Machines Cash", message: "Check your connection.", action: "retry", fields: [], retryAfterSeconds: null } satisfies UiError;
+      throw { code: "network", title: "Can't reach Machines Cash", message: "Check your connection.", action: "retry", fields: [], retryAfterSeconds: null } satisfies UiError;
     });
     await settle();
     const text = document.body.textContent ?? "";
