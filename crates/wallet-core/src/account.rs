@@ -2,6 +2,7 @@
 //! label. One place for their rules, so the set-up command and its tests agree with the counter the person
 //! sees (lengths in characters as a person counts them, see [`crate::text`]).
 
+use crate::error::UiError;
 use crate::text;
 
 /// The API's bounds for `userId` and `walletLabel` (contract: `userId` 1–120, `walletLabel` max 120).
@@ -26,6 +27,34 @@ pub fn wallet_label_problem(label: &str) -> Option<String> {
         .or_else(|| text::api_length_problem(label, Some(WALLET_LABEL_MAX)))
 }
 
+/// What set-up asks for, checked: the account name and the label trimmed, the wallet address in its
+/// EIP-55 form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetUp {
+    pub user_id: String,
+    pub wallet_address: String,
+    /// `None` when left empty.
+    pub wallet_label: Option<String>,
+}
+
+impl SetUp {
+    /// Checks what was typed, in the order of the form; the first problem comes back on its field.
+    pub fn check(user_id: &str, wallet_address: &str, wallet_label: Option<&str>) -> Result<Self, UiError> {
+        let invalid = |field: &str, message: String| UiError::on_field("Check the highlighted fields", field, message);
+        let user_id = user_id.trim().to_owned();
+        if let Some(problem) = user_id_problem(&user_id) {
+            return Err(invalid("userId", problem));
+        }
+        let wallet_address =
+            crate::address::parse_wallet(wallet_address).map_err(|e| invalid("walletAddress", e.to_string()))?;
+        let wallet_label = wallet_label.map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
+        if let Some(problem) = wallet_label.as_deref().and_then(wallet_label_problem) {
+            return Err(invalid("walletLabel", problem));
+        }
+        Ok(Self { user_id, wallet_address, wallet_label })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +77,19 @@ mod tests {
         assert_eq!(wallet_label_problem("Main wallet \u{1F4B3}"), None);
         assert_eq!(wallet_label_problem(&"é".repeat(120)), None);
         assert!(wallet_label_problem(&"b".repeat(121)).is_some());
+    }
+
+    #[test]
+    fn set_up_trims_and_names_the_field_to_fix() {
+        let wallet = "0x462b1ed1b62f4c282c0ea342bcefcf8f9919226e";
+        let set_up = SetUp::check("  alice@example.com ", wallet, Some("  ")).unwrap();
+        assert_eq!(set_up.user_id, "alice@example.com");
+        assert_eq!(set_up.wallet_address, "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "EIP-55");
+        assert_eq!(set_up.wallet_label, None, "an empty label is no label");
+        let field = |result: Result<SetUp, UiError>| result.unwrap_err().fields[0].field.clone();
+        assert_eq!(field(SetUp::check(" ", wallet, None)), "userId");
+        assert_eq!(field(SetUp::check("alice", "0x123", None)), "walletAddress");
+        assert_eq!(field(SetUp::check("alice", wallet, Some(&"b".repeat(121)))), "walletLabel");
+        assert_eq!(field(SetUp::check("", "0x123", None)), "userId", "the first field first");
     }
 }

@@ -181,6 +181,16 @@ pub fn card_view(card: &Card, label: Option<String>) -> CardView {
     }
 }
 
+/// `card`'s view with its label decrypted through the API (`/encryption/decrypt`). A label that cannot
+/// be decrypted shows as no label rather than failing the list or the action that returned the card.
+pub async fn labelled_card_view(user: &machines_api::UserClient, card: &Card) -> CardView {
+    let label = match &card.encrypted_name {
+        Some(field) => user.decrypt(field).await.ok().map(|e| e.data),
+        None => None,
+    };
+    card_view(card, label)
+}
+
 /// A revealed card: the full number, expiry and security code, for the countdown a person started.
 ///
 /// This is the **only** view that carries card digits. The shell builds it only when a person presses
@@ -308,6 +318,21 @@ pub fn copy_value(reveal: &CardReveal, what: CopyWhat) -> SecretString {
             SecretString::new(expiry_mm_yy(reveal.expiration_month, reveal.expiration_year).unwrap_or_default())
         }
         CopyWhat::Cvc => SecretString::new(reveal.numbers.cvc.expose().trim().to_owned()),
+    }
+}
+
+/// What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+/// (`None`: only on lock and quit).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyReceipt {
+    pub label: String,
+    pub clears_in_seconds: Option<u32>,
+}
+
+impl CopyReceipt {
+    pub fn new(what: CopyWhat, clear_after_seconds: Option<u32>) -> Self {
+        Self { label: what.label().to_owned(), clears_in_seconds: clear_after_seconds }
     }
 }
 

@@ -4,6 +4,7 @@
 //! The guard never keeps the secret to compare with: it keeps a salted SHA-256 fingerprint of it. What it
 //! reads back from the clipboard to compare is wiped as soon as it has been hashed. The OS clipboard itself
 //! (with its exclude-from-history hints) is behind the [`Clipboard`] trait, implemented by the shell.
+//! [`SharedClipboard`] puts both behind one lock and runs the clear timer.
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,9 @@ use machines_api::SecretString;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
+
+mod shared;
+pub use shared::{nothing_copied, SharedClipboard, CLEAR_RETRIES, CLEAR_RETRY_EVERY};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClipboardError {
