@@ -71,7 +71,7 @@ macro_rules! commands_for {
                 $crate::commands::cards::delete_card,
                 $crate::commands::cards::reveal_card,
                 $crate::commands::cards::hide_card,
-                $crate::commands::cards::copy_card::<$runtime>,
+                $crate::commands::cards::copy_card,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.
             .constant("SETTINGS_BOUNDS", wallet_core::settings::bounds())

@@ -1,22 +1,41 @@
 //! What the running app holds: settings, the connection to the API (and in Demo mode the embedded
-//! simulator), the signed-in user's client, the clipboard guard and the lock. Secrets live here only as
-//! `machines-api` secret types; nothing here is ever serialized to the webview.
+//! simulator), the signed-in user's client, the clipboard, the lock and the unfinished creates. Secrets
+//! live here only as `machines-api` secret types; nothing here is ever serialized to the webview.
+//!
+//! The fields are private; commands reach them through the methods here and in the children, one per
+//! job: `connection` (making and dropping the connection), `cards`, `funding`, `kyc`, `onboarding`,
+//! `settings`, `passphrase`, `panic` and `view` (what the header shows). The rules they apply and the views
+//! they return are `wallet-core`'s; what is here is state and the OS.
+
+mod cards;
+mod connection;
+mod funding;
+mod kyc;
+mod onboarding;
+mod panic;
+mod passphrase;
+mod settings;
+mod view;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use machines_api::config::{ClientConfig, Overrides};
-use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, PartnerKey, UserClient};
-use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
+use machines_api::config::Overrides;
+use machines_api::{Client, UserClient};
+use machines_sim::SimHandle;
 use tokio::sync::Mutex;
-use wallet_core::clipboard::{Clipboard, ClipboardGuard};
+use wallet_core::clipboard::{Clipboard, SharedClipboard};
+use wallet_core::environment::Environment;
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::intents::{Journal, Scope};
 use wallet_core::kyc_form::FormDefinition;
 use wallet_core::links::LinkPolicy;
-use wallet_core::settings::{EnvironmentSetting, Settings};
+use wallet_core::pending_writes::PendingWrites;
+use wallet_core::settings::Settings;
+
+pub use connection::custom_base_url;
 
 use crate::clipboard::SystemClipboard;
 use crate::vault;
@@ -24,8 +43,7 @@ use crate::vault;
 /// The API the app is connected to.
 pub struct Connection {
     pub client: Client,
-    pub environment: String,
-    pub demo: bool,
+    pub environment: Environment,
     pub api_host: String,
     pub links: LinkPolicy,
     /// The embedded simulator in Demo mode; dropping it stops the server.
@@ -37,46 +55,76 @@ pub struct Connection {
     kyc_form: Option<(Arc<UserClient>, Arc<FormDefinition>)>,
 }
 
+impl Connection {
+    /// Whether this is Demo's own simulator.
+    pub fn is_demo(&self) -> bool {
+        self.simulator.is_some()
+    }
+}
+
 pub struct AppState {
-    pub settings: Mutex<Settings>,
-    /// Problems found reading the settings at start-up, shown once.
-    pub notes: Mutex<Vec<String>>,
-    pub connection: Mutex<Option<Connection>>,
+    settings: Mutex<Settings>,
+    /// Things to tell the person once (settings that could not be read, a create finished after a crash).
+    notes: Mutex<Vec<String>>,
+    connection: Mutex<Option<Connection>>,
     /// Held while the partner key is read from the keychain, which may wait on a prompt: one read at a
     /// time, and never under `connection`, so a prompt left open blocks no other command.
     key_read: Mutex<()>,
     /// How long a keychain read may take before the command that needed it gives up with a message.
     keychain_wait: Duration,
-    pub clipboard: std::sync::Mutex<(ClipboardGuard, Box<dyn Clipboard + Send>)>,
-    pub locked: std::sync::atomic::AtomicBool,
-    pub last_activity: std::sync::Mutex<Instant>,
+    clipboard: SharedClipboard,
+    locked: AtomicBool,
+    last_activity: LastActivity,
     /// Environment-variable overrides, read once at start.
-    pub overrides: Mutex<Overrides>,
-    /// The Idempotency-Key of a create that has not succeeded yet, by where it goes (environment and
-    /// account) and what it asked for. A person who presses "Create" again after an error (a timeout
-    /// after the server acted, say) sends the same key, so the retry can never make a second card or
-    /// deposit; and since the account is part of the key, a stale one is never sent to another account
-    /// (whose data key could not even read the label encrypted for the first).
-    pub pending_writes: std::sync::Mutex<std::collections::HashMap<(Scope, String), PendingWrite>>,
+    overrides: Mutex<Overrides>,
+    /// The Idempotency-Keys of creates that have not succeeded yet (`wallet_core::pending_writes`).
+    pending_writes: PendingWrites,
     /// The journal of card creates sent and not yet answered, in the app's data folder, so a crash
     /// cannot make a second card (`wallet_core::intents`); `None` keeps them in memory only.
-    pub intents: Option<Journal>,
+    intents: Option<Journal>,
     /// Held while the journal's creates are being finished, so a card list and a Create pressed at the
     /// same moment do not both resend one (a server may refuse a key still in use with a 409).
-    pub finishing: Mutex<()>,
+    finishing: Mutex<()>,
     /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
     /// Demo in memory only, as the command tests that start many apps at once want.
-    pub demo_state_file: Option<PathBuf>,
+    demo_state_file: Option<PathBuf>,
     /// The unlock credential, wrong attempts, the reveal and copy rate limit and the activity log.
-    pub gate: crate::unlock::Gate,
+    gate: crate::unlock::Gate,
 }
 
-/// A create that has not succeeded yet: its key, and the encrypted label it sent (encryption uses a fresh
-/// IV each time, so a retry must resend the same ciphertext or it would be a different request).
-#[derive(Clone)]
-pub struct PendingWrite {
-    pub key: machines_api::IdempotencyKey,
-    pub label: Option<machines_api::models::common::EncryptedField>,
+/// When the person last did something, for the idle lock, in atomics rather than behind a lock, so
+/// that no panic elsewhere can leave it unreadable: milliseconds since the state was made, and how far
+/// a test has moved it into the past.
+struct LastActivity {
+    since: Instant,
+    millis: AtomicU64,
+    backdated_millis: AtomicU64,
+}
+
+impl LastActivity {
+    fn new() -> Self {
+        Self { since: Instant::now(), millis: AtomicU64::new(0), backdated_millis: AtomicU64::new(0) }
+    }
+
+    fn now_millis(&self) -> u64 {
+        u64::try_from(self.since.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn touch(&self) {
+        self.backdated_millis.store(0, Ordering::SeqCst);
+        self.millis.store(self.now_millis(), Ordering::SeqCst);
+    }
+
+    fn idle_for(&self) -> Duration {
+        let idle = self.now_millis().saturating_sub(self.millis.load(Ordering::SeqCst));
+        Duration::from_millis(idle.saturating_add(self.backdated_millis.load(Ordering::SeqCst)))
+    }
+
+    /// As if the last activity was `idle` ago.
+    fn set_idle_for(&self, idle: Duration) {
+        self.millis.store(self.now_millis(), Ordering::SeqCst);
+        self.backdated_millis.store(u64::try_from(idle.as_millis()).unwrap_or(u64::MAX), Ordering::SeqCst);
+    }
 }
 
 impl AppState {
@@ -86,12 +134,12 @@ impl AppState {
             notes: Mutex::new(notes),
             connection: Mutex::new(None),
             key_read: Mutex::new(()),
-            keychain_wait: KEYCHAIN_WAIT,
-            clipboard: std::sync::Mutex::new((ClipboardGuard::default(), Box::new(SystemClipboard::new()))),
-            locked: std::sync::atomic::AtomicBool::new(false),
-            last_activity: std::sync::Mutex::new(Instant::now()),
+            keychain_wait: connection::KEYCHAIN_WAIT,
+            clipboard: SharedClipboard::new(Box::new(SystemClipboard::new())),
+            locked: AtomicBool::new(false),
+            last_activity: LastActivity::new(),
             overrides: Mutex::new(overrides),
-            pending_writes: std::sync::Mutex::new(std::collections::HashMap::new()),
+            pending_writes: PendingWrites::default(),
             intents: None,
             finishing: Mutex::new(()),
             demo_state_file: None,
@@ -102,7 +150,7 @@ impl AppState {
     /// The same state with `gate` in front of the secrets; `locked` opens it locked (outside Demo, where
     /// the person gives their passphrase, or sets one, first).
     pub fn with_gate(self, gate: crate::unlock::Gate, locked: bool) -> Self {
-        Self { gate, locked: std::sync::atomic::AtomicBool::new(locked), ..self }
+        Self { gate, locked: AtomicBool::new(locked), ..self }
     }
 
     /// The same state with unanswered card creates journaled in `dir`.
@@ -118,6 +166,47 @@ impl AppState {
     /// The same state with Demo mode saved to `file` between runs.
     pub fn with_demo_state_file(self, file: Option<PathBuf>) -> Self {
         Self { demo_state_file: file, ..self }
+    }
+
+    /// The same state over another clipboard: tests use one they can read back after the app has quit
+    /// (on bare X11 the selection dies with its owner, so only a fake can show that quitting cleared it).
+    pub fn with_clipboard(self, board: Box<dyn Clipboard + Send>) -> Self {
+        Self { clipboard: SharedClipboard::new(board), ..self }
+    }
+
+    /// The settings in use now.
+    pub async fn settings(&self) -> Settings {
+        self.settings.lock().await.clone()
+    }
+
+    /// Adds things to tell the person once.
+    pub async fn add_notes(&self, notes: impl IntoIterator<Item = String>) {
+        self.notes.lock().await.extend(notes);
+    }
+
+    /// The things to tell the person, each handed out once.
+    pub async fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.lock().await)
+    }
+
+    /// The unlock credential, the reveal and copy limit, and the activity log.
+    pub fn gate(&self) -> &crate::unlock::Gate {
+        &self.gate
+    }
+
+    /// The app's clipboard, shared with its clear timer.
+    pub fn clipboard(&self) -> &SharedClipboard {
+        &self.clipboard
+    }
+
+    /// The creates of this run that have not succeeded yet.
+    pub fn pending_writes(&self) -> &PendingWrites {
+        &self.pending_writes
+    }
+
+    /// The keys of this run's unfinished creates.
+    pub fn pending_keys(&self) -> Result<Vec<String>, UiError> {
+        self.pending_writes.keys()
     }
 
     /// Saves the Demo simulator's state now (as the app quits). Waits at most a second for a command that
@@ -139,90 +228,30 @@ impl AppState {
         }
     }
 
-    /// The same state over another clipboard: tests use one they can read back after the app has quit
-    /// (on bare X11 the selection dies with its owner, so only a fake can show that quitting cleared it).
-    pub fn with_clipboard(self, board: Box<dyn Clipboard + Send>) -> Self {
-        Self { clipboard: std::sync::Mutex::new((ClipboardGuard::default(), board)), ..self }
-    }
-
     /// Where a create would go now: the connected environment (a custom server by its host, Demo by name
     /// since its port changes every run) and the signed-in account.
     pub async fn write_scope(&self) -> Result<Scope, UiError> {
-        let account = self.settings.lock().await.user_id.clone().ok_or_else(|| {
-            UiError::new(
-                ErrorCode::Setup,
-                "Set up first",
-                "Enter your user id and wallet address to begin.",
-                UiAction::Dismiss,
-            )
-        })?;
-        let connection = self.connect().await?;
-        let environment = match connection.environment.as_str() {
-            "custom" => format!("custom {}", connection.api_host),
-            other => other.to_owned(),
-        };
+        let account = self.settings.lock().await.user_id.clone().ok_or_else(set_up_first)?;
+        let environment = self.connect().await?.environment.scope_name();
         Ok(Scope { environment, account })
     }
 
-    /// The pending create described by `request` in `scope`, if this same create failed before.
-    pub fn pending_write(&self, scope: &Scope, request: &str) -> Option<PendingWrite> {
-        let slot = (scope.clone(), request.to_owned());
-        self.pending_writes.lock().ok().and_then(|pending| pending.get(&slot).cloned())
-    }
-
-    /// Remembers a create until it succeeds.
-    pub fn begin_write(&self, scope: &Scope, request: &str, write: PendingWrite) {
-        if let Ok(mut pending) = self.pending_writes.lock() {
-            pending.insert((scope.clone(), request.to_owned()), write);
-        }
-    }
-
-    /// The key for the create described by `request`: the pending one if this same create failed before.
-    pub fn write_key(&self, scope: &Scope, request: &str) -> machines_api::IdempotencyKey {
-        if let Some(write) = self.pending_write(scope, request) {
-            return write.key;
-        }
-        let key = machines_api::IdempotencyKey::generate();
-        self.begin_write(scope, request, PendingWrite { key: key.clone(), label: None });
-        key
-    }
-
-    /// The create described by `request` succeeded: its key is done.
-    pub fn write_done(&self, scope: &Scope, request: &str) {
-        if let Ok(mut pending) = self.pending_writes.lock() {
-            pending.remove(&(scope.clone(), request.to_owned()));
-        }
-    }
-
-    /// The keys of this run's unfinished creates: a person retries those themselves, so the journal's
-    /// resume leaves them alone.
-    pub fn pending_keys(&self) -> Vec<String> {
-        self.pending_writes
-            .lock()
-            .map(|pending| pending.values().map(|w| w.key.as_str().to_owned()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Forgets every unfinished create: the environment, the account or the partner key changed, so no
-    /// key or encrypted label of before may be sent again.
+    /// Forgets every unfinished create of this run: the environment, the account or the partner key
+    /// changed, so no key or encrypted label of before may be sent again.
     pub fn forget_pending_writes(&self) {
-        if let Ok(mut pending) = self.pending_writes.lock() {
-            pending.clear();
-        }
+        self.pending_writes.forget_all();
     }
 
     pub fn is_locked(&self) -> bool {
-        self.locked.load(std::sync::atomic::Ordering::SeqCst)
+        self.locked.load(Ordering::SeqCst)
     }
 
     pub fn touch(&self) {
-        if let Ok(mut at) = self.last_activity.lock() {
-            *at = Instant::now();
-        }
+        self.last_activity.touch();
     }
 
     pub fn idle_for(&self) -> Duration {
-        self.last_activity.lock().map(|at| at.elapsed()).unwrap_or_default()
+        self.last_activity.idle_for()
     }
 
     /// Locks if nothing happened for the configured idle time; says whether it locked.
@@ -239,9 +268,7 @@ impl AppState {
     /// Moves the last activity into the past, as if the person had been away (for tests of the idle lock).
     #[doc(hidden)]
     pub fn set_idle_for(&self, idle: Duration) {
-        if let (Ok(mut at), Some(then)) = (self.last_activity.lock(), Instant::now().checked_sub(idle)) {
-            *at = then;
-        }
+        self.last_activity.set_idle_for(idle);
     }
 
     /// Refuses work while locked.
@@ -258,9 +285,15 @@ impl AppState {
         }
     }
 
+    /// Marks the app locked, before anything else a lock does: a copy about to write checks the lock
+    /// while holding the clipboard, so once this is set no copy writes after the clear that follows.
+    fn mark_locked(&self) {
+        self.locked.store(true, Ordering::SeqCst);
+    }
+
     /// Locks: clears the clipboard if it still holds our value and signs the user's sessions out.
     pub async fn lock(&self) {
-        self.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.mark_locked();
         self.clear_clipboard();
         if let Some(connection) = self.connection.lock().await.as_ref() {
             if let Some(user) = &connection.user {
@@ -269,281 +302,30 @@ impl AppState {
         }
     }
 
+    /// Clears the clipboard now if it still holds what we copied.
     pub fn clear_clipboard(&self) {
-        if let Ok(mut guard) = self.clipboard.lock() {
-            let (guard, board) = &mut *guard;
-            if let Err(err) = guard.clear_if_ours(board) {
-                tracing::warn!(%err, "could not clear the clipboard");
-            }
-        }
+        self.clipboard.clear_if_ours();
     }
 
-    /// Drops the connection and every token (environment switch, sign-out).
-    pub async fn disconnect(&self) {
-        *self.connection.lock().await = None;
-    }
-
-    /// The connection, made from the settings (and overrides) if there is none yet. The partner key is
-    /// read from the keychain before the connection lock is taken, with a time limit: a keychain prompt
-    /// nobody answers holds up only the commands that need the key, never the lock, the panic button or
-    /// the settings.
-    pub async fn connect(&self) -> Result<tokio::sync::MappedMutexGuard<'_, Connection>, UiError> {
-        // The settings may change while the key is read (another environment saved): then the key read is
-        // for the old ones, and the connection is made again from the new ones.
-        for _ in 0..3 {
-            if let Some(connection) = self.connected().await {
-                return Ok(connection);
-            }
-            let _one_read = self.key_read.lock().await;
-            if let Some(connection) = self.connected().await {
-                return Ok(connection);
-            }
-            let settings = self.settings.lock().await.clone();
-            let key = self.keychain_key(&settings).await?;
-            let mut slot = self.connection.lock().await;
-            if slot.is_none() && *self.settings.lock().await == settings {
-                *slot = Some(self.open(&settings, key).await?);
-            }
-            if let Ok(connection) = tokio::sync::MutexGuard::try_map(slot, Option::as_mut) {
-                return Ok(connection);
-            }
-        }
-        Err(UiError::new(
-            ErrorCode::Config,
-            "Not connected",
-            "The settings changed while connecting. Try again.",
-            UiAction::Retry,
-        ))
-    }
-
-    /// The connection if one is open, or one made now if that needs no keychain (Demo, or a key given in
-    /// the environment); never waits on the keychain. For the panic button.
-    pub async fn connect_without_keychain(&self) -> Result<tokio::sync::MappedMutexGuard<'_, Connection>, UiError> {
-        let settings = self.settings.lock().await.clone();
-        let mut slot = self.connection.lock().await;
-        if slot.is_none() && !self.needs_keychain(&settings).await {
-            *slot = Some(self.open(&settings, None).await?);
-        }
-        tokio::sync::MutexGuard::try_map(slot, Option::as_mut).map_err(|_| {
-            UiError::new(
-                ErrorCode::PartnerKey,
-                "Not connected",
-                "The app was not connected to Machines Cash yet (the partner key had not been read from the keychain).",
-                UiAction::Dismiss,
-            )
-        })
-    }
-
-    async fn connected(&self) -> Option<tokio::sync::MappedMutexGuard<'_, Connection>> {
-        tokio::sync::MutexGuard::try_map(self.connection.lock().await, Option::as_mut).ok()
-    }
-
-    async fn needs_keychain(&self, settings: &Settings) -> bool {
-        let overrides = self.overrides.lock().await;
-        overrides.partner_key.is_none()
-            && (overrides.base_url.is_some() || settings.environment != EnvironmentSetting::Demo)
-    }
-
-    /// Whether `MACHINES_API_URL` is set without `MACHINES_PARTNER_KEY`, so that server's key is kept in
-    /// the keychain under its origin (whatever environment the settings name).
-    pub async fn key_for_override_in_keychain(&self) -> bool {
-        let overrides = self.overrides.lock().await;
-        overrides.base_url.is_some() && overrides.partner_key.is_none()
-    }
-
-    /// The keychain account of the partner key these settings use: the `MACHINES_API_URL` override's
-    /// origin when it is set (tests point the app at their own simulator there, over plain http on
-    /// loopback), else the environment's (see `vault::account`).
-    pub async fn key_account(&self, settings: &Settings) -> Result<String, UiError> {
-        if let Some(url) = &self.overrides.lock().await.base_url {
-            return Ok(format!("custom:{}", url.as_url().origin().ascii_serialization()));
-        }
-        vault::account(&settings.environment)
-    }
-
-    /// The partner key from the keychain, if these settings need it (`None` if they do not), waiting at
-    /// most `keychain_wait`. The read runs on the blocking pool; one that is given up on finishes there.
-    async fn keychain_key(&self, settings: &Settings) -> Result<Option<PartnerKey>, UiError> {
-        if !self.needs_keychain(settings).await {
-            return Ok(None);
-        }
-        let account = self.key_account(settings).await?;
-        match tokio::time::timeout(self.keychain_wait, vault::load(account)).await {
-            Ok(loaded) => loaded?.map(Some).ok_or_else(missing_key),
-            Err(_) => Err(UiError::new(
-                ErrorCode::Keychain,
-                "Keychain not answering",
-                format!(
-                    "The system keychain did not give the partner key within {} seconds. If it is asking for your \
-                     password, answer it, then try again.",
-                    self.keychain_wait.as_secs()
-                ),
-                UiAction::Retry,
-            )),
-        }
-    }
-
-    /// Opens a connection; `keychain_key` is the key read beforehand if the settings needed one.
-    async fn open(&self, settings: &Settings, keychain_key: Option<PartnerKey>) -> Result<Connection, UiError> {
-        let overrides = self.overrides.lock().await;
-        let (base_url, key, environment, simulator) = match (&overrides.base_url, &settings.environment) {
-            (Some(url), _) => {
-                let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
-                (url.clone(), key, "custom".to_owned(), None)
-            }
-            (None, EnvironmentSetting::Demo) => {
-                let sim = start_demo(self.demo_state_file.clone()).await?;
-                if let Some(note) = restore_note(sim.restored()) {
-                    self.notes.lock().await.push(note);
-                }
-                let base = BaseUrl::parse(&sim.base_url()).map_err(|e| UiError::from(&e))?;
-                let key = PartnerKey::parse(sim.partner_key()).map_err(|_| missing_key())?;
-                (base, key, "demo".to_owned(), Some(sim))
-            }
-            (None, other) => {
-                let (name, url) = match other {
-                    EnvironmentSetting::Sandbox => ("sandbox", machines_api::config::SANDBOX_URL.to_owned()),
-                    EnvironmentSetting::Production => ("production", machines_api::config::PRODUCTION_URL.to_owned()),
-                    EnvironmentSetting::Custom { url } => ("custom", url.clone()),
-                    EnvironmentSetting::Demo => ("demo", String::new()),
-                };
-                let base = match other {
-                    EnvironmentSetting::Custom { url } => custom_base_url(url)?,
-                    _ => BaseUrl::parse(&url).map_err(|e| UiError::from(&e))?,
-                };
-                let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
-                (base, key, name.to_owned(), None)
-            }
-        };
-        let mut config = ClientConfig::new(base_url.clone());
-        config.session_ttl = Duration::from_secs(u64::from(settings.session_ttl_seconds));
-        let client = Client::new(config, key).map_err(|e| UiError::from(&e))?;
-        let links = match &simulator {
-            Some(sim) => LinkPolicy::default().with_demo_origin(&sim.origin()),
-            None => LinkPolicy::default(),
-        };
-        let user = match (&settings.user_id, &settings.wallet_address) {
-            (Some(user_id), wallet) => Some(Arc::new(
-                client
-                    .user(Identity { user_id: user_id.clone(), wallet_address: wallet.clone() })
-                    .map_err(|e| UiError::from(&e))?,
-            )),
-            _ => None,
-        };
-        Ok(Connection {
-            client,
-            demo: simulator.is_some(),
-            api_host: base_url.host(),
-            environment,
-            links,
-            simulator,
-            user,
-            kyc_form: None,
-        })
-    }
-
-    /// The signed-in user's KYC form: from `/kyc/values` the first time, then the one kept on the
-    /// connection. The request is made without holding the connection lock, so no other command waits on it.
-    pub async fn kyc_form(&self) -> Result<(Arc<UserClient>, Arc<FormDefinition>), UiError> {
-        let user = self.user().await?;
-        let kept =
-            self.connect().await?.kyc_form.as_ref().filter(|(asked_by, _)| Arc::ptr_eq(asked_by, &user)).cloned();
-        if let Some(kept) = kept {
-            return Ok(kept);
-        }
-        let values = user.kyc_values().await.map_err(|e| UiError::from(&e))?.data;
-        let form = Arc::new(FormDefinition::from_values(&values));
-        let mut connection = self.connect().await?;
-        // Kept only if that user is still the one signed in (another may have signed in meanwhile).
-        if connection.user.as_ref().is_some_and(|current| Arc::ptr_eq(current, &user)) {
-            connection.kyc_form = Some((user.clone(), form.clone()));
-        }
-        Ok((user, form))
+    /// Unlocks (the passphrase was checked): commands work again, and the idle timer starts again.
+    pub fn unlock(&self) {
+        self.locked.store(false, Ordering::SeqCst);
+        self.touch();
     }
 
     /// The signed-in user's client, or an error that leads to set-up.
     pub async fn user(&self) -> Result<Arc<UserClient>, UiError> {
         self.ensure_unlocked()?;
         let connection = self.connect().await?;
-        connection.user.clone().ok_or_else(|| {
-            UiError::new(
-                ErrorCode::Setup,
-                "Set up first",
-                "Enter your user id and wallet address to begin.",
-                UiAction::Dismiss,
-            )
-        })
+        connection.user.clone().ok_or_else(set_up_first)
     }
 }
 
-/// A custom server's URL: `https://` only. Plain `http://` reaches only this computer's simulator, which
-/// Demo embeds; the `MACHINES_API_URL` override still takes it, for tests that run their own simulator.
-pub fn custom_base_url(url: &str) -> Result<BaseUrl, UiError> {
-    let base = BaseUrl::parse(url).map_err(|e| UiError::from(&e))?;
-    if base.as_url().scheme() != "https" {
-        return Err(UiError::on_field(
-            "Check the custom URL",
-            "environment.url",
-            "A custom server needs an https:// address (plain http:// is for Demo only).",
-        ));
-    }
-    Ok(base)
+fn set_up_first() -> UiError {
+    UiError::new(ErrorCode::Setup, "Set up first", "Enter your user id and wallet address to begin.", UiAction::Dismiss)
 }
 
-/// How long a command waits for the keychain to give the partner key: long enough for a person to type
-/// their keyring password at a prompt, short enough that a forgotten prompt ends in a message.
-const KEYCHAIN_WAIT: Duration = Duration::from_secs(60);
-
-fn missing_key() -> UiError {
-    UiError::new(
-        ErrorCode::PartnerKey,
-        "Partner key needed",
-        "This environment needs your Machines partner key. Add it in Settings, or switch to Demo.",
-        UiAction::OpenSettings,
-    )
-}
-
-/// What to tell the person, once, when Demo's saved state could not be used.
-fn restore_note(restored: &Restored) -> Option<String> {
-    match restored {
-        Restored::Fresh | Restored::Restored { .. } => None,
-        Restored::SetAside { to, .. } => Some(format!(
-            "Demo's saved data could not be read, so Demo started over. The old file was kept as {}.",
-            to.display()
-        )),
-        Restored::NotSaving { .. } => Some(
-            "Demo's saved data could not be read, so Demo started over. Its file could not be moved aside either, \
-             so this time Demo will not be kept after you quit."
-                .to_owned(),
-        ),
-    }
-}
-
-/// Demo mode's simulator: the whole journey offline. Verification completes on its own page (opened in
-/// the browser) and a deposit funds itself shortly after its address is shown, so a person can see the
-/// money arrive without sending any. With `state_file` it starts where the last run left off and keeps
-/// saving (see `machines_sim`'s `store`); its timers run on the wall clock, so a deposit or an approval
-/// that came due while the app was closed is done when it opens.
-async fn start_demo(state_file: Option<PathBuf>) -> Result<SimHandle, UiError> {
-    let config = SimConfig {
-        // A new key each launch (the admin secret is new each launch too): another local process cannot
-        // use Demo's API or its `/_sim` routes. The saved state keys its users to the demo partner, not to
-        // this string, so they are found again under the next launch's key.
-        partner_keys: vec![machines_sim::random_secret("mk_demo_")],
-        state_file,
-        kyc_pending_for: Duration::from_secs(3),
-        deposit_auto_fund_after: Some(Duration::from_secs(20)),
-        auto_fund_amount: 50.0,
-        deposit_processing_for: Duration::from_secs(5),
-        spend_posts_after: Duration::from_secs(60),
-        ..SimConfig::default()
-    };
-    Simulator::start(config).await.map_err(|e| {
-        UiError::new(
-            ErrorCode::Internal,
-            "Demo unavailable",
-            format!("The demo server could not start: {e}."),
-            UiAction::Retry,
-        )
-    })
+/// Maps a client error to what the UI shows.
+fn ui(error: machines_api::ApiError) -> UiError {
+    UiError::from(&error)
 }

@@ -221,18 +221,27 @@ impl Gate {
     }
 
     /// Whether the person gave the credential within `window`.
-    pub fn verified_within(&self, window: Duration) -> bool {
-        let last = self.inner.lock().ok().and_then(|inner| inner.last_verified);
-        !rules::needs_reauth(last, Instant::now(), window)
+    pub fn verified_within(&self, window: Duration) -> Result<bool, UiError> {
+        let last = self.inner.lock().map_err(|_| gate_error())?.last_verified;
+        Ok(!rules::needs_reauth(last, Instant::now(), window))
+    }
+
+    /// The state for work that must happen even after a panic elsewhere poisoned the lock (writing down
+    /// a wrong attempt's wait, an activity line): what it holds is plain data a panic cannot leave half
+    /// made, and skipping the work would lose a wait or a log line.
+    fn inner_even_if_poisoned(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| {
+            tracing::error!("the unlock state's lock was poisoned by an earlier panic; going on with it");
+            poisoned.into_inner()
+        })
     }
 
     /// Moves the last time the credential was given into the past, as if the person had been away (for
     /// tests of the re-auth window, which is minutes long).
     #[doc(hidden)]
     pub fn age_verification(&self, by: Duration) {
-        if let Ok(mut inner) = self.inner.lock() {
-            inner.last_verified = inner.last_verified.and_then(|at| at.checked_sub(by));
-        }
+        let mut inner = self.inner_even_if_poisoned();
+        inner.last_verified = inner.last_verified.and_then(|at| at.checked_sub(by));
     }
 
     /// Refuses unless the credential was given within `window` (outside Demo, which has none).
@@ -243,7 +252,7 @@ impl Gate {
         if !self.has_credential().await? {
             return Err(passphrase_needed());
         }
-        if self.verified_within(window) {
+        if self.verified_within(window)? {
             return Ok(());
         }
         Err(UiError::new(
@@ -294,8 +303,8 @@ impl Gate {
     }
 
     fn save_throttle(&self) {
-        let (Some(dir), Ok(inner)) = (&self.data_dir, self.inner.lock()) else { return };
-        let text = serde_json::to_string(&inner.throttle).unwrap_or_default();
+        let Some(dir) = &self.data_dir else { return };
+        let text = serde_json::to_string(&self.inner_even_if_poisoned().throttle).unwrap_or_default();
         let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(dir.join(THROTTLE_FILE), text));
         if let Err(err) = written {
             tracing::warn!(%err, "the unlock attempts could not be saved");
@@ -313,20 +322,19 @@ impl Gate {
                 }
             }
             None => {
-                if let Ok(mut inner) = self.inner.lock() {
-                    inner.memory_log.push(entry);
-                    let excess = inner.memory_log.len().saturating_sub(SHOWN_ENTRIES);
-                    inner.memory_log.drain(..excess);
-                }
+                let mut inner = self.inner_even_if_poisoned();
+                inner.memory_log.push(entry);
+                let excess = inner.memory_log.len().saturating_sub(SHOWN_ENTRIES);
+                inner.memory_log.drain(..excess);
             }
         }
     }
 
     /// The log, newest first.
-    pub fn entries(&self) -> Vec<ActivityEntry> {
+    pub fn entries(&self) -> Result<Vec<ActivityEntry>, UiError> {
         match &self.data_dir {
-            Some(dir) => activity::read(&dir.join(ACTIVITY_FILE), SHOWN_ENTRIES),
-            None => self.inner.lock().map(|inner| inner.memory_log.iter().rev().cloned().collect()).unwrap_or_default(),
+            Some(dir) => Ok(activity::read(&dir.join(ACTIVITY_FILE), SHOWN_ENTRIES)),
+            None => Ok(self.inner.lock().map_err(|_| gate_error())?.memory_log.iter().rev().cloned().collect()),
         }
     }
 }

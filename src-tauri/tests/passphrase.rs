@@ -119,7 +119,7 @@ fn a_reveal_asks_for_the_passphrase_again_after_the_window_and_copy_does_not() {
     let id = new_card(&mut h);
     h.call("reveal_card", json!({"id": id})).unwrap();
 
-    app.state::<AppState>().gate.age_verification(Duration::from_secs(5 * 60 + 1));
+    app.state::<AppState>().gate().age_verification(Duration::from_secs(5 * 60 + 1));
     let refused = h.call("reveal_card", json!({"id": id})).unwrap_err();
     assert_eq!(code(&refused), "reauth_needed", "{refused}");
     h.call("copy_card", json!({"id": id, "what": "number"})).unwrap();
@@ -136,7 +136,7 @@ fn a_reveal_asks_for_the_passphrase_again_after_the_window_and_copy_does_not() {
     let mut settings = h.call("get_settings", json!({})).unwrap();
     settings["reauthMinutes"] = json!(1);
     h.call("save_settings", json!({"settings": settings})).unwrap();
-    app.state::<AppState>().gate.age_verification(Duration::from_secs(61));
+    app.state::<AppState>().gate().age_verification(Duration::from_secs(61));
     assert_eq!(code(&h.call("reveal_card", json!({"id": id})).unwrap_err()), "reauth_needed");
 }
 
@@ -144,7 +144,7 @@ fn a_reveal_asks_for_the_passphrase_again_after_the_window_and_copy_does_not() {
 fn settings_that_weaken_protection_need_the_passphrase_given_just_now() {
     let ReadyWithBoard { mut h, app, board: _board, sim: _sim, runtime: _runtime } =
         ready_with_board("weaker@example.com");
-    app.state::<AppState>().gate.age_verification(Duration::from_secs(61));
+    app.state::<AppState>().gate().age_verification(Duration::from_secs(61));
     let original = h.call("get_settings", json!({})).unwrap();
     for (field, value) in [
         ("clipboardClearSeconds", json!(null)),
@@ -284,7 +284,7 @@ fn in_demo_a_weaker_setting_needs_the_passphrase_only_once_one_is_set() {
 
     // A passphrase set for a real environment: the weaker clipboard would carry over to it, so Demo asks.
     let (app, mut h) = common::demo_harness_with(|state| state.with_gate(common::set_up_gate(None), false));
-    app.state::<AppState>().gate.age_verification(Duration::from_secs(61));
+    app.state::<AppState>().gate().age_verification(Duration::from_secs(61));
     assert_eq!(code(&weaker(&mut h).unwrap_err()), "reauth_needed");
     h.call("reauthenticate", json!({"passphrase": PASSPHRASE})).unwrap();
     assert!(weaker(&mut h).is_ok());

@@ -37,7 +37,7 @@ fn a_create_that_failed_for_one_user_is_not_resent_for_the_next() {
 
     // Nothing of the first user's is kept to be sent later.
     let state = h.webview.state::<machines_wallet::state::AppState>();
-    assert!(state.pending_keys().is_empty(), "the first user's unfinished create was dropped at the switch");
+    assert!(state.pending_keys().unwrap().is_empty(), "the first user's unfinished create was dropped at the switch");
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn saving_settings_for_another_user_drops_what_is_unfinished() {
     sim.inject(FaultRule::new(Some("POST"), "/cards", FaultKind::Error { status: 503 }));
     h.call("create_card", json!({"label": "Travel", "limit": null, "frequency": null})).unwrap_err();
     let webview = h.webview.clone();
-    let pending = || webview.state::<machines_wallet::state::AppState>().pending_keys().len();
+    let pending = || webview.state::<machines_wallet::state::AppState>().pending_keys().unwrap().len();
     assert_eq!(pending(), 1, "kept for the person's retry");
 
     // The same user saved again keeps it (a retry is still the same card)...

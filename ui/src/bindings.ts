@@ -153,7 +153,7 @@ export type AgreementsView_Serialize = {
 export type AppStateView = AppStateView_Serialize | AppStateView_Deserialize;
 
 export type AppStateView_Deserialize = {
-	environment: string,
+	environment: EnvironmentKind,
 	demo: boolean,
 	apiHost: string,
 	locked: boolean,
@@ -167,7 +167,7 @@ export type AppStateView_Deserialize = {
 };
 
 export type AppStateView_Serialize = {
-	environment: string,
+	environment: EnvironmentKind,
 	demo: boolean,
 	apiHost: string,
 	locked: boolean,
@@ -296,13 +296,25 @@ export type CopyWhat =
 "expiry" | 
 /**  The security code. */
 "cvc";
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 
 /**  What the set-passphrase screen shows while the person types. */
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 export type CredentialCheck = {
 	/**  Whether it may be saved. */
 	acceptable: boolean,
 	/**  0 (refused) to 4 (strong), for the meter. */
 	strength: number,
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 	/**  One sentence: what is wrong, or how strong it is. */
 	message: string,
 };
@@ -433,6 +445,12 @@ export type ErrorCode =
  *  missing instead of failing.
  */
 "partner_key" | 
+/**
+ *  The environment without its details, as the header names it. Serialized as `"demo"`, `"sandbox"`,
+ *  `"production"` or `"custom"`, which the UI receives as a union type.
+ */
+export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom";
+
 /**  The reveal or the weaker setting needs the passphrase again: `reauth.svelte.ts` asks for it. */
 "reauth_needed" | 
 /**  No unlock passphrase is set yet (src-tauri `passphrase` test). */
@@ -754,9 +772,13 @@ export type Stage_Serialize =
 /**  What the screen offers next to the message. */
 export type UiAction = 
 /**  "Try again" (the same action, now or after `retry_after_seconds`). */
+/**  One way to deposit: a currency on a network. */
 "retry" | 
+	/**  Lower-case, as a deposit request spells it (`"rusd"`). */
 /**  "Open Settings": the partner key, the environment or the API URL needs attention. */
+	/**  Lower-case network id (`"base"`). */
 "openSettings" | 
+	/**  `"RUSD on Base"`: the ticker in capitals and the network's name (its id when it has none). */
 /**  "Continue verification": finish KYC first. */
 "finishKyc" | 
 /**  "Review agreements": accept them first. */

@@ -319,10 +319,7 @@ async fn a_wrong_partner_key_is_unauthorized_with_the_servers_words() {
     let client = client(config(&server));
     let err = user(&client).kyc_status().await.unwrap_err();
     assert_eq!(err.code(), "unauthorized");
-    assert_eq!(
-        err.to_string(),
-        "The Machines API refused the partner key (unauthorized: invalid partner key)."
-    );
+    assert_eq!(err.to_string(), "The Machines API refused the partner key (unauthorized: invalid partner key).");
     assert!(!format!("{err} {err:?}").contains(PARTNER_KEY));
 }
 

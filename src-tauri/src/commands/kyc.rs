@@ -1,29 +1,17 @@
-//! Identity verification and agreements, and opening their links.
+//! Identity verification and agreements, and opening their links. The flows are `AppState`'s
+//! (`state::kyc`); the form, its checks and the views `wallet-core`'s.
 
 use std::collections::HashMap;
 
-use machines_api::{IdempotencyKey, SecretString};
-use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
+use wallet_core::agreements_view::{agreements_view, AgreementsView};
 use wallet_core::error::{ErrorCode, UiAction, UiError};
-use wallet_core::kyc_form::{self, FieldProblem, FormDefinition, FormValues};
-use wallet_core::kyc_view::{kyc_view, KycView};
+use wallet_core::kyc_form::{FieldProblem, FormDefinition};
+use wallet_core::kyc_view::KycView;
 
 use super::ui;
 use crate::state::AppState;
-
-fn form_values(values: HashMap<String, String>) -> FormValues {
-    let mut form = FormValues::new();
-    for (path, value) in values {
-        form.set(path, SecretString::new(value));
-    }
-    form
-}
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 /// The form, built from `/kyc/values` at run time.
 #[tauri::command]
@@ -40,43 +28,20 @@ pub async fn kyc_check(
     state: State<'_, AppState>,
     values: HashMap<String, String>,
 ) -> Result<Vec<FieldProblem>, UiError> {
-    let (_, def) = state.kyc_form().await?;
-    Ok(kyc_form::validate(&def, &form_values(values), today()))
+    state.kyc_check(values).await
 }
 
 /// Checks and submits. Field errors (ours or the server's) come back on their inputs.
 #[tauri::command]
 #[specta::specta]
 pub async fn kyc_submit(state: State<'_, AppState>, values: HashMap<String, String>) -> Result<KycView, UiError> {
-    let (user, def) = state.kyc_form().await?;
-    let values = form_values(values);
-    let problems = kyc_form::validate(&def, &values, today());
-    if !problems.is_empty() {
-        let mut error = UiError::new(
-            ErrorCode::Validation,
-            "Check the highlighted fields",
-            "Some answers need correcting.",
-            UiAction::FixFields,
-        );
-        error.fields = problems;
-        return Err(error);
-    }
-    let application = kyc_form::to_application(&def, &values);
-    match user.submit_kyc(&application, &IdempotencyKey::generate()).await {
-        Ok(envelope) => Ok(kyc_view(&envelope.data)),
-        Err(err) => {
-            let mut error = UiError::from(&err);
-            error.fields = kyc_form::server_errors(&def, err.field_errors());
-            Err(error)
-        }
-    }
+    state.kyc_submit(values).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn kyc_status(state: State<'_, AppState>) -> Result<KycView, UiError> {
-    let user = state.user().await?;
-    Ok(kyc_view(&user.kyc_status().await.map_err(ui)?.data))
+    state.kyc_status().await
 }
 
 /// Opens the verification link in the system browser, if it passes the allowlist.
@@ -86,34 +51,7 @@ pub async fn open_verification<R: tauri::Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<(), UiError> {
-    let user = state.user().await?;
-    let view = kyc_view(&user.kyc_status().await.map_err(ui)?.data);
-    let url = view.verification_url.ok_or_else(|| {
-        UiError::new(
-            ErrorCode::NoLink,
-            "No verification link",
-            "There is no verification link right now.",
-            UiAction::Dismiss,
-        )
-    })?;
-    open_checked(&app, &state, &url).await
-}
-
-async fn open_checked<R: tauri::Runtime>(app: &AppHandle<R>, state: &AppState, url: &str) -> Result<(), UiError> {
-    let checked = {
-        let connection = state.connect().await?;
-        connection.links.check(url).map_err(|refusal| {
-            UiError::new(ErrorCode::LinkRefused, "Link not opened", refusal.to_string(), UiAction::Dismiss)
-        })?
-    };
-    app.opener().open_url(checked.as_str(), None::<&str>).map_err(|e| {
-        UiError::new(
-            ErrorCode::Internal,
-            "Browser not opened",
-            format!("The system browser could not be opened: {e}."),
-            UiAction::Retry,
-        )
-    })
+    open_in_browser(&app, &state.verification_link().await?)
 }
 
 /// Opens an agreement's link (same allowlist).
@@ -125,46 +63,19 @@ pub async fn open_link<R: tauri::Runtime>(
     url: String,
 ) -> Result<(), UiError> {
     state.ensure_unlocked()?;
-    open_checked(&app, &state, &url).await
+    open_in_browser(&app, &state.checked_link(&url).await?)
 }
 
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AgreementLinkView {
-    pub label: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AgreementView {
-    pub id: String,
-    pub text: String,
-    pub links: Vec<AgreementLinkView>,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AgreementsView {
-    pub agreements: Vec<AgreementView>,
-    pub accepted: bool,
-    pub accepted_at: Option<String>,
-}
-
-fn agreements_view(data: machines_api::models::agreements::Agreements) -> AgreementsView {
-    AgreementsView {
-        agreements: data
-            .agreements
-            .into_iter()
-            .map(|a| AgreementView {
-                id: a.id,
-                text: a.text,
-                links: a.links.into_iter().map(|l| AgreementLinkView { label: l.label, url: l.url }).collect(),
-            })
-            .collect(),
-        accepted: data.accepted,
-        accepted_at: data.accepted_at,
-    }
+/// Hands a link the allowlist passed to the system browser.
+fn open_in_browser<R: tauri::Runtime>(app: &AppHandle<R>, checked: &str) -> Result<(), UiError> {
+    app.opener().open_url(checked, None::<&str>).map_err(|e| {
+        UiError::new(
+            ErrorCode::Internal,
+            "Browser not opened",
+            format!("The system browser could not be opened: {e}."),
+            UiAction::Retry,
+        )
+    })
 }
 
 #[tauri::command]
