@@ -276,13 +276,25 @@ export type CardView_Serialize = {
 	listOrder: string,
 };
 
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 export type CopyReceipt = CopyReceipt_Serialize | CopyReceipt_Deserialize;
 
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 export type CopyReceipt_Deserialize = {
 	label: string,
 	clearsInSeconds?: number | null,
 };
 
+/**
+ *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
+ *  (`None`: only on lock and quit).
+ */
 export type CopyReceipt_Serialize = {
 	label: string,
 	clearsInSeconds: number | null,
@@ -296,25 +308,13 @@ export type CopyWhat =
 "expiry" | 
 /**  The security code. */
 "cvc";
-/**
- *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
- *  (`None`: only on lock and quit).
- */
 
 /**  What the set-passphrase screen shows while the person types. */
-/**
- *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
- *  (`None`: only on lock and quit).
- */
 export type CredentialCheck = {
 	/**  Whether it may be saved. */
 	acceptable: boolean,
 	/**  0 (refused) to 4 (strong), for the meter. */
 	strength: number,
-/**
- *  What a copy button did: which detail went to the clipboard, and in how many seconds it is cleared
- *  (`None`: only on lock and quit).
- */
 	/**  One sentence: what is wrong, or how strong it is. */
 	message: string,
 };
@@ -392,6 +392,12 @@ export type DepositView_Serialize = {
 	qrSvg: string | null,
 };
 
+/**
+ *  The environment without its details, as the header names it. Serialized as `"demo"`, `"sandbox"`,
+ *  `"production"` or `"custom"`, which the UI receives as a union type.
+ */
+export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom";
+
 /**  Which API the app talks to, as stored. */
 export type EnvironmentSetting = { kind: "demo" } | { kind: "sandbox" } | { kind: "production" } | { kind: "custom"; url: string };
 
@@ -445,12 +451,6 @@ export type ErrorCode =
  *  missing instead of failing.
  */
 "partner_key" | 
-/**
- *  The environment without its details, as the header names it. Serialized as `"demo"`, `"sandbox"`,
- *  `"production"` or `"custom"`, which the UI receives as a union type.
- */
-export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom";
-
 /**  The reveal or the weaker setting needs the passphrase again: `reauth.svelte.ts` asks for it. */
 "reauth_needed" | 
 /**  No unlock passphrase is set yet (src-tauri `passphrase` test). */
@@ -689,9 +689,13 @@ export type RevealView = {
 	secondsLeft: number,
 };
 
+/**  One way to deposit: a currency on a network. */
 export type RouteView = {
+	/**  Lower-case, as a deposit request spells it (`"rusd"`). */
 	currency: string,
+	/**  Lower-case network id (`"base"`). */
 	network: string,
+	/**  `"RUSD on Base"`: the ticker in capitals and the network's name (its id when it has none). */
 	label: string,
 };
 
@@ -772,13 +776,9 @@ export type Stage_Serialize =
 /**  What the screen offers next to the message. */
 export type UiAction = 
 /**  "Try again" (the same action, now or after `retry_after_seconds`). */
-/**  One way to deposit: a currency on a network. */
 "retry" | 
-	/**  Lower-case, as a deposit request spells it (`"rusd"`). */
 /**  "Open Settings": the partner key, the environment or the API URL needs attention. */
-	/**  Lower-case network id (`"base"`). */
 "openSettings" | 
-	/**  `"RUSD on Base"`: the ticker in capitals and the network's name (its id when it has none). */
 /**  "Continue verification": finish KYC first. */
 "finishKyc" | 
 /**  "Review agreements": accept them first. */
