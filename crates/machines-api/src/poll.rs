@@ -75,6 +75,11 @@ impl PollControl {
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }
+
+    /// Completes once the watch is cancelled, for work a caller does around it.
+    pub async fn cancelled(&self) {
+        self.cancel.cancelled().await;
+    }
 }
 
 /// What a watch reports while it runs.
@@ -84,6 +89,9 @@ pub enum PollEvent<'a, T> {
     Update(&'a T),
     /// A transient failure that will be retried (a rate limit only when the person asked for the check).
     Retrying(&'a ApiError),
+    /// A timed check met a rate limit (the error) and the next check waits this long: not news for the
+    /// person, but a screen can say it is slowing down.
+    SlowedDown(&'a ApiError, Duration),
 }
 
 /// Runs `fetch` until `settled` says so, the control cancels, or a non-transient error occurs.
@@ -133,7 +141,11 @@ where
                     ApiError::RateLimited { retry_after: Some(after), .. } => (*after).min(MAX_RETRY_AFTER),
                     _ => Duration::ZERO,
                 };
-                grow(&mut backoff, policy).max(floor)
+                let wait = grow(&mut backoff, policy).max(floor);
+                if limited && !asked {
+                    on_event(PollEvent::SlowedDown(&error, wait));
+                }
+                wait
             }
             Err(error) => return Err(error),
         };
@@ -331,6 +343,42 @@ mod tests {
         .await;
         assert_eq!(result.unwrap(), 1);
         assert_eq!(reported, ["rate_limited"], "only the person's own check is reported");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quiet_rate_limit_says_how_long_the_next_check_waits() {
+        let calls = AtomicU32::new(0);
+        let mut slowed = Vec::new();
+        let result = watch(
+            &PollPolicy::default(),
+            &PollControl::new(),
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    match n {
+                        0 => Err(ApiError::RateLimited {
+                            retry_after: Some(Duration::from_secs(90)),
+                            problem: Problem::default(),
+                        }),
+                        // A limit with no Retry-After waits the backoff (5 s, then 7.5 s).
+                        1 => Err(ApiError::RateLimited { retry_after: None, problem: Problem::default() }),
+                        _ => Ok(env(1, None)),
+                    }
+                }
+            },
+            |v| *v == 1,
+            |event| match event {
+                PollEvent::SlowedDown(error, wait) => {
+                    assert_eq!(error.code(), "rate_limited");
+                    slowed.push(wait);
+                }
+                PollEvent::Retrying(error) => panic!("a timed check reported {error}"),
+                PollEvent::Update(_) => {}
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 1);
+        assert_eq!(slowed, [Duration::from_secs(90), Duration::from_millis(7_500)]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -676,6 +676,7 @@ async fn kyc_watch_follows_hints_until_a_terminal_state() {
         .watch_kyc(&quick_polls(), &PollControl::new(), |event| match event {
             PollEvent::Update(state) => seen.push(state.status.as_str().to_owned()),
             PollEvent::Retrying(err) => seen.push(err.code().to_owned()),
+            PollEvent::SlowedDown(..) => seen.push("slowed down".to_owned()),
         })
         .await
         .unwrap();
