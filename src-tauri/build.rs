@@ -41,6 +41,12 @@ const COMMANDS: &[&str] = &[
     "reveal_card",
     "hide_card",
     "copy_card",
+    "watch_kyc",
+    "watch_deposit",
+    "check_now",
+    "stop_watch",
+    "watch_lock",
+    "window_visible",
 ];
 
 fn main() {

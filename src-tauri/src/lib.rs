@@ -72,10 +72,19 @@ macro_rules! commands_for {
                 $crate::commands::cards::reveal_card,
                 $crate::commands::cards::hide_card,
                 $crate::commands::cards::copy_card,
+                $crate::commands::updates::watch_kyc,
+                $crate::commands::updates::watch_deposit,
+                $crate::commands::updates::check_now,
+                $crate::commands::updates::stop_watch,
+                $crate::commands::updates::watch_lock,
+                $crate::commands::updates::window_visible,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.
             .constant("SETTINGS_BOUNDS", wallet_core::settings::bounds())
             .typ::<wallet_core::settings::SettingsBounds>()
+            // The length limits the UI's counters show, written once in wallet-core.
+            .constant("TEXT_LIMITS", wallet_core::limits::text_limits())
+            .typ::<wallet_core::limits::TextLimits>()
     };
 }
 

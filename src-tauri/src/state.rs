@@ -90,6 +90,9 @@ pub struct AppState {
     demo_state_file: Option<PathBuf>,
     /// The unlock credential, wrong attempts, the reveal and copy rate limit and the activity log.
     gate: crate::unlock::Gate,
+    /// The status watches (KYC, a deposit), the lock's listener, and the switches that pause the watches
+    /// while locked or hidden (`wallet_core::updates`).
+    watches: wallet_core::updates::Watches,
 }
 
 /// When the person last did something, for the idle lock, in atomics rather than behind a lock, so
@@ -144,13 +147,26 @@ impl AppState {
             finishing: Mutex::new(()),
             demo_state_file: None,
             gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
+            watches: wallet_core::updates::Watches::new(false),
         }
     }
 
     /// The same state with `gate` in front of the secrets; `locked` opens it locked (outside Demo, where
     /// the person gives their passphrase, or sets one, first).
     pub fn with_gate(self, gate: crate::unlock::Gate, locked: bool) -> Self {
+        self.watches.pauses().set_locked(locked);
         Self { gate, locked: AtomicBool::new(locked), ..self }
+    }
+
+    /// The same state, waiting as `policy` says between status checks (tests use short waits).
+    pub fn with_poll_policy(self, policy: machines_api::poll::PollPolicy) -> Self {
+        let watches = wallet_core::updates::Watches::new(self.is_locked()).with_policy(policy);
+        Self { watches, ..self }
+    }
+
+    /// The status watches and the lock's listener.
+    pub fn watches(&self) -> &wallet_core::updates::Watches {
+        &self.watches
     }
 
     /// The same state with unanswered card creates journaled in `dir`.
@@ -289,6 +305,8 @@ impl AppState {
     /// while holding the clipboard, so once this is set no copy writes after the clear that follows.
     fn mark_locked(&self) {
         self.locked.store(true, Ordering::SeqCst);
+        // The watches pause (a check would mint the session about to be dropped) and the UI hears it.
+        self.watches.pauses().set_locked(true);
     }
 
     /// Locks: clears the clipboard if it still holds our value and signs the user's sessions out.
@@ -307,9 +325,11 @@ impl AppState {
         self.clipboard.clear_if_ours();
     }
 
-    /// Unlocks (the passphrase was checked): commands work again, and the idle timer starts again.
+    /// Unlocks (the passphrase was checked): commands work again, the paused watches check at once, and
+    /// the idle timer starts again.
     pub fn unlock(&self) {
         self.locked.store(false, Ordering::SeqCst);
+        self.watches.pauses().set_locked(false);
         self.touch();
     }
 

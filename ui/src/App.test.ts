@@ -10,7 +10,7 @@ import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
 import { clearToasts } from "./lib/toast.svelte";
 import { funding, wallet } from "./lib/wallet.svelte";
-import { typeInto } from "./testing/mockCore";
+import { send, typeInto } from "./testing/mockCore";
 
 const FORM: FormDefinition = {
   fields: [
@@ -160,12 +160,16 @@ describe("the journey against a mocked core", () => {
     expect(text()).not.toContain("{");
   });
 
-  it("polls the status, then accepts the agreements and opens the wallet", async () => {
-    let statusCalls = 0;
+  it("follows the status the core sends, then accepts the agreements and opens the wallet", async () => {
+    let updates: unknown = null;
     core({
       app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "waiting" }),
-      kyc_status: () => (++statusCalls >= 3 ? APPROVED : PENDING),
+      watch_kyc: (args) => {
+        updates = args.onUpdate;
+        return 1;
+      },
+      stop_watch: () => null,
       agreements: () => ({ agreements: [{ id: "a1", text: "Terms one", links: [{ label: "Read", url: "https://example.com/t" }] }, { id: "a2", text: "Terms two", links: [] }], accepted: false, acceptedAt: null }),
       accept_agreements: () => ({ agreements: [], accepted: true, acceptedAt: "2025-01-02T03:04:05Z" }),
       balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
@@ -173,15 +177,18 @@ describe("the journey against a mocked core", () => {
     });
     component = mount(App, { target: document.getElementById("app")! });
     await settle();
-    expect(text()).toContain("Checking your details");
-    await vi.advanceTimersByTimeAsync(3000);
+    expect(calls.filter(([c]) => c === "watch_kyc")).toHaveLength(1);
+    send(updates, { kind: "status", view: PENDING });
     await settle();
-    expect(statusCalls).toBe(2);
-    await vi.advanceTimersByTimeAsync(3000);
+    expect(text()).toContain("Checking your details");
+    send(updates, { kind: "status", view: PENDING });
+    await settle();
+    send(updates, { kind: "status", view: APPROVED });
     await settle();
     expect(text()).toContain("Identity verified");
+    // The page asked the core for nothing more on a timer: the core's watch does the waiting.
     await vi.advanceTimersByTimeAsync(9000);
-    expect(statusCalls).toBe(3); // approved is terminal: polling stopped
+    expect(calls.filter(([c]) => c === "kyc_status" || c === "watch_kyc")).toHaveLength(1);
 
     button("Continue to the agreements").click();
     await settle();
@@ -250,8 +257,8 @@ describe("the journey against a mocked core", () => {
     expect(calls.find(([c]) => c === "delete_card")?.[1]).toEqual({ id: "card_1" });
   });
 
-  it("creates a deposit, shows its address and QR code, and polls every 2 s", async () => {
-    let polls = 0;
+  it("creates a deposit, shows its address and QR code, and follows it to completion with the new balances", async () => {
+    let updates: unknown = null;
     core({
       app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
       stage: () => ({ stage: "wallet" }),
@@ -259,7 +266,11 @@ describe("the journey against a mocked core", () => {
       cards: () => [],
       deposit_routes: () => [{ currency: "rusd", network: "base", label: "rUSD on Base" }],
       create_deposit: () => DEPOSIT,
-      deposit_status: () => (++polls >= 2 ? { ...DEPOSIT, status: "completed", statusText: "Completed", inProgress: false, succeeded: true, qrSvg: null, paymentUri: null } : DEPOSIT),
+      watch_deposit: (args) => {
+        updates = args.onUpdate;
+        return 3;
+      },
+      stop_watch: () => null,
       copy_deposit_address: () => null,
     });
     component = mount(App, { target: document.getElementById("app")! });
@@ -269,6 +280,7 @@ describe("the journey against a mocked core", () => {
     button("Create deposit").click();
     await settle();
     expect(calls.find(([c]) => c === "create_deposit")?.[1]).toEqual({ currency: "rusd", network: "base" });
+    expect(calls.find(([c]) => c === "watch_deposit")?.[1]?.id).toBe("dep_1");
     expect(text()).toContain("0x969A");
     expect(document.querySelector(".qr svg")).toBeTruthy();
     expect(text()).toContain("Simulate deposit");
@@ -276,16 +288,49 @@ describe("the journey against a mocked core", () => {
     await settle();
     expect(calls.find(([c]) => c === "copy_deposit_address")?.[1]).toEqual({ id: "dep_1" });
 
+    // The core follows the deposit and says when it completed, then sends the new balances.
     const balancesBefore = calls.filter(([c]) => c === "balances").length;
-    await vi.advanceTimersByTimeAsync(2000);
+    send(updates, { kind: "status", view: DEPOSIT });
+    send(updates, { kind: "status", view: { ...DEPOSIT, status: "completed", statusText: "Completed", inProgress: false, succeeded: true, qrSvg: null, paymentUri: null } });
+    send(updates, { kind: "balances", view: { spendingPower: "$50.00", creditLimit: "$50.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" } });
     await settle();
-    await vi.advanceTimersByTimeAsync(2000);
-    await settle();
-    expect(polls).toBe(2);
     expect(text()).toContain("Completed");
-    expect(calls.filter(([c]) => c === "balances").length).toBeGreaterThan(balancesBefore);
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(polls).toBe(2);
+    expect(text()).toContain("Deposit completed. Your balances are updated.");
+    expect(document.querySelector(".balances .amount")?.textContent).toBe("$50.00");
+    expect(calls.filter(([c]) => c === "balances").length).toBe(balancesBefore);
+    // Nothing is asked on a timer afterwards.
+    const asked = calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await settle();
+    // (`ui_ready` is the first screen's report to the start-up benchmark, after a frame.)
+    expect(calls.slice(asked).map(([c]) => c).filter((c) => c !== "ui_ready")).toEqual([]);
+  });
+
+  it("shows the lock screen when the core says it locked itself, and asks nothing on a timer", async () => {
+    let lock: unknown = null;
+    core({
+      app_state: () => ({ environment: "sandbox", demo: false, apiHost: "dev-api.machines.cash", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$1.00", creditLimit: "$1.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+      watch_lock: (args) => {
+        lock = args.onChange;
+        return 2;
+      },
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    expect(text()).toContain("Groceries");
+    setKycValue("nationalId", "123456789");
+    await vi.advanceTimersByTimeAsync(60_000);
+    await settle();
+    expect(calls.filter(([c]) => c === "app_state")).toHaveLength(1);
+    // The idle timer (or the OS screen lock) fired in the core.
+    send(lock, { locked: true });
+    await settle();
+    expect(text()).toContain("Machines Wallet is locked");
+    expect(text()).not.toContain("Groceries");
+    expect(get(kycValues)).toEqual({});
   });
 
   it("locks: the screen is replaced and the form's values are forgotten", async () => {

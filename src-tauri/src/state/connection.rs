@@ -19,8 +19,10 @@ use super::{AppState, Connection};
 use crate::vault;
 
 impl AppState {
-    /// Drops the connection and every token (environment switch, sign-out).
+    /// Drops the connection and every token (environment switch, sign-out), and the watches that were
+    /// asking for that user.
     pub async fn disconnect(&self) {
+        self.watches.stop_all();
         *self.connection.lock().await = None;
     }
 

@@ -1,5 +1,6 @@
 // A mocked Rust core for component tests: each command answers from a handler, every call is recorded,
 // and a command without a handler fails as the core would refuse it. Tests only; nothing imports it.
+import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { flushSync } from "svelte";
 import { vi } from "vitest";
@@ -9,10 +10,38 @@ export type Handlers = Record<string, (args: Record<string, unknown>) => unknown
 
 export const calls: Array<[string, Record<string, unknown> | undefined]> = [];
 
-/** A signed-in person in Demo mode; `over` adds or replaces commands. */
+/** The id the mocked core gives its KYC watch. */
+const KYC_WATCH = 1;
+
+/**
+ * A signed-in person in Demo mode; `over` adds or replaces commands. A test may answer the KYC status with
+ * `kyc_status`: the mocked core's KYC watch then sends that answer (or its refusal) down the page's channel
+ * when the watch starts and on every "check now", as the real core's watch does.
+ */
 export function mockCore(over: Handlers): void {
   calls.length = 0;
+  let kycChannel: unknown = null;
+  const sendStatus = () => {
+    const status = handlers.kyc_status;
+    if (!status || !kycChannel) return;
+    try {
+      send(kycChannel, { kind: "status", view: status({}) });
+    } catch (error) {
+      send(kycChannel, { kind: "retrying", error });
+    }
+  };
   const handlers: Handlers = {
+    watch_kyc: (args) => {
+      kycChannel = args.onUpdate;
+      queueMicrotask(sendStatus);
+      return KYC_WATCH;
+    },
+    check_now: (args) => {
+      if (args.watch !== KYC_WATCH) return false;
+      queueMicrotask(sendStatus);
+      return true;
+    },
+    stop_watch: () => null,
     app_state: () => ({ environment: "demo", demo: true, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
     activity: () => null,
     hide_card: () => null,
@@ -63,4 +92,9 @@ export function card(id: string, label: string | null, last4: string, created: n
     canLock: true, canUnlock: false, canDelete: true, canReveal: true, limitText: null, limitCents: null,
     pinned, listOrder: `${pinned ? "0" : "1"}${age}${id}`,
   };
+}
+
+/** Sends `message` down a channel the page passed to a command (a watch's updates), as the core does. */
+export function send(channel: unknown, message: unknown): void {
+  (channel as Channel<unknown>).onmessage(message);
 }

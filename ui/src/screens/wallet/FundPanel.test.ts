@@ -1,12 +1,17 @@
-// The deposit's status poll: a long rate limit on a timed check is waited out without a word.
+// The deposit on show is followed by the core: its updates arrive down the channel the panel passed,
+// a long rate limit on the core's own check is waited out without a word, and the panel runs no timer.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DepositView, UiError } from "../../api";
-import { funding } from "../../lib/wallet.svelte";
+import { send } from "../../testing/mockCore";
+import { balances, funding } from "../../lib/wallet.svelte";
 import FundPanel from "./FundPanel.svelte";
 
 let component: ReturnType<typeof mount> | null = null;
+let calls: Array<[string, Record<string, unknown>]> = [];
+/** The channel the panel passed to `watch_deposit`. */
+let updates: unknown = null;
 
 async function settle() {
   for (let i = 0; i < 5; i++) {
@@ -44,10 +49,36 @@ const busy = {
   retryAfterSeconds: 600,
 } satisfies UiError;
 
+type Handler = (args: Record<string, unknown>) => unknown;
+
+function open(over: Record<string, Handler> = {}) {
+  const handlers: Record<string, Handler> = {
+    deposit_routes: () => [],
+    watch_deposit: (args) => {
+      updates = args.onUpdate;
+      return 4;
+    },
+    stop_watch: () => null,
+    ...over,
+  };
+  mockIPC((cmd, args) => {
+    calls.push([cmd, (args ?? {}) as Record<string, unknown>]);
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+  const target = document.getElementById("app");
+  if (!target) throw new Error("no #app");
+  component = mount(FundPanel, { target, props: { demo: false } });
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
   document.body.innerHTML = '<div id="app"></div>';
   funding.deposit = processing;
+  balances.view = null;
+  calls = [];
+  updates = null;
 });
 
 afterEach(() => {
@@ -58,50 +89,64 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("the deposit poll", () => {
-  it("waits out a long rate limit on a timed check quietly and checks again when told", async () => {
-    const answers = ["view", "busy", "view"];
-    let checks = 0;
-    mockIPC((cmd) => {
-      if (cmd === "deposit_routes") return [];
-      if (cmd === "deposit_status") {
-        const answer = answers[Math.min(checks, answers.length - 1)];
-        checks += 1;
-        if (answer === "busy") throw busy;
-        return processing;
-      }
-      throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
-    });
-    const target = document.getElementById("app");
-    if (!target) throw new Error("no #app");
-    component = mount(FundPanel, { target, props: { demo: false, ondeposited: () => {} } });
+describe("the deposit watch", () => {
+  it("waits out a long rate limit on the core's own check quietly and goes on when told", async () => {
+    open();
     await settle();
-    expect(checks).toBe(1);
-    await vi.advanceTimersByTimeAsync(2000);
+    // Coming back to the tab: the core follows the deposit on show.
+    expect(calls.filter(([c]) => c === "watch_deposit")[0]?.[1].id).toBe("dep-00000001");
+    send(updates, { kind: "status", view: processing });
     await settle();
-    expect(checks).toBe(2);
+    expect(vi.getTimerCount()).toBe(0);
+    send(updates, { kind: "slowedDown", nextCheckInMs: 600_000 });
+    await settle();
     expect(document.querySelector('[role="alert"]')).toBeNull();
     expect(document.body.textContent).toContain("Machines Cash asked us to slow down, so the next check is at");
-    await vi.advanceTimersByTimeAsync(598_000);
+    await vi.advanceTimersByTimeAsync(600_000);
     await settle();
-    expect(checks).toBe(2);
-    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls.map(([c]) => c).sort()).toEqual(["deposit_routes", "watch_deposit"]);
+    send(updates, { kind: "status", view: processing });
     await settle();
-    expect(checks).toBe(3);
     expect(document.querySelector('[role="alert"]')).toBeNull();
-    expect(document.body.textContent).toContain("Checking every 2 seconds.");
+    expect(document.body.textContent).toContain("Checking again every few seconds.");
   });
 
-  it("shows the limit when the person's own check meets it (coming back to the tab)", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "deposit_routes") return [];
-      if (cmd === "deposit_status") throw busy;
-      throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+  it("shows the limit when the check made on coming back to the tab meets it", async () => {
+    // The core's first check is the one the panel opened for: a limit there is told, not waited out.
+    open({
+      watch_deposit: (args) => {
+        updates = args.onUpdate;
+        queueMicrotask(() => send(updates, { kind: "retrying", error: busy }));
+        return 4;
+      },
     });
-    const target = document.getElementById("app");
-    if (!target) throw new Error("no #app");
-    component = mount(FundPanel, { target, props: { demo: false, ondeposited: () => {} } });
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toContain("Busy — please wait");
+  });
+
+  it("shows a failed check, and Try again asks the core to check at once", async () => {
+    open({ check_now: () => true });
+    await settle();
+    send(updates, { kind: "retrying", error: busy });
+    await settle();
+    expect(document.querySelector('[role="alert"]')?.textContent).toContain("Busy — please wait");
+    const retry = [...document.querySelectorAll("button")].find((b) => b.textContent?.trim() === "Try again");
+    retry?.click();
+    await settle();
+    expect(calls.filter(([c]) => c === "check_now")).toEqual([["check_now", { watch: 4 }]]);
+  });
+
+  it("says the deposit completed, hands the balances the core sent to the wallet, and stops with the panel", async () => {
+    open();
+    await settle();
+    send(updates, { kind: "status", view: { ...processing, status: "completed", statusText: "Completed", inProgress: false, succeeded: true } });
+    send(updates, { kind: "balances", view: { spendingPower: "$50.00", creditLimit: "$50.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" } });
+    await settle();
+    expect(document.body.textContent).toContain("Completed");
+    expect(balances.view?.spendingPower).toBe("$50.00");
+    if (component) unmount(component);
+    component = null;
+    await settle();
+    expect(calls.filter(([c]) => c === "stop_watch")).toEqual([["stop_watch", { watch: 4 }]]);
   });
 });
