@@ -6,11 +6,13 @@
 // not depend on what the Rust structs happen to be called, and a command that becomes fallible (or stops
 // being) needs no change at its call sites: `call()` accepts both shapes.
 
-import { commands, SETTINGS_BOUNDS } from "./bindings";
+import { commands, SETTINGS_BOUNDS, TEXT_LIMITS } from "./bindings";
 
 export { commands };
 /** The Settings timers' bounds and defaults, written once in Rust (`wallet-core` `settings::bounds`). */
 export { SETTINGS_BOUNDS };
+/** The length limits of the account name, wallet name and card label (`wallet-core` `limits`). */
+export { TEXT_LIMITS };
 
 /** The `{status, data}` / `{status, error}` pair tauri-specta returns for fallible commands. */
 export type Result<T, E = UiError> = { status: "ok"; data: T } | { status: "error"; error: E };

@@ -1,7 +1,7 @@
 // Cards in the UI: limit frequencies, copy confirmations, the label's limit, search, and placing a card in
 // the list by the order the core gives.
 
-import type { CardView, CopyReceipt } from "../api";
+import { TEXT_LIMITS, type CardView, type CopyReceipt } from "../api";
 
 /** The six limit frequencies the API documents, with the words a person reads. */
 export const FREQUENCIES = [
@@ -35,8 +35,8 @@ export function createCardArgs(
 }
 
 /** The longest card label, in characters as a person sees them (`lengthNote` counts the same way). The
- *  core refuses a longer one, counted the same way: `wallet_core::card_view::LABEL_MAX_CHARS`. */
-export const LABEL_MAX_CHARS = 60;
+ *  core refuses a longer one, counted the same way; the number is the core's (`TEXT_LIMITS`). */
+export const LABEL_MAX_CHARS = TEXT_LIMITS.cardLabel;
 
 /** The fields of a card search reads: its label and its last four digits. */
 type Searchable = Pick<CardView, "label" | "last4">;
