@@ -205,16 +205,21 @@ fn reveals_and_copies_are_refused_while_locked_and_limited_to_ten_a_minute() {
 /// its CVC.
 fn secret_hits(text: &str, pan: &str, cvc: &str) -> Vec<String> {
     let mut hits = Vec::new();
-    let groups: Vec<&str> = (0..pan.len() / 4).map(|i| &pan[i * 4..i * 4 + 4]).collect();
-    for needle in std::iter::once(pan).chain(groups[..groups.len() - 1].iter().copied()) {
-        if text.contains(needle) {
-            hits.push(needle.to_owned());
-        }
+    if text.contains(pan) {
+        hits.push(pan.to_owned());
     }
-    // The times hold digits; the CVC is looked for in the entries' words only.
+    // The times hold digits (nanoseconds: nine of them), so a four-digit group or the CVC is looked for in
+    // the entries' words only; searched in the whole line, a time would match a group about once a hundred runs.
+    let groups: Vec<&str> = (0..pan.len() / 4).map(|i| &pan[i * 4..i * 4 + 4]).collect();
     for line in text.lines() {
         let words: Value = serde_json::from_str(line).unwrap_or(Value::Null);
-        if words["text"].as_str().is_some_and(|t| t.contains(cvc)) {
+        let Some(words) = words["text"].as_str() else { continue };
+        for group in &groups[..groups.len() - 1] {
+            if words.contains(group) {
+                hits.push(format!("{group} in {line}"));
+            }
+        }
+        if words.contains(cvc) {
             hits.push(format!("cvc in {line}"));
         }
     }
