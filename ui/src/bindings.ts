@@ -482,7 +482,7 @@ export type ErrorCode =
 "not_found" | 
 /**  A reused Idempotency-Key. */
 "conflict" | 
-/**  A 429 after the allowed retries: `quietWait.ts` waits these out quietly. */
+/**  A 429 after the allowed retries: a status watch waits these out quietly (`machines_api::poll`). */
 "rate_limited" | 
 /**  A 5xx after the allowed retries (src-tauri `stale_creates` test). */
 "server" | 

@@ -34,7 +34,7 @@ pub enum ErrorCode {
     NotFound,
     /// A reused Idempotency-Key.
     Conflict,
-    /// A 429 after the allowed retries: `quietWait.ts` waits these out quietly.
+    /// A 429 after the allowed retries: a status watch waits these out quietly (`machines_api::poll`).
     RateLimited,
     /// A 5xx after the allowed retries (src-tauri `stale_creates` test).
     Server,
