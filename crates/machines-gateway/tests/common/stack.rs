@@ -44,7 +44,9 @@ pub struct Stack {
     pub state: AppState,
     pub http: reqwest::Client,
     pub seen: Arc<Mutex<Vec<Answer>>>,
-    server: tokio::task::JoinHandle<()>,
+    /// The settings the gateway was started with, to start a second one on the same database.
+    pub env: BTreeMap<String, String>,
+    servers: Vec<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
 }
 
@@ -76,26 +78,19 @@ impl Stack {
         for (k, v) in settings {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
-        let config = Config::read(|name| env.get(name).cloned()).expect("config");
-        let verifier = Verifier::discover(&issuer.url, AUDIENCE, reqwest::Client::new()).await.expect("discover");
-        let Gateway { router, state } = app::build(&config, Arc::new(verifier)).await.expect("build");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
-        let gateway = Gateway { router, state: state.clone() };
-        let server = tokio::spawn(async move {
-            app::serve(gateway, listener, std::future::pending()).await.expect("serve");
-        });
+        let (url, state, server) = serve(&env).await;
         Stack {
             sim: Some(sim),
             sim_port,
             partner_key,
             issuer,
             key,
-            url: format!("http://{addr}"),
+            url,
             state,
             http: reqwest::Client::new(),
             seen: Arc::new(Mutex::new(Vec::new())),
-            server,
+            env,
+            servers: vec![server],
             _dir: dir,
         }
     }
@@ -105,6 +100,14 @@ impl Stack {
         issuer::sign(&self.key, &issuer::claims(&self.issuer.url, AUDIENCE, subject))
     }
 
+    /// Starts another gateway process-alike (its own router, pool, limits) on the same database,
+    /// simulator and issuer, and returns its URL.
+    pub async fn start_another(&mut self) -> String {
+        let (url, _, server) = serve(&self.env).await;
+        self.servers.push(server);
+        url
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -112,7 +115,18 @@ impl Stack {
         token: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Answer {
-        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        self.send_to(&self.url, method, path, token, body).await
+    }
+
+    pub async fn send_to(
+        &self,
+        base: &str,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Answer {
+        let mut request = self.http.request(method, format!("{base}{path}"));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -164,8 +178,24 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        self.server.abort();
+        for server in &self.servers {
+            server.abort();
+        }
     }
+}
+
+/// Builds and serves a gateway with these settings on a free loopback port.
+async fn serve(env: &BTreeMap<String, String>) -> (String, AppState, tokio::task::JoinHandle<()>) {
+    let config = Config::read(|name| env.get(name).cloned()).expect("config");
+    let verifier = Verifier::discover(&config.oidc_issuer, AUDIENCE, reqwest::Client::new()).await.expect("discover");
+    let Gateway { router, state } = app::build(&config, Arc::new(verifier)).await.expect("build");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("addr");
+    let gateway = Gateway { router, state: state.clone() };
+    let server = tokio::spawn(async move {
+        app::serve(gateway, listener, std::future::pending()).await.expect("serve");
+    });
+    (format!("http://{addr}"), state, server)
 }
 
 /// A wallet address from a small number (EIP-55 form).
