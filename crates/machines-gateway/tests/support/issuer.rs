@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test file uses a different part
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::routing::get;
@@ -48,8 +48,12 @@ pub fn es256_key(kid: &str) -> SigningKey {
     }
 }
 
+/// An RSA key pair under `kid`. Making a 2048-bit RSA key takes seconds in a debug build, so a test
+/// binary makes one and every call shares it; tests that need two different RSA keys at once must not
+/// use this.
 pub fn rs256_key(kid: &str) -> SigningKey {
-    let private = rsa::RsaPrivateKey::new(&mut OsRng, 2048).expect("rsa key");
+    static PRIVATE: OnceLock<rsa::RsaPrivateKey> = OnceLock::new();
+    let private = PRIVATE.get_or_init(|| rsa::RsaPrivateKey::new(&mut OsRng, 2048).expect("rsa key"));
     let der = private.to_pkcs1_der().expect("pkcs1 der");
     let public = private.to_public_key();
     SigningKey {
