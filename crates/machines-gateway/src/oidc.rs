@@ -189,6 +189,12 @@ impl Verifier {
         }
         let jwks_uri = Url::parse(&discovery.jwks_uri)
             .map_err(|e| unavailable(format!("the discovery document's jwks_uri is not a URL ({e})")))?;
+        if !same_or_stronger_scheme(&discovery_url, &jwks_uri) {
+            return Err(unavailable(format!(
+                "the discovery document sends the keys over {} from an https issuer",
+                jwks_uri.scheme()
+            )));
+        }
         let keys = fetch_keys(&http, &jwks_uri).await?;
         Ok(Verifier {
             inner: Arc::new(Inner {
@@ -338,7 +344,12 @@ fn from_jwt(error: jsonwebtoken::errors::Error) -> OidcError {
             OidcError::Algorithm { alg: "(mismatched)".to_owned() }
         }
         ErrorKind::MissingRequiredClaim(claim) => malformed(format!("it has no {claim} claim")),
-        other => malformed(format!("{other:?}")),
+        // Said in words rather than by the library's message, which may quote a claim's value.
+        ErrorKind::Base64(_) => malformed("a part is not base64url".to_owned()),
+        ErrorKind::Json(_) | ErrorKind::Utf8(_) => {
+            malformed("its claims are not a JSON object of the expected types".to_owned())
+        }
+        _ => malformed("it could not be decoded".to_owned()),
     }
 }
 
@@ -442,10 +453,58 @@ async fn get_json<T: DeserializeOwned>(http: &reqwest::Client, url: &Url) -> Res
     serde_json::from_slice(&body).map_err(|e| unavailable(format!("{url} did not answer the expected JSON ({e})")))
 }
 
+/// An https issuer's keys must come over https too: a plain-http key set would let anyone on the path
+/// swap in their own keys and sign tokens the gateway then trusts.
+fn same_or_stronger_scheme(issuer: &Url, jwks_uri: &Url) -> bool {
+    issuer.scheme() != "https" || jwks_uri.scheme() == "https"
+}
+
 fn malformed(reason: String) -> OidcError {
     OidcError::Malformed { reason }
 }
 
 fn unavailable(reason: String) -> OidcError {
     OidcError::Unavailable { reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn an_https_issuer_never_takes_its_keys_over_plain_http() {
+        let https = url("https://id.example/.well-known/openid-configuration");
+        assert!(!same_or_stronger_scheme(&https, &url("http://id.example/jwks")));
+        assert!(same_or_stronger_scheme(&https, &url("https://keys.example/jwks")));
+        // A loopback http issuer (tests, the local stack) may serve its keys over http.
+        let loopback = url("http://127.0.0.1:4020/.well-known/openid-configuration");
+        assert!(same_or_stronger_scheme(&loopback, &url("http://127.0.0.1:4020/jwks")));
+    }
+
+    #[test]
+    fn decode_failures_are_said_without_quoting_the_token() {
+        // Correctly signed, but `sub` is a number: the claims do not decode.
+        let claims = serde_json::json!({ "sub": 12345678, "iss": "secret-looking-value" });
+        let key = b"test-only-hmac-key";
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(key),
+        )
+        .unwrap();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        let error = jsonwebtoken::decode::<Claims>(&token, &DecodingKey::from_secret(key), &validation)
+            .map(|_| ())
+            .unwrap_err();
+        let refusal = from_jwt(error);
+        assert_eq!(refusal.code(), "token_malformed");
+        let said = refusal.to_string();
+        assert!(!said.contains("secret-looking-value") && !said.contains("12345678"), "{said}");
+    }
 }
