@@ -41,7 +41,11 @@ use tokio::task::JoinHandle;
 
 pub use config::{random_secret, SecretIv, SimConfig, ADMIN_HEADER, DEMO_PARTNER_KEY};
 pub use faults::{FaultKind, FaultRule};
+pub use state::KycStatus;
 pub use store::Restored;
+
+/// The fault a request counter is made of: it delays by nothing, so only its `fired` count shows.
+const COUNTER: FaultKind = FaultKind::Latency { ms: 0 };
 
 /// Starts simulators.
 pub struct Simulator;
@@ -108,6 +112,42 @@ impl SimHandle {
 
     pub fn clear_faults(&self) {
         self.sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// The fault rules still in force (a rule whose `times` ran out is gone), each with how many
+    /// requests it has hit: what `GET /_sim/faults` lists.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        self.sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).rules().to_vec()
+    }
+
+    /// Starts counting the requests that match `method` (`None`: any) and `path` (a fault-rule pattern,
+    /// `/**` for all) from now on. The simulator keeps no request log, so the counter is a fault rule
+    /// that delays by nothing and whose `fired` is the count; read it with [`SimHandle::counted`].
+    pub fn count_requests(&self, method: Option<&str>, path: &str) {
+        self.inject(FaultRule::new(method, path, COUNTER));
+    }
+
+    /// How many requests the counters on exactly this `path` pattern have seen (see
+    /// [`SimHandle::count_requests`]); 0 when none counts it.
+    pub fn counted(&self, path: &str) -> u64 {
+        self.faults().iter().filter(|rule| rule.path == path && rule.kind == COUNTER).map(|rule| rule.fired).sum()
+    }
+
+    /// Sets a user's KYC status as `POST /_sim/users/{userId}/kyc {status}` does (no reason, the
+    /// simulator's own completion link). An error when the simulator has no such user.
+    pub fn set_kyc(&self, user_id: &str, status: KycStatus) -> Result<(), String> {
+        let kyc = routes::admin::KycOverride { status, reason: None, completion_link: None };
+        if routes::admin::override_kyc(&self.sim, &mut router::lock(&self.sim), user_id, kyc) {
+            Ok(())
+        } else {
+            Err(format!("the simulator has no user {user_id}"))
+        }
+    }
+
+    /// Expires every session token now, as `POST /_sim/sessions/expire` does: the next Bearer call
+    /// answers 401. How many sessions there were.
+    pub fn expire_sessions(&self) -> usize {
+        routes::admin::expire_sessions(&self.sim, &mut router::lock(&self.sim))
     }
 
     /// Moves the simulator's clock forward (session expiry, KYC and deposit timers, limit windows).

@@ -97,6 +97,12 @@ pub fn clock_advance(sim: &Sim, _st: &mut State, req: &Req) -> Answer {
 
 /// `POST /_sim/sessions/expire`: every session token expires now (the next Bearer call answers 401).
 pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Answer {
+    let expired = expire_sessions(sim, st);
+    Ok(Reply::ok("sessions expired", json!({"expired": expired})))
+}
+
+/// Ends every session a second ago; how many there were. The route and `SimHandle::expire_sessions`.
+pub fn expire_sessions(sim: &Sim, st: &mut State) -> usize {
     let past = sim.clock.now() - time::Duration::seconds(1);
     let mut expired = 0;
     for partner in st.partners.values_mut() {
@@ -105,7 +111,7 @@ pub fn sessions_expire(sim: &Sim, st: &mut State, _req: &Req) -> Answer {
             expired += 1;
         }
     }
-    Ok(Reply::ok("sessions expired", json!({"expired": expired})))
+    expired
 }
 
 /// `POST /_sim/users/{userId}/kyc {status, reason?, completionLink?}`: sets a user's KYC status directly.
@@ -129,16 +135,32 @@ pub fn set_kyc(sim: &Sim, st: &mut State, req: &Req) -> Answer {
         "approved" => KycStatus::Approved,
         _ => KycStatus::Denied,
     };
-    let now = sim.clock.now();
     let user_id = req.param("user_id");
-    let Some(user) = st.partners.values_mut().find_map(|p| p.users.get_mut(user_id)) else {
+    if !override_kyc(sim, st, user_id, KycOverride { status, reason, completion_link: link }) {
         return Err(Reply::not_found("user"));
-    };
-    user.kyc.status = status;
-    user.kyc.reason = reason;
-    user.kyc.since = now;
-    user.kyc.link_override = link;
+    }
     Ok(Reply::ok("kyc set", json!({"userId": user_id, "status": status.as_str()})))
+}
+
+/// A KYC status set from outside the state machine, as `POST /_sim/users/{userId}/kyc` takes it.
+pub struct KycOverride {
+    pub status: KycStatus,
+    pub reason: Option<String>,
+    pub completion_link: Option<String>,
+}
+
+/// Gives `user_id` this KYC status from now; false when no partner has that user. The route and
+/// `SimHandle::set_kyc`.
+pub fn override_kyc(sim: &Sim, st: &mut State, user_id: &str, kyc: KycOverride) -> bool {
+    let now = sim.clock.now();
+    let Some(user) = st.partners.values_mut().find_map(|p| p.users.get_mut(user_id)) else {
+        return false;
+    };
+    user.kyc.status = kyc.status;
+    user.kyc.reason = kyc.reason;
+    user.kyc.since = now;
+    user.kyc.link_override = kyc.completion_link;
+    true
 }
 
 /// Counts of everything held, across partners.

@@ -1,4 +1,4 @@
-//! Helpers shared by the simulator's client-driven tests.
+//! Helpers shared by the simulator's client-driven tests (and wallet-core's, which include this file).
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // each test file uses the parts it needs
 
@@ -12,8 +12,7 @@ use machines_api::models::users::ResolveUserRequest;
 use machines_api::retry::RetryPolicy;
 use machines_api::session::Identity;
 use machines_api::{BaseUrl, Client, PartnerKey, SecretString, UserClient};
-use machines_sim::SimHandle;
-use serde_json::json;
+use machines_sim::{KycStatus, SimHandle};
 
 /// The guide's example application, with the given last name.
 pub fn application(last_name: &str) -> KycApplication {
@@ -66,14 +65,7 @@ pub fn client_for(sim: &SimHandle, timeout: Duration) -> Client {
 pub async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> UserClient {
     let request = ResolveUserRequest { user_id: user_id.into(), wallet_address: None, wallet_label: None };
     client.resolve_user(&request).await.unwrap();
-    let approve = reqwest::Client::new()
-        .post(format!("{}/_sim/users/{user_id}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "approved"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(approve.status().is_success());
+    sim.set_kyc(user_id, KycStatus::Approved).unwrap();
     let user = client.user(Identity { user_id: user_id.into(), wallet_address: None }).unwrap();
     user.accept_agreements().await.unwrap();
     user
