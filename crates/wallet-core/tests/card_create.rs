@@ -4,10 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use machines_api::config::ClientConfig;
-use machines_api::models::kyc::KycApplication;
-use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, UserClient};
+mod common;
+
+use machines_api::{IdempotencyKey, UserClient};
 use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
 use wallet_core::card_create::{resume, send};
 use wallet_core::intents::{CardIntent, Journal, Scope};
@@ -27,40 +26,9 @@ impl Drop for World {
 
 async fn world(name: &str) -> World {
     let sim = Simulator::start(SimConfig::instant()).await.unwrap();
-    let config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
-    let client = Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap();
+    let client = common::client(&sim);
     let account = format!("{name}@example.com");
-    let user = client.user(Identity { user_id: account.clone(), wallet_address: None }).unwrap();
-    {
-        let mut app = KycApplication::new();
-        for (k, v) in [
-            ("firstName", "Ada"),
-            ("lastName", "TestApproved"),
-            ("birthDate", "1990-01-01"),
-            ("nationalId", "123-45-6789"),
-            ("countryOfIssue", "GB"),
-            ("email", "ada@example.com"),
-            ("occupation", "15-1132"),
-            ("annualSalary", "150k+"),
-            ("accountPurpose", "testing"),
-            ("expectedMonthlyVolume", "under $1k"),
-        ] {
-            app.set_text(k, SecretString::from(v));
-        }
-        let address = [
-            ("line1", "1 High St"),
-            ("city", "London"),
-            ("region", "LDN"),
-            ("postalCode", "N1 9GU"),
-            ("countryCode", "GB"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
-        .collect();
-        app.set_group("address", address);
-        user.submit_kyc(&app, &IdempotencyKey::generate()).await.unwrap();
-        user.accept_agreements().await.unwrap();
-    }
+    let user = common::ready_user(&sim, &client, &account).await;
     let dir = std::env::temp_dir().join(format!("wallet-card-create-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     World { sim, user, journal: Journal::new(dir), scope: Scope { environment: "demo".into(), account } }

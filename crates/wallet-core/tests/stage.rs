@@ -3,10 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use machines_api::config::ClientConfig;
-use machines_api::models::kyc::KycApplication;
+mod common;
+
+use common::application;
 use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, UserClient};
+use machines_api::{Client, IdempotencyKey, UserClient};
 use machines_sim::{SimConfig, Simulator};
 use wallet_core::stage::{current_stage, Stage};
 
@@ -14,43 +15,12 @@ fn user(client: &Client, id: &str) -> UserClient {
     client.user(Identity { user_id: id.into(), wallet_address: None }).unwrap()
 }
 
-fn application(last_name: &str) -> KycApplication {
-    let mut app = KycApplication::new();
-    for (k, v) in [
-        ("firstName", "Ada"),
-        ("lastName", last_name),
-        ("birthDate", "1990-01-01"),
-        ("nationalId", "123-45-6789"),
-        ("countryOfIssue", "GB"),
-        ("email", "ada@example.com"),
-        ("occupation", "15-1132"),
-        ("annualSalary", "150k+"),
-        ("accountPurpose", "testing"),
-        ("expectedMonthlyVolume", "under $1k"),
-    ] {
-        app.set_text(k, SecretString::from(v));
-    }
-    let address = [
-        ("line1", "1 High St"),
-        ("city", "London"),
-        ("region", "LDN"),
-        ("postalCode", "N1 9GU"),
-        ("countryCode", "GB"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
-    .collect();
-    app.set_group("address", address);
-    app
-}
-
 #[tokio::test]
 async fn each_state_opens_its_own_screen() {
     // Manual review takes a while here, so the "checks running" screen can be seen.
     let config = SimConfig { kyc_manual_review_for: std::time::Duration::from_secs(600), ..SimConfig::instant() };
     let sim = Simulator::start(config).await.unwrap();
-    let config = ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap());
-    let client = Client::new(config, PartnerKey::parse(sim.partner_key()).unwrap()).unwrap();
+    let client = common::client(&sim);
 
     let new = user(&client, "new@example.com");
     assert_eq!(current_stage(&new).await.unwrap(), Stage::KycForm);

@@ -5,85 +5,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use machines_api::config::ClientConfig;
 use machines_api::models::deposits::CreateDepositRequest;
-use machines_api::models::kyc::KycApplication;
 use machines_api::models::users::ResolveUserRequest;
 use machines_api::poll::PollPolicy;
 use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, UserClient};
+use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, UserClient};
 use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
-use serde_json::json;
 use tokio::sync::mpsc;
 use wallet_core::updates::{DepositUpdate, KycUpdate, Watches};
-
-fn application(last_name: &str) -> KycApplication {
-    let mut app = KycApplication::new();
-    for (k, v) in [
-        ("firstName", "Ada"),
-        ("lastName", last_name),
-        ("birthDate", "1990-01-01"),
-        ("nationalId", "123-45-6789"),
-        ("countryOfIssue", "GB"),
-        ("email", "ada@example.com"),
-        ("occupation", "15-1132"),
-        ("annualSalary", "150k+"),
-        ("accountPurpose", "testing"),
-        ("expectedMonthlyVolume", "under $1k"),
-    ] {
-        app.set_text(k, SecretString::from(v));
-    }
-    let address = [
-        ("line1", "1 High St"),
-        ("city", "London"),
-        ("region", "LDN"),
-        ("postalCode", "N1 9GU"),
-        ("countryCode", "GB"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
-    .collect();
-    app.set_group("address", address);
-    app
-}
 
 /// A simulator whose manual review lasts `review` and which asks for a check every `poll_after`, and
 /// a client on it.
 async fn sim(review: Duration, poll_after: Duration) -> (SimHandle, Client) {
     let config = SimConfig { kyc_manual_review_for: review, kyc_poll_after: poll_after, ..SimConfig::instant() };
     let sim = Simulator::start(config).await.unwrap();
-    let client = Client::new(
-        ClientConfig::new(BaseUrl::parse(&sim.base_url()).unwrap()),
-        PartnerKey::parse(sim.partner_key()).unwrap(),
-    )
-    .unwrap();
+    let client = common::client(&sim);
     for path in ["/kyc/status", "/deposits/*", "/deposits/assets", "/balances"] {
-        sim.inject(FaultRule::new(Some("GET"), path, FaultKind::Latency { ms: 0 }));
+        sim.count_requests(Some("GET"), path);
     }
     (sim, client)
-}
-
-/// How many `GET` requests matched `path` (a pattern counted by [`sim`]).
-async fn requests(sim: &SimHandle, path: &str) -> u64 {
-    let body = reqwest::Client::new()
-        .get(format!("{}/_sim/faults", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let faults: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    faults["data"]["faults"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|rule| rule["path"] == path && rule["kind"] == "latency")
-        .map_or(0, |rule| rule["fired"].as_u64().unwrap())
 }
 
 async fn linked(client: &Client, user_id: &str) -> Arc<UserClient> {
@@ -95,23 +41,13 @@ async fn linked(client: &Client, user_id: &str) -> Arc<UserClient> {
 /// A user in manual review.
 async fn in_review(client: &Client) -> Arc<UserClient> {
     let user = linked(client, "review@example.com").await;
-    user.submit_kyc(&application("TestManualReview"), &IdempotencyKey::generate()).await.unwrap();
+    user.submit_kyc(&common::application("TestManualReview"), &IdempotencyKey::generate()).await.unwrap();
     user
 }
 
 /// A user the simulator approved, with the agreements accepted, and a fresh deposit of theirs.
 async fn with_deposit(sim: &SimHandle, client: &Client) -> (Arc<UserClient>, String) {
-    let user = linked(client, "fund@example.com").await;
-    let approve = reqwest::Client::new()
-        .post(format!("{}/_sim/users/fund@example.com/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .header("content-type", "application/json")
-        .body(json!({"status": "approved"}).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert!(approve.status().is_success());
-    user.accept_agreements().await.unwrap();
+    let user = Arc::new(common::ready_user(sim, client, "fund@example.com").await);
     let request = CreateDepositRequest::new("rusd", "base", None);
     let deposit = user.create_deposit(&request, &IdempotencyKey::generate()).await.unwrap().data;
     (user, deposit.id)
@@ -174,13 +110,13 @@ async fn kyc_is_checked_as_often_as_the_server_asks_until_it_settles() {
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}: the 200 ms hint was not followed", started.elapsed());
     assert_eq!(seen.first().map(String::as_str), Some("manual_review"));
     assert_eq!(seen.last().map(String::as_str), Some("approved"));
-    let checks = requests(&sim, "/kyc/status").await;
+    let checks = sim.counted("/kyc/status");
     assert!((6..=12).contains(&checks), "{checks} checks in 1.5 s at one per 200 ms");
 
     // Settled: the watch is over and asks nothing more.
     until_idle(&watches).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(requests(&sim, "/kyc/status").await, checks);
+    assert_eq!(sim.counted("/kyc/status"), checks);
 }
 
 #[tokio::test]
@@ -193,7 +129,7 @@ async fn a_deposit_is_checked_as_the_server_asks_then_the_balances_are_read_once
     let id = watches.deposit(user, deposit_id.clone(), sink);
 
     tokio::time::sleep(Duration::from_millis(2000)).await;
-    let checks = requests(&sim, "/deposits/*").await - requests(&sim, "/deposits/assets").await;
+    let checks = sim.counted("/deposits/*") - sim.counted("/deposits/assets");
     assert_eq!(checks, 2, "checks at 0 and 1.5 s");
     let mut first = None;
     while let Ok(update) = updates.try_recv() {
@@ -219,8 +155,8 @@ async fn a_deposit_is_checked_as_the_server_asks_then_the_balances_are_read_once
     }
     until_idle(&watches).await;
     assert!(!watches.check_now(id), "a settled watch is gone");
-    assert_eq!(requests(&sim, "/deposits/assets").await, 1, "the asset list is read once per watch, not per check");
-    assert_eq!(requests(&sim, "/balances").await, 1);
+    assert_eq!(sim.counted("/deposits/assets"), 1, "the asset list is read once per watch, not per check");
+    assert_eq!(sim.counted("/balances"), 1);
 }
 
 #[tokio::test]
@@ -246,7 +182,7 @@ async fn without_a_hint_checks_come_less_and_less_often() {
     // Checks at 0, 0.1, 0.3, 0.7 and 1.5 s: five in 1.6 s, where a fixed 100 ms would make sixteen.
     tokio::time::sleep(Duration::from_millis(1600)).await;
     watches.stop_all();
-    let checks = requests(&sim, "/kyc/status").await;
+    let checks = sim.counted("/kyc/status");
     assert!((4..=6).contains(&checks), "{checks} checks in 1.6 s");
     let mut told = 0;
     while let Ok(update) = updates.try_recv() {
@@ -270,7 +206,7 @@ async fn nothing_is_asked_while_locked_or_hidden_and_checks_resume_at_once() {
     watches.kyc(user, sink);
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(requests(&sim, "/kyc/status").await, 0, "a check while locked");
+    assert_eq!(sim.counted("/kyc/status"), 0, "a check while locked");
     let unlocked = Instant::now();
     watches.pauses().set_locked(false);
     next(&mut updates, Duration::from_secs(1)).await;
@@ -279,9 +215,9 @@ async fn nothing_is_asked_while_locked_or_hidden_and_checks_resume_at_once() {
     watches.pauses().set_hidden(true);
     // A check already under way may finish; after that, none.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let hidden = requests(&sim, "/kyc/status").await;
+    let hidden = sim.counted("/kyc/status");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(requests(&sim, "/kyc/status").await, hidden, "checks while the window was hidden");
+    assert_eq!(sim.counted("/kyc/status"), hidden, "checks while the window was hidden");
     while updates.try_recv().is_ok() {}
     let shown = Instant::now();
     watches.pauses().set_hidden(false);
@@ -357,13 +293,13 @@ async fn a_watch_ends_when_stopped_replaced_or_nobody_listens() {
     // Stopped by its screen.
     watches.stop(id);
     until_idle(&watches).await;
-    let stopped = requests(&sim, "/kyc/status").await;
+    let stopped = sim.counted("/kyc/status");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(requests(&sim, "/kyc/status").await, stopped);
+    assert_eq!(sim.counted("/kyc/status"), stopped);
 
     // The webview went away: the channel refuses the update, and the watch ends by itself.
     watches.kyc(user, |_| false);
     until_idle(&watches).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(requests(&sim, "/kyc/status").await, stopped + 1);
+    assert_eq!(sim.counted("/kyc/status"), stopped + 1);
 }
