@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use machines_sim::{SimConfig, SimHandle, Simulator};
+use machines_sim::{KycStatus, SimConfig, SimHandle, Simulator};
 use machines_wallet_e2e::answers::WALLET;
 use machines_wallet_e2e::{Launch, Wallet};
 use serde_json::{json, Value};
@@ -133,14 +133,7 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     w.fill("setup-walletAddress", WALLET).await.unwrap();
     w.click_button("Continue").await.unwrap();
     w.wait_for_text("Verify your identity").await.unwrap();
-    let approved = reqwest::Client::new()
-        .post(format!("{}/_sim/users/{USER}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "approved"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(approved.status().is_success(), "{}", approved.status());
+    sim.set_kyc(USER, KycStatus::Approved).unwrap();
     w.click_button("Check my status").await.unwrap();
     w.wait_for_text("Identity verified").await.unwrap();
     assert_eq!(focused(&w).await, "H1 Identity verified", "the focus is on the new screen's heading");

@@ -8,47 +8,11 @@
 
 use std::time::Duration;
 
-use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
+use machines_sim::{KycStatus, SimConfig, SimHandle, Simulator};
 use machines_wallet_e2e::{steps, Launch, Wallet};
 
 /// How long each wait is counted.
 const MINUTE: Duration = Duration::from_secs(60);
-
-/// Starts counting `GET` requests to `path` (a pattern; `/**` for every request) from now on: a
-/// zero-latency fault rule counts what it matches.
-fn count(sim: &SimHandle, method: Option<&str>, path: &str) {
-    sim.inject(FaultRule::new(method, path, FaultKind::Latency { ms: 0 }));
-}
-
-async fn counted(sim: &SimHandle, path: &str) -> u64 {
-    let faults: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/_sim/faults", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    faults["data"]["faults"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|rule| rule["path"] == path && rule["kind"] == "latency")
-        .map(|rule| rule["fired"].as_u64().unwrap())
-        .sum()
-}
-
-async fn set_kyc(sim: &SimHandle, user: &str, status: &str) {
-    let set = reqwest::Client::new()
-        .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&serde_json::json!({ "status": status }))
-        .send()
-        .await
-        .unwrap();
-    assert!(set.status().is_success(), "{}", set.status());
-}
 
 /// The app against `sim`, with its passphrase set and `user` set up (on the KYC form).
 async fn set_up(journey: &str, sim: &SimHandle, user: &str) -> Wallet {
@@ -69,13 +33,13 @@ async fn kyc_wait(journey: &str, poll_after: Duration) -> (u64, u64) {
     let sim = Simulator::start(config).await.unwrap();
     let user = "waiting@example.com";
     let w = set_up(journey, &sim, user).await;
-    set_kyc(&sim, user, "manual_review").await;
+    sim.set_kyc(user, KycStatus::ManualReview).unwrap();
     w.click_button("Check my status").await.unwrap();
     w.wait_for_text("I've finished").await.unwrap();
-    count(&sim, Some("GET"), "/kyc/status");
-    count(&sim, None, "/**");
+    sim.count_requests(Some("GET"), "/kyc/status");
+    sim.count_requests(None, "/**");
     tokio::time::sleep(MINUTE).await;
-    let figures = (counted(&sim, "/kyc/status").await, counted(&sim, "/**").await);
+    let figures = (sim.counted("/kyc/status"), sim.counted("/**"));
     w.shot("kyc-wait").await.unwrap();
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
@@ -102,21 +66,21 @@ async fn a_deposit_wait_asks_for_the_deposit_as_the_server_says_and_the_asset_li
     let sim = Simulator::start(SimConfig::default()).await.unwrap();
     let user = "funding@example.com";
     let w = set_up("request-rate-deposit", &sim, user).await;
-    set_kyc(&sim, user, "approved").await;
+    sim.set_kyc(user, KycStatus::Approved).unwrap();
     w.click_button("Check my status").await.unwrap();
     w.click_button("Continue to the agreements").await.unwrap();
     steps::accept_agreements(&w).await.unwrap();
     w.click_button("Fund").await.unwrap();
     w.click_button("Create deposit").await.unwrap();
     w.wait_for_css(".qr svg", Duration::from_secs(20)).await.unwrap();
-    count(&sim, Some("GET"), "/deposits/*");
-    count(&sim, Some("GET"), "/deposits/assets");
-    count(&sim, None, "/**");
+    sim.count_requests(Some("GET"), "/deposits/*");
+    sim.count_requests(Some("GET"), "/deposits/assets");
+    sim.count_requests(None, "/**");
     tokio::time::sleep(MINUTE).await;
-    let assets = counted(&sim, "/deposits/assets").await;
+    let assets = sim.counted("/deposits/assets");
     // `/deposits/*` matches the asset list too.
-    let checks = counted(&sim, "/deposits/*").await - assets;
-    let all = counted(&sim, "/**").await;
+    let checks = sim.counted("/deposits/*") - assets;
+    let all = sim.counted("/**");
     w.shot("deposit-wait").await.unwrap();
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
