@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use machines_api::poll::PollPolicy;
-use machines_sim::{FaultKind, FaultRule, SimConfig, SimHandle, Simulator};
+use machines_sim::{KycStatus, SimConfig, SimHandle, Simulator};
 use machines_wallet::commands::updates;
 use machines_wallet::state::AppState;
 use serde_json::{json, Value};
@@ -41,34 +41,13 @@ fn next(rx: &mpsc::Receiver<Value>, within: Duration) -> Value {
     rx.recv_timeout(within).expect("no update in time")
 }
 
-/// Counts `GET` requests to `path` from now on (a zero-latency fault rule counts what it matched).
-fn count(sim: &SimHandle, path: &str) {
-    sim.inject(FaultRule::new(Some("GET"), path, FaultKind::Latency { ms: 0 }));
-}
-
-fn requests(sim: &SimHandle, path: &str) -> u64 {
-    let faults: Value = reqwest::blocking::Client::new()
-        .get(format!("{}/_sim/faults", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    faults["data"]["faults"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|rule| rule["path"] == path && rule["kind"] == "latency")
-        .map_or(0, |rule| rule["fired"].as_u64().unwrap())
-}
-
 /// Asserts that no `path` request is made for a while.
 fn quiet(sim: &SimHandle, path: &str, why: &str) {
     // A check already under way may finish first.
     std::thread::sleep(Duration::from_millis(150));
-    let before = requests(sim, path);
+    let before = sim.counted(path);
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(requests(sim, path), before, "{why}");
+    assert_eq!(sim.counted(path), before, "{why}");
 }
 
 #[test]
@@ -80,20 +59,10 @@ fn the_kyc_status_and_the_lock_reach_the_page_and_checks_pause_while_locked_or_h
         ..SimConfig::instant()
     };
     let sim = runtime.block_on(Simulator::start(config)).unwrap();
-    count(&sim, "/kyc/status");
+    sim.count_requests(Some("GET"), "/kyc/status");
     let (app, mut h) = common::harness_with(&sim, |state| state.with_poll_policy(policy()));
-    h.call(
-        "start",
-        json!({"userId": "wait@example.com", "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null}),
-    )
-    .unwrap();
-    let review = reqwest::blocking::Client::new()
-        .post(format!("{}/_sim/users/wait@example.com/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "manual_review"}))
-        .send()
-        .unwrap();
-    assert!(review.status().is_success());
+    common::start(&mut h, "wait@example.com");
+    sim.set_kyc("wait@example.com", KycStatus::ManualReview).unwrap();
 
     // The page's own calls pass the capability: a channel needs no permission of its own.
     let listening = h.call("watch_lock", json!({"onChange": "__CHANNEL__:7"})).unwrap();
@@ -160,8 +129,8 @@ fn a_deposit_reaches_the_page_until_it_completes_and_then_the_new_balances() {
     common::ready(&mut h, &sim, "fund@example.com");
     let deposit = h.call("create_deposit", json!({"currency": "rusd", "network": "base"})).unwrap();
     let deposit_id = deposit["id"].as_str().unwrap().to_owned();
-    count(&sim, "/deposits/assets");
-    count(&sim, "/balances");
+    sim.count_requests(Some("GET"), "/deposits/assets");
+    sim.count_requests(Some("GET"), "/balances");
 
     let watching = h.call("watch_deposit", json!({"id": deposit_id, "onUpdate": "__CHANNEL__:9"})).unwrap();
     assert!(watching.is_u64(), "{watching}");
@@ -190,7 +159,7 @@ fn a_deposit_reaches_the_page_until_it_completes_and_then_the_new_balances() {
         assert!(Instant::now() < deadline, "a settled watch has ended");
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(requests(&sim, "/balances"), 1, "the balances are read once");
+    assert_eq!(sim.counted("/balances"), 1, "the balances are read once");
     // The page's own watch (replaced by the test's) and the test's each read the asset list once at most.
-    assert!(requests(&sim, "/deposits/assets") <= 2, "the asset list is read once per watch");
+    assert!(sim.counted("/deposits/assets") <= 2, "the asset list is read once per watch");
 }

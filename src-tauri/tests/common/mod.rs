@@ -91,20 +91,18 @@ fn harness_of(state: impl FnOnce(&tauri::App<MockRuntime>) -> AppState) -> (taur
     (app, Harness { webview, transcript: Vec::new() })
 }
 
+/// The wallet address the tests set users up with.
+pub const WALLET: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E";
+
+/// Sets `user` up through the `start` command, with [`WALLET`] and no label.
+pub fn start(h: &mut Harness, user: &str) {
+    h.call("start", json!({"userId": user, "walletAddress": WALLET, "walletLabel": null})).unwrap();
+}
+
 /// A user who is approved and has accepted, set up through the commands.
 pub fn ready(h: &mut Harness, sim: &machines_sim::SimHandle, user: &str) {
-    h.call(
-        "start",
-        json!({"userId": user, "walletAddress": "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", "walletLabel": null}),
-    )
-    .unwrap();
-    let approve = reqwest::blocking::Client::new()
-        .post(format!("{}/_sim/users/{user}/kyc", sim.origin()))
-        .header(machines_sim::ADMIN_HEADER, sim.admin_secret())
-        .json(&json!({"status": "approved"}))
-        .send()
-        .unwrap();
-    assert!(approve.status().is_success());
+    start(h, user);
+    sim.set_kyc(user, machines_sim::KycStatus::Approved).unwrap();
     h.call("accept_agreements", json!({})).unwrap();
 }
 
