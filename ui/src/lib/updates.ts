@@ -3,7 +3,7 @@
 // `pollAfterMs`, else a growing wait) and pauses while the app is locked or the window hidden. The page
 // runs no timer of its own. The app itself hears the lock the same way.
 import { Channel } from "@tauri-apps/api/core";
-import { call, commands } from "../api";
+import { asUiError, call, commands, type UiError } from "../api";
 // The messages' types by name, from the bindings: tauri-specta types a channel parameter with the shape
 // Rust would read (`_Deserialize`, where an optional field may be missing), but the core writes them, so
 // every field is there, as in the `_Serialize` shape the commands' answers have.
@@ -39,6 +39,26 @@ async function started(start: Promise<unknown>): Promise<Watch> {
   id = Number(await call(start));
   if (stopped) void Promise.resolve(commands.stopWatch(id)).catch(() => {});
   return watch;
+}
+
+/**
+ * Starts a watch for a screen that may have moved on by the time the core answers (closed, or following
+ * something else): the watch while `wanted()` still holds, else it is stopped at once and `null` comes
+ * back. A refusal reaches `refused` only while the screen still wants the watch.
+ */
+export async function startWatch(
+  start: () => Promise<Watch>,
+  wanted: () => boolean,
+  refused: (error: UiError) => void,
+): Promise<Watch | null> {
+  try {
+    const watch = await start();
+    if (wanted()) return watch;
+    watch.stop();
+  } catch (e) {
+    if (wanted()) refused(asUiError(e));
+  }
+  return null;
 }
 
 /** Follows the signed-in user's KYC status, checking at once. Throws the `UiFailure` the core refused with. */

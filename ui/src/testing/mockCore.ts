@@ -8,7 +8,10 @@ import type { CardView, UiError } from "../api";
 
 export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
 
-export const calls: Array<[string, Record<string, unknown> | undefined]> = [];
+/** One command the page called, with its arguments (`{}` when it passed none). */
+export type Call = [string, Record<string, unknown>];
+
+export const calls: Call[] = [];
 
 /** The id the mocked core gives its KYC watch. */
 const KYC_WATCH = 1;
@@ -48,11 +51,20 @@ export function mockCore(over: Handlers): void {
     balances: () => ({ spendingPower: "$100.00", creditLimit: "$100.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
     ...over,
   };
+  mockCommands(handlers, calls);
+}
+
+/**
+ * A core that knows only `handlers`, for a screen tested on its own: every call is added to `log`, and a
+ * command without a handler fails as the core would refuse it.
+ */
+export function mockCommands(handlers: Handlers, log: Call[]): void {
   mockIPC((cmd, args) => {
-    calls.push([cmd, args as Record<string, unknown> | undefined]);
+    const given = (args ?? {}) as Record<string, unknown>;
+    log.push([cmd, given]);
     const handler = handlers[cmd];
     if (!handler) throw { code: "internal", title: "Not in this test", message: `No mock for ${cmd}.`, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
-    return handler((args ?? {}) as Record<string, unknown>);
+    return handler(given);
   });
 }
 

@@ -1,30 +1,21 @@
 // The status screen speaks in sentences: the wire value of a KYC status never reaches the screen. It
 // hears the status from the core's watch and runs no timer of its own.
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { flushSync, mount, unmount } from "svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KycView, UiError } from "../../api";
 import { app } from "../../lib/app.svelte";
 import { stoppedSentence } from "../../lib/kycStatus";
-import { send } from "../../testing/mockCore";
+import { mockCommands, send, settle, type Call, type Handlers } from "../../testing/mockCore";
 import StatusScreen from "./StatusScreen.svelte";
 
 let component: ReturnType<typeof mount> | null = null;
-let calls: Array<[string, Record<string, unknown>]> = [];
+let calls: Call[] = [];
 /** The channel the screen passed to `watch_kyc`. */
 let updates: unknown = null;
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    flushSync();
-  }
-}
-
-type Handler = (args: Record<string, unknown>) => unknown;
-
-function show(over: Record<string, Handler>) {
-  const handlers: Record<string, Handler> = {
+function show(over: Handlers) {
+  const handlers: Handlers = {
     watch_kyc: (args) => {
       updates = args.onUpdate;
       return 1;
@@ -32,12 +23,7 @@ function show(over: Record<string, Handler>) {
     stop_watch: () => null,
     ...over,
   };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, (args ?? {}) as Record<string, unknown>]);
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
-    return handler((args ?? {}) as Record<string, unknown>);
-  });
+  mockCommands(handlers, calls);
   const target = document.getElementById("app");
   if (!target) throw new Error("no #app");
   component = mount(StatusScreen, { target });

@@ -1,24 +1,17 @@
 // The deposit on show is followed by the core: its updates arrive down the channel the panel passed,
 // a long rate limit on the core's own check is waited out without a word, and the panel runs no timer.
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { flushSync, mount, unmount } from "svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DepositView, UiError } from "../../api";
-import { send } from "../../testing/mockCore";
+import { mockCommands, send, settle, type Call, type Handlers } from "../../testing/mockCore";
 import { balances, funding } from "../../lib/wallet.svelte";
 import FundPanel from "./FundPanel.svelte";
 
 let component: ReturnType<typeof mount> | null = null;
-let calls: Array<[string, Record<string, unknown>]> = [];
+let calls: Call[] = [];
 /** The channel the panel passed to `watch_deposit`. */
 let updates: unknown = null;
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    flushSync();
-  }
-}
 
 const processing: DepositView = {
   id: "dep-00000001",
@@ -49,10 +42,8 @@ const busy = {
   retryAfterSeconds: 600,
 } satisfies UiError;
 
-type Handler = (args: Record<string, unknown>) => unknown;
-
-function open(over: Record<string, Handler> = {}) {
-  const handlers: Record<string, Handler> = {
+function open(over: Handlers = {}) {
+  const handlers: Handlers = {
     deposit_routes: () => [],
     watch_deposit: (args) => {
       updates = args.onUpdate;
@@ -61,12 +52,7 @@ function open(over: Record<string, Handler> = {}) {
     stop_watch: () => null,
     ...over,
   };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, (args ?? {}) as Record<string, unknown>]);
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
-    return handler((args ?? {}) as Record<string, unknown>);
-  });
+  mockCommands(handlers, calls);
   const target = document.getElementById("app");
   if (!target) throw new Error("no #app");
   component = mount(FundPanel, { target, props: { demo: false } });
