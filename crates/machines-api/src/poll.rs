@@ -209,7 +209,18 @@ mod tests {
     use super::*;
     use crate::envelope::Next;
     use crate::error::Problem;
-    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// A server whose answer to its `n`th check (from 0) is `answer(n)`.
+    fn scripted(
+        answer: impl Fn(u32) -> Result<Envelope<u32>, ApiError>,
+    ) -> impl FnMut() -> std::future::Ready<Result<Envelope<u32>, ApiError>> {
+        let mut calls = 0;
+        move || {
+            let n = calls;
+            calls += 1;
+            std::future::ready(answer(n))
+        }
+    }
 
     fn env(value: u32, hint_ms: Option<u64>) -> Envelope<u32> {
         Envelope {
@@ -221,23 +232,17 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn honours_hints_backs_off_and_retries_transients() {
-        let calls = AtomicU32::new(0);
         let started = tokio::time::Instant::now();
         let mut retried = 0;
         let result = watch(
             &PollPolicy::default(),
             &PollControl::new(),
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    match n {
-                        0 => Ok(env(0, Some(2_000))),
-                        1 => Err(ApiError::Server { problem: Problem::default() }),
-                        2 => Ok(env(0, None)),
-                        _ => Ok(env(7, None)),
-                    }
-                }
-            },
+            scripted(|n| match n {
+                0 => Ok(env(0, Some(2_000))),
+                1 => Err(ApiError::Server { problem: Problem::default() }),
+                2 => Ok(env(0, None)),
+                _ => Ok(env(7, None)),
+            }),
             |v| *v == 7,
             |event| {
                 if matches!(event, PollEvent::Retrying(_)) {
@@ -254,23 +259,17 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn rate_limit_wait_is_a_floor_and_hard_errors_stop() {
-        let calls = AtomicU32::new(0);
         let started = tokio::time::Instant::now();
         let result = watch(
             &PollPolicy::default(),
             &PollControl::new(),
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    match n {
-                        0 => Err(ApiError::RateLimited {
-                            retry_after: Some(Duration::from_secs(30)),
-                            problem: Problem::default(),
-                        }),
-                        _ => Err(ApiError::NotFound { problem: Problem::default() }),
-                    }
-                }
-            },
+            scripted(|n| match n {
+                0 => Err(ApiError::RateLimited {
+                    retry_after: Some(Duration::from_secs(30)),
+                    problem: Problem::default(),
+                }),
+                _ => Err(ApiError::NotFound { problem: Problem::default() }),
+            }),
             |_: &u32| false,
             |_| {},
         )
@@ -283,22 +282,12 @@ mod tests {
     async fn a_long_retry_after_is_waited_out_quietly_unless_the_person_asked() {
         let limited =
             || ApiError::RateLimited { retry_after: Some(Duration::from_secs(600)), problem: Problem::default() };
-        let calls = AtomicU32::new(0);
         let started = tokio::time::Instant::now();
         let mut reported = Vec::new();
         let result = watch(
             &PollPolicy::default(),
             &PollControl::new(),
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    if n == 0 {
-                        Err(limited())
-                    } else {
-                        Ok(env(1, None))
-                    }
-                }
-            },
+            scripted(|n| if n == 0 { Err(limited()) } else { Ok(env(1, None)) }),
             |v| *v == 1,
             |event| {
                 if let PollEvent::Retrying(error) = event {
@@ -318,21 +307,11 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(60)).await;
             presser.check_now();
         });
-        let calls = AtomicU32::new(0);
         let mut reported = Vec::new();
         let result = watch(
             &PollPolicy::default(),
             &control,
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    if n < 2 {
-                        Err(limited())
-                    } else {
-                        Ok(env(1, None))
-                    }
-                }
-            },
+            scripted(|n| if n < 2 { Err(limited()) } else { Ok(env(1, None)) }),
             |v| *v == 1,
             |event| {
                 if let PollEvent::Retrying(error) = event {
@@ -347,25 +326,21 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_quiet_rate_limit_says_how_long_the_next_check_waits() {
-        let calls = AtomicU32::new(0);
         let mut slowed = Vec::new();
         let result = watch(
             &PollPolicy::default(),
             &PollControl::new(),
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    match n {
-                        0 => Err(ApiError::RateLimited {
-                            retry_after: Some(Duration::from_secs(90)),
-                            problem: Problem::default(),
-                        }),
-                        // A limit with no Retry-After waits the backoff (5 s, then 7.5 s).
-                        1 => Err(ApiError::RateLimited { retry_after: None, problem: Problem::default() }),
-                        _ => Ok(env(1, None)),
-                    }
+            scripted(|n| {
+                match n {
+                    0 => Err(ApiError::RateLimited {
+                        retry_after: Some(Duration::from_secs(90)),
+                        problem: Problem::default(),
+                    }),
+                    // A limit with no Retry-After waits the backoff (5 s, then 7.5 s).
+                    1 => Err(ApiError::RateLimited { retry_after: None, problem: Problem::default() }),
+                    _ => Ok(env(1, None)),
                 }
-            },
+            }),
             |v| *v == 1,
             |event| match event {
                 PollEvent::SlowedDown(error, wait) => {
@@ -390,14 +365,10 @@ mod tests {
             PollPolicy { factor: f64::NAN, max: Duration::ZERO, initial: Duration::MAX, ..PollPolicy::default() },
         ];
         for policy in odd {
-            let calls = AtomicU32::new(0);
             let result = watch(
                 &policy,
                 &PollControl::new(),
-                || {
-                    let n = calls.fetch_add(1, Ordering::SeqCst);
-                    async move { Ok(env(n, if n == 1 { Some(1) } else { None })) }
-                },
+                scripted(|n| Ok(env(n, if n == 1 { Some(1) } else { None }))),
                 |v| *v == 3,
                 |_| {},
             )
@@ -409,20 +380,18 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn check_now_skips_the_wait_and_cancel_stops() {
         let control = PollControl::new();
-        let calls = AtomicU32::new(0);
         let started = tokio::time::Instant::now();
         let waker = control.clone();
         let result = watch(
             &PollPolicy::default(),
             &control,
-            || {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
+            scripted(|n| {
                 // The person presses "I've finished" while the first check is running.
                 if n == 0 {
                     waker.check_now();
                 }
-                async move { Ok(env(n, Some(60_000))) }
-            },
+                Ok(env(n, Some(60_000)))
+            }),
             |v| *v == 1,
             |_| {},
         )
