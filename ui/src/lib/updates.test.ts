@@ -1,8 +1,8 @@
 // A screen starts a watch and may have moved on before the core answers: the watch it no longer wants is
-// stopped, and a refusal it no longer cares about is not shown.
+// stopped, and a refusal it no longer cares about is not shown. Every screen shows a watch's trouble alike.
 import { describe, expect, it, vi } from "vitest";
 import type { UiError } from "../api";
-import { startWatch, type Watch } from "./updates";
+import { showTrouble, startWatch, type Watch } from "./updates";
 
 const refusal = {
   code: "network",
@@ -41,5 +41,29 @@ describe("startWatch", () => {
     const late = vi.fn();
     expect(await startWatch(failing, () => false, late)).toBeNull();
     expect(late).not.toHaveBeenCalled();
+  });
+});
+
+describe("showTrouble", () => {
+  function screen() {
+    return { quiet: vi.fn<(until: Date | null) => void>(), failed: vi.fn<(error: UiError, ended: boolean) => void>() };
+  }
+
+  it("notes when the next check is due after a quiet rate limit, and leaves the error on show", () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const shown = screen();
+    showTrouble({ kind: "slowedDown", nextCheckInMs: 600_000 }, shown);
+    expect(shown.quiet).toHaveBeenCalledWith(new Date(1_600_000));
+    expect(shown.failed).not.toHaveBeenCalled();
+    vi.useRealTimers();
+  });
+
+  it("clears that note for a failed check, and says whether the watch has ended", () => {
+    for (const [kind, ended] of [["retrying", false], ["stopped", true]] as const) {
+      const shown = screen();
+      showTrouble({ kind, error: refusal }, shown);
+      expect(shown.quiet).toHaveBeenCalledWith(null);
+      expect(shown.failed).toHaveBeenCalledWith(refusal, ended);
+    }
   });
 });

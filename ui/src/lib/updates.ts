@@ -13,6 +13,32 @@ export type KycUpdate = KycUpdate_Serialize;
 export type DepositUpdate = DepositUpdate_Serialize;
 export type LockUpdate = LockMessage;
 
+/** What any watch says about its own checks, whatever it follows. */
+export type CheckTrouble = Extract<KycUpdate | DepositUpdate, { kind: "slowedDown" | "retrying" | "stopped" }>;
+
+/** How a screen shows its watch's trouble. */
+export interface TroubleShown {
+  /** When the next check is due while a rate limit is waited out; `null` once there is no such wait. */
+  quiet(until: Date | null): void;
+  /** A check failed: the watch goes on ("Try again" checks at once), or it has `ended` ("Try again"
+   * starts it again). */
+  failed(error: UiError, ended: boolean): void;
+}
+
+/**
+ * One rule for every screen: a rate limit on the core's own check is waited out without a word but a
+ * note of when the next check is due (an error on show stays); a failed check clears that note and shows
+ * its error.
+ */
+export function showTrouble(trouble: CheckTrouble, screen: TroubleShown): void {
+  if (trouble.kind === "slowedDown") {
+    screen.quiet(new Date(Date.now() + trouble.nextCheckInMs));
+    return;
+  }
+  screen.quiet(null);
+  screen.failed(trouble.error, trouble.kind === "stopped");
+}
+
 /** A running watch, as the screen that started it holds it. */
 export interface Watch {
   /** "Check now": `false` when the watch has already ended (settled, or stopped on an error). */
