@@ -70,18 +70,26 @@ pub fn router(state: AppState, body_limit_bytes: usize, request_timeout: Duratio
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, forgetting idle rate-limit keys once a minute meanwhile.
+/// Serves until `shutdown` resolves. Meanwhile, every few seconds, drains the metrics recorder's
+/// histogram buffers (a recorder built rather than installed with its own listener needs this, or they
+/// grow without bound), and once a minute forgets idle rate-limit keys.
 pub async fn serve(
     gateway: Gateway,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let limits = gateway.state.limits.clone();
+    let metrics = gateway.state.metrics.clone();
     let janitor = tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
-        loop {
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        for tick in 0u64.. {
             every.tick().await;
-            limits.forget_idle();
+            if let Some(metrics) = &metrics {
+                metrics.run_upkeep();
+            }
+            if tick % 12 == 11 {
+                limits.forget_idle();
+            }
         }
     });
     let served = axum::serve(listener, gateway.router).with_graceful_shutdown(shutdown).await;

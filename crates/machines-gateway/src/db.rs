@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, Executor, Row};
 
 /// A subject's link, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +57,31 @@ impl Db {
         } else {
             url.to_owned()
         };
+        let sqlite = url.starts_with("sqlite:");
         let pool = AnyPoolOptions::new()
-            .max_connections(if url.starts_with("sqlite:") { 4 } else { 16 })
+            .max_connections(if sqlite { 4 } else { 16 })
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // With WAL a commit appends to the log and syncs at checkpoints: a committed row
+                    // survives a crash of the process, and the last moments may be lost only to a power
+                    // cut. Without it (sqlx leaves SQLite's rollback journal and FULL sync) every mint's
+                    // audit row costs several fsyncs and readers wait for writers.
+                    if sqlite {
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await?;
+        if sqlite {
+            // Persistent in the file. Another gateway starting on the same file at the same moment may
+            // hold the lock this needs; it is then setting the same mode, so a failure is only logged.
+            if let Err(err) = pool.execute("PRAGMA journal_mode = WAL").await {
+                tracing::warn!(%err, "SQLite WAL mode not set");
+            }
+        }
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
