@@ -236,11 +236,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     let problem = match parse_wire::<IgnoredAny>(status, body, 0) {
         Ok(Parsed::Failed(problem)) => problem,
         // A 404 that is not the API's envelope means this address does not serve the API at all.
-        _ if status == 404 => Problem {
-            status,
-            summary: Some("this address does not serve the Machines partner API; check the API URL".to_owned()),
-            errors: Vec::new(),
-        },
+        _ if status == 404 => return Err(ApiError::NotTheApi { status }),
         _ => Problem { status, summary: None, errors: Vec::new() },
     };
     Ok(Err(Failure { status, problem, retry_after }))
@@ -464,7 +460,12 @@ mod tests {
     #[test]
     fn a_404_from_something_that_is_not_the_api_says_so() {
         let e = err(404, "<html>Not Found</html>");
-        assert!(e.to_string().contains("check the API URL"), "{e}");
+        assert!(matches!(e, ApiError::NotTheApi { status: 404 }), "{e:?}");
+        assert_eq!(e.to_string(), "The address answered HTTP 404 but does not serve the Machines partner API.");
+        // The API's own 404, in its envelope, is an item not found.
+        let body =
+            r#"{"ok":false,"summary":"card not found","errors":[{"code":"not_found","message":"card not found"}]}"#;
+        assert_eq!(err(404, body).code(), "not_found");
         assert_eq!(err(408, "").code(), "server");
     }
 

@@ -162,6 +162,11 @@ pub enum ApiError {
     #[error("The Machines API sent a response this app cannot read: {detail}.")]
     Decode { detail: String },
 
+    /// The address answered, but not as the partner API does: a redirect (never followed, since it would
+    /// carry the partner key elsewhere) or a 404 without the API's envelope. The base URL is wrong.
+    #[error("The address answered HTTP {status} but does not serve the Machines partner API.")]
+    NotTheApi { status: u16 },
+
     /// A card secret could not be decrypted.
     #[error("The card details could not be decrypted: {0}.")]
     Crypto(#[from] CryptoError),
@@ -213,6 +218,7 @@ impl ApiError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Server { .. } => "server",
             Self::Decode { .. } => "decode",
+            Self::NotTheApi { .. } => "not_the_api",
             Self::Crypto(_) => "crypto",
             Self::Config { .. } => "config",
             Self::Cancelled => "cancelled",

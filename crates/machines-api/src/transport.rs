@@ -233,10 +233,7 @@ impl Transport {
             elapsed_ms = started.elapsed().as_millis() as u64, "response"
         );
         if status.is_redirection() {
-            return Err(ApiError::decode(format!(
-                "the server answered with a redirect (HTTP {}); check the API URL",
-                status.as_u16()
-            )));
+            return Err(ApiError::NotTheApi { status: status.as_u16() });
         }
         match envelope::parse::<T>(status.as_u16(), &body, retry_after)? {
             Ok(envelope) => Ok(Attempt::Done(envelope)),

@@ -17,7 +17,7 @@ use machines_api::models::users::ResolveUserRequest;
 use machines_api::poll::{PollControl, PollEvent, PollPolicy};
 use machines_api::retry::RetryPolicy;
 use machines_api::session::{Access, Identity};
-use machines_api::{BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, StateGate, UserClient};
+use machines_api::{ApiError, BaseUrl, Client, IdempotencyKey, PartnerKey, SecretString, StateGate, UserClient};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -575,8 +575,7 @@ async fn each_failure_becomes_the_error_a_person_can_act_on() {
     assert_eq!(huge.code(), "decode");
     assert!(huge.to_string().contains("larger than 4096 KiB"), "{huge}");
     let redirect = user.agreements().await.unwrap_err();
-    assert_eq!(redirect.code(), "decode");
-    assert!(redirect.to_string().contains("redirect"), "{redirect}");
+    assert!(matches!(redirect, ApiError::NotTheApi { status: 302 | 301 | 307 | 308 | 303 }), "{redirect:?}");
 
     let validation = user.get_card("short").await.unwrap_err();
     assert_eq!(validation.field_errors()[0].field.as_deref(), Some("cardId"));

@@ -37,6 +37,7 @@ const CODES: &[&str] = &[
     "rate_limited",
     "server",
     "decode",
+    "not_the_api",
     "crypto",
     "config",
     "cancelled",

@@ -209,6 +209,9 @@ fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
         }
         ApiError::Server { .. } => ("Machines Cash had a problem", UiAction::Retry, advice("Try again later.")),
         ApiError::Decode { .. } => ("Unexpected answer", UiAction::Retry, None),
+        ApiError::NotTheApi { .. } => {
+            ("Not the Machines API", UiAction::OpenSettings, advice("Check the API URL in Settings."))
+        }
         ApiError::Crypto(_) => ("Card details unreadable", UiAction::Retry, None),
         ApiError::Config { .. } => ("Settings need attention", UiAction::OpenSettings, None),
         ApiError::Cancelled => ("Stopped", UiAction::Dismiss, None),
@@ -238,6 +241,8 @@ fn code_of(error: &ApiError) -> ErrorCode {
         ApiError::RateLimited { .. } => ErrorCode::RateLimited,
         ApiError::Server { .. } => ErrorCode::Server,
         ApiError::Decode { .. } => ErrorCode::Decode,
+        // Nothing tells it apart from other settings trouble: the person opens Settings either way.
+        ApiError::NotTheApi { .. } => ErrorCode::Config,
         ApiError::Crypto(_) => ErrorCode::Crypto,
         ApiError::Config { .. } => ErrorCode::Config,
         ApiError::Cancelled => ErrorCode::Cancelled,
@@ -292,6 +297,19 @@ mod tests {
         }
         codes.dedup();
         assert_eq!(codes.len(), errors.len(), "each error keeps its own code");
+    }
+
+    #[test]
+    fn an_address_that_is_not_the_api_leads_to_settings_with_our_advice() {
+        let ui = UiError::from(&ApiError::NotTheApi { status: 302 });
+        assert_eq!(
+            (ui.code, ui.title.as_str(), ui.action),
+            (ErrorCode::Config, "Not the Machines API", UiAction::OpenSettings)
+        );
+        assert_eq!(
+            ui.message,
+            "The address answered HTTP 302 but does not serve the Machines partner API. Check the API URL in Settings."
+        );
     }
 
     #[test]
