@@ -40,7 +40,7 @@ pub struct Gateway {
 /// Connects the database (applying migrations) and builds the router. The verifier is passed in so the
 /// caller chooses how tokens are checked (OpenID Connect discovery in `main`).
 pub async fn build(config: &Config, verifier: SharedVerifier) -> Result<Gateway, StartError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(config.database_url.expose()).await?;
     let machines = Client::new(ClientConfig::new(config.machines_api_url.clone()), config.partner_key.clone())?;
     let state = AppState {
         db,

@@ -44,7 +44,8 @@ pub struct Config {
     pub oidc_issuer: String,
     pub oidc_audience: String,
     pub user_id_secret: SecretString,
-    pub database_url: String,
+    /// A secret: a Postgres URL may carry its password (`postgres://user:password@host/db`).
+    pub database_url: SecretString,
     pub listen: SocketAddr,
     pub rate_per_subject_per_minute: u32,
     pub rate_per_address_per_minute: u32,
@@ -136,7 +137,7 @@ impl Config {
             oidc_issuer,
             oidc_audience,
             user_id_secret,
-            database_url,
+            database_url: SecretString::new(database_url),
             listen,
             rate_per_subject_per_minute: number(raw, "rate_per_subject_per_minute", 60, 1, 1_000_000)?,
             rate_per_address_per_minute: number(raw, "rate_per_address_per_minute", 10, 1, 1_000_000)?,
@@ -258,10 +259,20 @@ mod tests {
     fn a_minimal_environment_is_enough() {
         let config = Config::read(env(&[])).unwrap();
         assert_eq!(config.partner_key.expose(), KEY);
-        assert_eq!(config.database_url, "sqlite://machines-gateway.db?mode=rwc");
+        assert_eq!(config.database_url.expose(), "sqlite://machines-gateway.db?mode=rwc");
         assert_eq!(config.listen, "127.0.0.1:8787".parse().unwrap());
         assert_eq!(config.session_ttls.cards, Duration::from_secs(300));
         assert!(!format!("{config:?}").contains(KEY), "Debug must redact the partner key");
+    }
+
+    #[test]
+    fn a_database_password_is_kept_out_of_debug_output() {
+        let config =
+            Config::read(env(&[("DATABASE_URL", "postgres://gateway:pg-s3cret-pw@db.internal/gateway")])).unwrap();
+        assert_eq!(config.database_url.expose(), "postgres://gateway:pg-s3cret-pw@db.internal/gateway");
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("pg-s3cret-pw"), "{debug}");
+        assert!(debug.contains("database_url"), "the scan reads the Debug output that names the field: {debug}");
     }
 
     #[test]

@@ -44,7 +44,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         machines_api = %config.machines_api_url.as_url(),
         issuer = %config.oidc_issuer,
         audience = %config.oidc_audience,
-        database = %database_kind(&config.database_url),
+        database = %database_kind(config.database_url.expose()),
         "machines-gateway serving"
     );
     app::serve(gateway, listener, shutdown_signal()).await?;
