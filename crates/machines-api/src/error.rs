@@ -78,6 +78,8 @@ pub enum StateGate {
     MissingContract,
     /// The card is canceled, which is terminal: a delete that meets it is already done.
     CardCanceled,
+    /// The partner's gateway has no wallet linked to the signed-in person yet (`not_linked`).
+    NotLinked,
     /// A state the contract does not name.
     Other,
 }
@@ -91,13 +93,14 @@ impl StateGate {
     /// taken first in case the server starts naming its gates, so that a message worded differently
     /// cannot then send the person the wrong way.
     pub fn of(problem: &Problem) -> Self {
-        const BY_CODE: [(&str, StateGate); 6] = [
+        const BY_CODE: [(&str, StateGate); 7] = [
             ("missing_contract", StateGate::MissingContract),
             ("kyc_required", StateGate::KycRequired),
             ("agreements_required", StateGate::AgreementsRequired),
             ("agreements_not_accepted", StateGate::AgreementsRequired),
             ("card_canceled", StateGate::CardCanceled),
             ("card_cancelled", StateGate::CardCanceled),
+            ("not_linked", StateGate::NotLinked),
         ];
         if let Some((_, gate)) = BY_CODE.iter().find(|(code, _)| problem.has_code(code)) {
             return *gate;
@@ -124,7 +127,8 @@ pub enum ApiError {
     #[error("The Machines API did not answer within {} s.", .after.as_secs().max(1))]
     Timeout { after: Duration },
 
-    /// 401: the partner key was refused, or a session token was refused even after one fresh session.
+    /// 401: the partner key was refused, a session token was refused even after one fresh session, or the
+    /// partner's gateway refused the person's sign-in even after one renewal.
     #[error("{}", unauthorized_text(*.credential, .problem))]
     Unauthorized { credential: Credential, problem: Problem },
 
@@ -185,6 +189,8 @@ pub enum ApiError {
 pub enum Credential {
     PartnerKey,
     Session,
+    /// The signed-in person's access token, refused by the partner's gateway even after one renewal.
+    SignIn,
 }
 
 fn unauthorized_text(credential: Credential, problem: &Problem) -> String {
@@ -192,6 +198,7 @@ fn unauthorized_text(credential: Credential, problem: &Problem) -> String {
     match credential {
         Credential::PartnerKey => format!("The Machines API refused the partner key ({said})."),
         Credential::Session => format!("The Machines API refused this session even after signing in again ({said})."),
+        Credential::SignIn => format!("The partner's gateway refused the sign-in ({said})."),
     }
 }
 
@@ -360,6 +367,7 @@ mod tests {
         assert_eq!(state(Some("kyc_required"), None, None), StateGate::KycRequired);
         assert_eq!(state(Some("agreements_required"), None, None), StateGate::AgreementsRequired);
         assert_eq!(state(Some("card_canceled"), None, None), StateGate::CardCanceled);
+        assert_eq!(state(Some("not_linked"), Some("Link a wallet first"), None), StateGate::NotLinked);
         // A specific code wins over words that would point elsewhere.
         assert_eq!(state(Some("missing_contract"), Some("kyc required"), None), StateGate::MissingContract);
 

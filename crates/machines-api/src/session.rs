@@ -1,10 +1,12 @@
-//! The session broker: mints short-lived, scoped session tokens with the partner key and keeps one per
-//! scope set, renewing it before it expires.
+//! The session broker: mints short-lived, scoped session tokens and keeps one per scope set, renewing it
+//! before it expires. It mints through a [`Minter`]: the partner key (`POST /sessions`), or the partner's
+//! gateway for the signed-in person (`POST /v1/session {purpose}`), in which case the app holds no key.
 //!
 //! There is no refresh endpoint; renewal is a new mint. A 401 on a Bearer call means the token died early
 //! (revoked, server restarted, clock skew): the broker drops it, mints once more and retries the call once,
 //! then reports. Minting card scopes for a user who is not yet approved answers 409 "kyc required";
-//! [`SessionBroker::begin`] then falls back to the KYC-only scopes, as the vendor's example does.
+//! [`SessionBroker::begin`] then falls back to the KYC-only scopes, as the vendor's example does. The
+//! gateway does that fallback itself and says so (`kycRequired`); the broker reads it as the same 409.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,11 +20,13 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::envelope::Envelope;
-use crate::error::{ApiError, StateGate};
+use crate::error::{ApiError, Credential, FieldError, Problem, StateGate};
+use crate::gateway::{AccessTokens, GatewayClient, GatewaySession, Purpose};
 use crate::models::sessions::{CreateSessionRequest, SessionInfo};
 use crate::scopes::{self, LearnedSpelling, ScopeSet};
 use crate::secret::{PartnerKey, SessionToken};
 use crate::transport::{Auth, Call, Transport};
+use crate::BaseUrl;
 
 /// Who the sessions are for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +38,8 @@ pub struct Identity {
 /// A live session token and when to stop using it.
 pub struct Session {
     token: SessionToken,
-    pub session_id: String,
+    /// The server's id for the session; the gateway does not pass it on.
+    pub session_id: Option<String>,
     /// The scopes the server says it granted.
     pub scopes: Vec<String>,
     renew_at: Instant,
@@ -63,9 +68,29 @@ pub enum Access {
 /// a KYC call.
 type Slot = Arc<Mutex<Option<Arc<Session>>>>;
 
+/// How sessions are minted.
+#[derive(Clone)]
+pub(crate) enum Minter {
+    /// `POST /sessions` with the partner key.
+    PartnerKey(PartnerKey),
+    /// `POST /v1/session` on the partner's gateway, with the signed-in person's access token.
+    Gateway { gateway: Arc<GatewayClient>, tokens: Arc<dyn AccessTokens> },
+}
+
+impl std::fmt::Debug for Minter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PartnerKey(key) => f.debug_tuple("PartnerKey").field(key).finish(),
+            Self::Gateway { gateway, .. } => {
+                f.debug_struct("Gateway").field("gateway", gateway).finish_non_exhaustive()
+            }
+        }
+    }
+}
+
 pub struct SessionBroker {
     transport: Arc<Transport>,
-    partner_key: PartnerKey,
+    minter: Minter,
     identity: Identity,
     slots: std::sync::Mutex<HashMap<&'static str, Slot>>,
     /// Bumped by `clear()`: a mint that started before a sign-out is not cached after it.
@@ -74,16 +99,27 @@ pub struct SessionBroker {
     spelling: Arc<LearnedSpelling>,
 }
 
+/// Names how it mints and for whom; the tokens and the key print as nothing or `[redacted]`.
+impl std::fmt::Debug for SessionBroker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionBroker")
+            .field("api", self.transport.base_url())
+            .field("minter", &self.minter)
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SessionBroker {
     pub(crate) fn new(
         transport: Arc<Transport>,
-        partner_key: PartnerKey,
+        minter: Minter,
         identity: Identity,
         spelling: Arc<LearnedSpelling>,
     ) -> Self {
         Self {
             transport,
-            partner_key,
+            minter,
             identity,
             slots: std::sync::Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
@@ -168,6 +204,13 @@ impl SessionBroker {
     }
 
     async fn mint(&self, set: ScopeSet) -> Result<Session, ApiError> {
+        match &self.minter {
+            Minter::PartnerKey(key) => self.mint_with_key(key, set).await,
+            Minter::Gateway { gateway, tokens } => self.mint_through(gateway, tokens.as_ref(), set).await,
+        }
+    }
+
+    async fn mint_with_key(&self, key: &PartnerKey, set: ScopeSet) -> Result<Session, ApiError> {
         let config = self.transport.config();
         let request = CreateSessionRequest {
             user_id: self.identity.user_id.clone(),
@@ -178,14 +221,90 @@ impl SessionBroker {
         };
         let minted_at = Instant::now();
         let call = Call::post(vec!["sessions"], &request)?;
-        let info: Envelope<SessionInfo> = self.transport.send(&call, Auth::Partner(&self.partner_key)).await?;
+        let info: Envelope<SessionInfo> = self.transport.send(&call, Auth::Partner(key)).await?;
         let info = info.data;
+        tracing::info!(scopes = set.name, session_id = %info.session_id, "session minted");
+        Ok(self.session_from(minted_at, info.session_token, Some(info.session_id), info.scopes, info.expires_at))
+    }
+
+    /// Asks the gateway for the purpose that covers `set`. A refused sign-in is renewed once through
+    /// `tokens`. The session must be for this client's API and user; an onboarding session given instead
+    /// of another purpose (KYC not approved) is kept for the KYC calls, and this mint fails as
+    /// `POST /sessions` would, with a 409 "kyc required".
+    async fn mint_through(
+        &self,
+        gateway: &GatewayClient,
+        tokens: &dyn AccessTokens,
+        set: ScopeSet,
+    ) -> Result<Session, ApiError> {
+        let purpose = Purpose::for_scopes(set)
+            .ok_or_else(|| ApiError::config(format!("The gateway has no session for the {} scopes", set.name)))?;
+        let minted_at = Instant::now();
+        let access = tokens.access_token().await?;
+        let answer = match gateway.session(&access, purpose).await {
+            Err(ApiError::Unauthorized { credential: Credential::SignIn, .. }) => {
+                tracing::info!(purpose = purpose.name(), "sign-in refused by the gateway; renewing it once");
+                drop(access);
+                let renewed = tokens.refresh().await?;
+                gateway.session(&renewed, purpose).await?
+            }
+            other => other?,
+        };
+        let (summary, minted) = (answer.summary, answer.data);
+        self.check_minted(&minted)?;
+        let fell_back = minted.kyc_required && purpose != Purpose::Onboarding;
+        tracing::info!(purpose = purpose.name(), kyc_required = minted.kyc_required, "session minted by the gateway");
+        let session = self.session_from(minted_at, minted.session_token, None, minted.scopes, minted.expires_at);
+        if !fell_back {
+            return Ok(session);
+        }
+        // The KYC slot is filled only if no one holds it: a KYC mint in flight will have its own token.
+        if let Ok(mut kyc) = self.slot(scopes::KYC).try_lock() {
+            *kyc = Some(Arc::new(session));
+        }
+        Err(ApiError::invalid_state(Problem {
+            status: 409,
+            summary: Some(summary),
+            errors: vec![FieldError {
+                code: Some("kyc_required".to_owned()),
+                message: format!("kyc required: an onboarding session came instead of {}", purpose.name()),
+                field: None,
+            }],
+        }))
+    }
+
+    /// A gateway must not send the app's card calls to another API, nor hand it another user's session.
+    fn check_minted(&self, minted: &GatewaySession) -> Result<(), ApiError> {
+        let api = BaseUrl::parse(&minted.api_base_url).ok();
+        if api.as_ref() != Some(self.transport.base_url()) {
+            return Err(ApiError::config(format!(
+                "The gateway minted a session for another Machines API ({}) than this app uses ({})",
+                minted.api_base_url.chars().take(200).collect::<String>(),
+                self.transport.base_url()
+            )));
+        }
+        if minted.user_id != self.identity.user_id {
+            return Err(ApiError::config("The gateway minted a session for another user than this one"));
+        }
+        Ok(())
+    }
+
+    /// The cached form of a minted token.
+    fn session_from(
+        &self,
+        minted_at: Instant,
+        token: SessionToken,
+        session_id: Option<String>,
+        scopes: Vec<String>,
+        expires_at: Option<String>,
+    ) -> Session {
+        let config = self.transport.config();
         let requested = Duration::from_secs(u64::from(config.ttl_seconds()));
         // Trust the shorter of what we asked for and what the server says, so a server that grants less does
         // not leave us holding a dead token: a 20 s session is used as a 20 s session, and renewed at half
         // its life. Only an expiry already past by our clock (a clock running ahead of the server's) is read
         // as a short life instead of zero, so each call does not mint; the 401 path covers it.
-        let lifetime = info.expires_at.as_deref().and_then(remaining).map_or(requested, |left| {
+        let lifetime = expires_at.as_deref().and_then(remaining).map_or(requested, |left| {
             if left.is_zero() {
                 PAST_EXPIRY_LIFETIME
             } else {
@@ -193,14 +312,14 @@ impl SessionBroker {
             }
         });
         let margin = config.renew_before.min(lifetime / 2);
-        tracing::info!(scopes = set.name, session_id = %info.session_id, lifetime_s = lifetime.as_secs(), "session minted");
-        Ok(Session {
-            token: info.session_token,
-            session_id: info.session_id,
-            scopes: info.scopes,
+        tracing::debug!(lifetime_s = lifetime.as_secs(), "session life");
+        Session {
+            token,
+            session_id,
+            scopes,
             renew_at: minted_at + lifetime.saturating_sub(margin),
             expires_at: minted_at + lifetime,
-        })
+        }
     }
 
     /// Sends a Bearer call with a session for `set`; on 401 mints a new session and retries once.

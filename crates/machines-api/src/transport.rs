@@ -15,7 +15,7 @@ use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Credential};
 use crate::idempotency::IdempotencyKey;
 use crate::retry::Replay;
-use crate::secret::{PartnerKey, SessionToken};
+use crate::secret::{PartnerKey, SecretString, SessionToken};
 
 const PARTNER_KEY_HEADER: &str = "x-partner-key";
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -25,6 +25,8 @@ const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 pub(crate) enum Auth<'a> {
     Partner(&'a PartnerKey),
     Bearer(&'a SessionToken),
+    /// The signed-in person's access token, on a call to the partner's gateway.
+    SignIn(&'a SecretString),
 }
 
 /// A JSON request body. Serialized once into a buffer that is wiped when the last retry is done with it,
@@ -148,6 +150,9 @@ impl Transport {
             (ApiError::Unauthorized { problem, .. }, Auth::Bearer(_)) => {
                 ApiError::Unauthorized { credential: Credential::Session, problem }
             }
+            (ApiError::Unauthorized { problem, .. }, Auth::SignIn(_)) => {
+                ApiError::Unauthorized { credential: Credential::SignIn, problem }
+            }
             (error, _) => error,
         })
     }
@@ -187,6 +192,10 @@ impl Transport {
                 headers.insert(PARTNER_KEY_HEADER, sensitive(key.expose())?);
             }
             Auth::Bearer(token) => {
+                let value = Zeroizing::new(format!("Bearer {}", token.expose()));
+                headers.insert(AUTHORIZATION, sensitive(&value)?);
+            }
+            Auth::SignIn(token) => {
                 let value = Zeroizing::new(format!("Bearer {}", token.expose()));
                 headers.insert(AUTHORIZATION, sensitive(&value)?);
             }

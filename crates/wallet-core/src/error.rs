@@ -178,6 +178,9 @@ fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
         ApiError::Unauthorized { credential: Credential::Session, .. } => {
             ("Signed out by the server", UiAction::Retry, advice("Try again later."))
         }
+        ApiError::Unauthorized { credential: Credential::SignIn, .. } => {
+            ("Sign in again", UiAction::OpenSettings, advice("Your sign-in has ended; sign in again."))
+        }
         ApiError::Forbidden { .. } => ("Permission missing", UiAction::OpenSettings, None),
         ApiError::InvalidState { gate, .. } => match gate {
             StateGate::KycRequired => {
@@ -195,6 +198,11 @@ fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
             StateGate::CardCanceled => {
                 ("Card canceled", UiAction::Dismiss, advice("A canceled card cannot be changed or shown again."))
             }
+            StateGate::NotLinked => (
+                "Account not linked",
+                UiAction::Dismiss,
+                advice("Your account has no wallet linked yet; finish set-up with your wallet address."),
+            ),
             StateGate::Other => ("Not possible right now", UiAction::Retry, None),
         },
         ApiError::Validation { .. } => ("Check the highlighted fields", UiAction::FixFields, None),
@@ -310,6 +318,22 @@ mod tests {
             ui.message,
             "The address answered HTTP 302 but does not serve the Machines partner API. Check the API URL in Settings."
         );
+    }
+
+    #[test]
+    fn the_partners_gateway_refusals_say_what_to_do() {
+        let sign_in =
+            UiError::from(&ApiError::Unauthorized { credential: Credential::SignIn, problem: Problem::default() });
+        assert_eq!((sign_in.title.as_str(), sign_in.action), ("Sign in again", UiAction::OpenSettings));
+        assert!(sign_in.message.ends_with("sign in again."), "{}", sign_in.message);
+        let problem = Problem {
+            status: 409,
+            summary: Some("Link a wallet first".into()),
+            errors: vec![FieldError { code: Some("not_linked".into()), message: "no link".into(), field: None }],
+        };
+        let unlinked = UiError::from(&ApiError::invalid_state(problem));
+        assert_eq!((unlinked.title.as_str(), unlinked.action), ("Account not linked", UiAction::Dismiss));
+        assert!(unlinked.message.contains("no wallet linked yet"), "{}", unlinked.message);
     }
 
     #[test]
