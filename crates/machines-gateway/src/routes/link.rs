@@ -86,9 +86,20 @@ pub async fn link(
             tracing::info!(user_id = %link.user_id, "wallet linked");
             Ok(envelope::success(StatusCode::CREATED, "wallet linked", &LinkView::from(link)))
         }
-        // Another request (or gateway process) linked this subject first: answer what it stored.
+        // Another request (or gateway process) linked this subject first: answer what it stored. Our
+        // users/resolve may have reached the Machines API after the winner's and left our wallet there, so
+        // resolve again with the stored one; this call comes after the winner's insert, hence after its
+        // resolve, and the API ends with the wallet the database holds.
         Inserted::SubjectTaken => match state.db.link_of(&caller.issuer, &caller.subject).await? {
-            Some(existing) => answer_existing(existing, &address),
+            Some(existing) => {
+                if !existing.wallet_address.eq_ignore_ascii_case(&address) {
+                    let mut again = ResolveUserRequest::new(existing.user_id.clone());
+                    again.wallet_address = Some(existing.wallet_address.clone());
+                    again.wallet_label = existing.wallet_label.clone();
+                    state.machines.resolve_user(&again).await?;
+                }
+                answer_existing(existing, &address)
+            }
             None => Err(GatewayError::NotLinked),
         },
         Inserted::AddressTaken => Err(GatewayError::AddressTaken),
