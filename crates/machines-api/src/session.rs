@@ -239,7 +239,7 @@ impl SessionBroker {
     ) -> Result<Session, ApiError> {
         let purpose = Purpose::for_scopes(set)
             .ok_or_else(|| ApiError::config(format!("The gateway has no session for the {} scopes", set.name)))?;
-        let minted_at = Instant::now();
+        let (minted_at, generation) = (Instant::now(), self.generation.load(Ordering::SeqCst));
         let access = tokens.access_token().await?;
         let answer = match gateway.session(&access, purpose).await {
             Err(ApiError::Unauthorized { credential: Credential::SignIn, .. }) => {
@@ -258,9 +258,12 @@ impl SessionBroker {
         if !fell_back {
             return Ok(session);
         }
-        // The KYC slot is filled only if no one holds it: a KYC mint in flight will have its own token.
+        // The KYC slot is filled only if no one holds it (a KYC mint in flight will have its own token) and
+        // no `clear()` came in between (a sign-out must not find a token cached after it).
         if let Ok(mut kyc) = self.slot(scopes::KYC).try_lock() {
-            *kyc = Some(Arc::new(session));
+            if self.generation.load(Ordering::SeqCst) == generation {
+                *kyc = Some(Arc::new(session));
+            }
         }
         Err(ApiError::invalid_state(Problem {
             status: 409,

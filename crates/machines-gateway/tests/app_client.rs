@@ -101,7 +101,7 @@ fn http_config(api: &str) -> ClientConfig {
     config
 }
 
-fn app_client(api: &str, gateway: &str, tokens: Arc<SignIn>) -> Client<ViaGateway> {
+fn app_client(api: &str, gateway: &str, tokens: Arc<dyn AccessTokens>) -> Client<ViaGateway> {
     let config = http_config(api);
     let gateway = GatewayClient::new(gateway, &config).unwrap();
     Client::with_gateway(config, gateway, tokens).unwrap()
@@ -314,4 +314,59 @@ async fn a_gateway_that_names_another_api_is_refused_before_any_card_call() {
     assert_eq!(error.code(), "config", "{error:?}");
     assert!(error.to_string().contains("another Machines API"), "{error}");
     assert_eq!(sim.counted("/cards"), 0, "no card call left the app");
+}
+
+/// A sign-in whose `access_token` waits until the test lets it go, to hold a mint in flight.
+struct Held {
+    inner: Arc<SignIn>,
+    go: Arc<tokio::sync::Semaphore>,
+}
+
+impl AccessTokens for Held {
+    fn access_token(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            self.go.acquire().await.unwrap().forget();
+            self.inner.access_token().await
+        })
+    }
+
+    fn refresh(&self) -> TokenFuture<'_> {
+        self.inner.refresh()
+    }
+}
+
+#[tokio::test]
+async fn the_onboarding_session_given_instead_of_cards_serves_the_kyc_calls_unless_signed_out_meanwhile() {
+    let stack = Stack::start(&[]).await;
+    let api = stack.sim.as_ref().unwrap().base_url();
+    let tokens = SignIn::valid(&stack, "heidi");
+    let identity = link(&app_client(&api, &stack.url, tokens.clone()), &tokens, 8).await;
+    let onboarding_mints = || async {
+        let mints = stack.state.db.mints_of(&stack.issuer.url, "heidi").await.unwrap();
+        mints.iter().filter(|m| m.purpose == "onboarding" && m.outcome == "minted").count()
+    };
+
+    // Kept: the KYC call after a card session refused for KYC uses the onboarding token that came instead.
+    let go = Arc::new(tokio::sync::Semaphore::new(100));
+    let held = Arc::new(Held { inner: tokens.clone(), go: go.clone() });
+    let user = Arc::new(app_client(&api, &stack.url, held.clone()).user(identity.clone()).unwrap());
+    let refused = user.broker().session(machines_api::scopes::CARDS).await.unwrap_err();
+    assert_eq!(refused.gate(), Some(StateGate::KycRequired), "{refused:?}");
+    user.kyc_status().await.unwrap();
+    assert_eq!(onboarding_mints().await, 1);
+
+    // Not kept: a sign-out (`clear`) while that mint was in flight.
+    let go = Arc::new(tokio::sync::Semaphore::new(0));
+    let held = Arc::new(Held { inner: tokens, go: go.clone() });
+    let user = Arc::new(app_client(&api, &stack.url, held).user(identity).unwrap());
+    let minting = tokio::spawn({
+        let user = user.clone();
+        async move { user.broker().session(machines_api::scopes::CARDS).await.map(|_| ()) }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    user.broker().clear();
+    go.add_permits(100);
+    assert_eq!(minting.await.unwrap().unwrap_err().gate(), Some(StateGate::KycRequired));
+    user.kyc_status().await.unwrap();
+    assert_eq!(onboarding_mints().await, 3, "the KYC call minted its own session after the sign-out");
 }
