@@ -127,6 +127,7 @@ const CODES: Record<ErrorCode, true> = {
   crypto: true,
   config: true,
   cancelled: true,
+  sign_in_again: true,
   locked: true,
   setup: true,
   partner_key: true,

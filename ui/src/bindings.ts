@@ -495,6 +495,12 @@ export type ErrorCode =
 /**  A wait the caller cancelled. */
 "cancelled" | 
 /**
+ *  The partner sign-in has ended (no refresh token, the provider rejected it, or the gateway refused
+ *  the sign-in after a renewal): the shell shows the sign-in and keeps what the person typed
+ *  (`wallet_core::signin` error tests).
+ */
+"sign_in_again" | 
+/**
  *  The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
  *  instead of a banner.
  */

@@ -46,6 +46,10 @@ pub enum ErrorCode {
     Config,
     /// A wait the caller cancelled.
     Cancelled,
+    /// The partner sign-in has ended (no refresh token, the provider rejected it, or the gateway refused
+    /// the sign-in after a renewal): the shell shows the sign-in and keeps what the person typed
+    /// (`wallet_core::signin` error tests).
+    SignInAgain,
 
     // The shell's own refusals.
     /// The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
@@ -240,6 +244,7 @@ fn code_of(error: &ApiError) -> ErrorCode {
     match error {
         ApiError::Network { .. } => ErrorCode::Network,
         ApiError::Timeout { .. } => ErrorCode::Timeout,
+        ApiError::Unauthorized { credential: Credential::SignIn, .. } => ErrorCode::SignInAgain,
         ApiError::Unauthorized { .. } => ErrorCode::Unauthorized,
         ApiError::Forbidden { .. } => ErrorCode::Forbidden,
         ApiError::InvalidState { .. } => ErrorCode::InvalidState,

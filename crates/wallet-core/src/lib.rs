@@ -30,6 +30,7 @@ pub mod money;
 pub mod panic;
 pub mod pending_writes;
 pub mod settings;
+pub mod signin;
 pub mod stage;
 pub mod text;
 pub mod unlock;

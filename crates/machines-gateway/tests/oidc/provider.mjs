@@ -37,7 +37,8 @@ const clients = [
     client_id: 'machines-wallet',
     application_type: 'native',
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code'],
+    // refresh_token: the app's sign-in asks offline_access and renews with the refresh token (wallet-core signin).
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     redirect_uris: ['http://127.0.0.1/callback'],
   },
@@ -61,7 +62,7 @@ server.listen(port, '127.0.0.1', () => {
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx, id) => (users.has(id) ? { accountId: id, claims: () => ({ sub: id, name: users.get(id).name }) } : undefined),
     claims: { openid: ['sub'], profile: ['name'] },
-    scopes: ['openid', 'profile'],
+    scopes: ['openid', 'offline_access', 'profile'],
     pkce: { required: () => true },
     ttl: { AccessToken: accessTokenTtl },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

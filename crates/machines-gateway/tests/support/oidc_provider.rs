@@ -31,7 +31,8 @@ impl OidcProvider {
     /// Starts the provider on a free port, issuing access tokens for `audience` that live `ttl`.
     /// Panics with the reason (no Node.js, no `npm ci`) rather than letting a test pass without it.
     pub fn start(audience: &str, ttl: Duration) -> OidcProvider {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc/provider.mjs");
+        // Through the gateway crate's own name, so wallet-core's sign-in tests can include this file too.
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../machines-gateway/tests/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
             .arg("0")
@@ -101,49 +102,13 @@ impl OidcProvider {
             authorize.query_pairs_mut().append_pair("resource", resource);
         }
 
-        // Follow the provider's redirects and fill each form it shows, as a browser and a person would,
-        // until it redirects to the app's loopback address with a code. Bounded: the flow takes 8 steps.
-        let mut request = http.get(authorize);
-        let mut code = None;
-        for _ in 0..16 {
-            let response = request.send().await.map_err(|e| format!("{e:?}"))?;
-            let base = response.url().clone();
-            if response.status().is_redirection() {
-                let location = response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .ok_or("a redirect without a Location")?;
-                let next = base.join(location).map_err(|e| e.to_string())?;
-                if next.as_str().starts_with(REDIRECT_URI) {
-                    let pairs: Vec<(String, String)> = next.query_pairs().into_owned().collect();
-                    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-                    if get("state").as_deref() != Some(state.as_str()) {
-                        return Err(format!("the redirect's state does not match: {next}"));
-                    }
-                    code = Some(get("code").ok_or_else(|| format!("no code in {next}"))?);
-                    break;
-                }
-                request = http.get(next);
-                continue;
-            }
-            let status = response.status();
-            let page = response.text().await.map_err(|e| e.to_string())?;
-            if !status.is_success() {
-                return Err(format!("the provider answered {status}: {page}"));
-            }
-            let form = Form::parse(&page).ok_or_else(|| format!("no form on the page: {page}"))?;
-            let mut fields = Vec::new();
-            for name in &form.inputs {
-                match name.as_str() {
-                    "login" => fields.push(("login", user)),
-                    "password" => fields.push(("password", password)),
-                    other => return Err(format!("the form asks for an unknown field {other}")),
-                }
-            }
-            request = http.post(base.join(&form.action).map_err(|e| e.to_string())?).form(&fields);
+        let next = follow_to_redirect(&http, authorize, user, password, REDIRECT_URI).await?;
+        let pairs: Vec<(String, String)> = next.query_pairs().into_owned().collect();
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if get("state").as_deref() != Some(state.as_str()) {
+            return Err(format!("the redirect's state does not match: {next}"));
         }
-        let code = code.ok_or("the sign-in did not reach the redirect in 16 steps")?;
+        let code = get("code").ok_or_else(|| format!("no code in {next}"))?;
 
         let mut token_form = vec![
             ("grant_type", "authorization_code"),
@@ -172,6 +137,52 @@ impl Drop for OidcProvider {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Follows the provider's redirects from `authorize` and fills each form it shows, as a browser and a
+/// person would, until it redirects to an address starting with `redirect_uri` (the app's loopback
+/// redirect), which it returns without visiting. Bounded: the flow takes 8 steps.
+pub async fn follow_to_redirect(
+    http: &reqwest::Client,
+    authorize: Url,
+    user: &str,
+    password: &str,
+    redirect_uri: &str,
+) -> Result<Url, String> {
+    let mut request = http.get(authorize);
+    for _ in 0..16 {
+        let response = request.send().await.map_err(|e| format!("{e:?}"))?;
+        let base = response.url().clone();
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .ok_or("a redirect without a Location")?;
+            let next = base.join(location).map_err(|e| e.to_string())?;
+            if next.as_str().starts_with(redirect_uri) {
+                return Ok(next);
+            }
+            request = http.get(next);
+            continue;
+        }
+        let status = response.status();
+        let page = response.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("the provider answered {status}: {page}"));
+        }
+        let form = Form::parse(&page).ok_or_else(|| format!("no form on the page: {page}"))?;
+        let mut fields = Vec::new();
+        for name in &form.inputs {
+            match name.as_str() {
+                "login" => fields.push(("login", user)),
+                "password" => fields.push(("password", password)),
+                other => return Err(format!("the form asks for an unknown field {other}")),
+            }
+        }
+        request = http.post(base.join(&form.action).map_err(|e| e.to_string())?).form(&fields);
+    }
+    Err("the sign-in did not reach the redirect in 16 steps".to_owned())
 }
 
 /// The first form on a page: where it posts and the names of its inputs.
