@@ -370,3 +370,20 @@ async fn the_onboarding_session_given_instead_of_cards_serves_the_kyc_calls_unle
     user.kyc_status().await.unwrap();
     assert_eq!(onboarding_mints().await, 3, "the KYC call minted its own session after the sign-out");
 }
+
+#[tokio::test]
+async fn a_busy_gateway_is_rate_limited_with_its_wait() {
+    // One request a minute per person: the link takes it, so the first mint is refused with a minute's wait,
+    // longer than the client waits out, so it reaches the caller with the wait.
+    let stack = Stack::start(&[("GATEWAY_RATE_PER_SUBJECT_PER_MINUTE", "1")]).await;
+    let tokens = SignIn::valid(&stack, "ivan");
+    let client = app_client(&stack.sim.as_ref().unwrap().base_url(), &stack.url, tokens.clone());
+    let user = client.user(link(&client, &tokens, 9).await).unwrap();
+    match user.kyc_status().await.unwrap_err() {
+        ApiError::RateLimited { retry_after: Some(wait), problem } => {
+            assert!(wait > Duration::from_secs(30) && wait <= Duration::from_secs(60), "{wait:?}");
+            assert_eq!(problem.api_code(), Some("rate_limited"));
+        }
+        other => panic!("expected the gateway's 429, got {other:?}"),
+    }
+}
