@@ -56,7 +56,8 @@ impl RefreshTokenStore for Keychain {
 enum Person {
     /// Signs in as alice and allows access.
     SignsIn,
-    /// Before the real answer arrives, another page sends the loopback a code with a state of its own.
+    /// Before the real answer arrives, another page sends the loopback a code with a state of its own, then
+    /// one with this sign-in's state but another provider's `iss` (a mix-up).
     SignsInAfterAForgedAnswer,
     /// The provider sends the browser back with `error=…` (the person denied, or the provider failed).
     ComesBackWith(&'static str),
@@ -130,6 +131,13 @@ impl OpenBrowser for Browser {
                         let mut forged = Url::parse(&redirect_uri).unwrap();
                         forged.query_pairs_mut().append_pair("code", "forged").append_pair("state", "not-the-apps");
                         visit(forged).await;
+                        let mut mixed_up = Url::parse(&redirect_uri).unwrap();
+                        mixed_up
+                            .query_pairs_mut()
+                            .append_pair("code", "from-elsewhere")
+                            .append_pair("state", &state)
+                            .append_pair("iss", "https://other-provider.example");
+                        visit(mixed_up).await;
                     }
                     visit(back).await;
                 }
@@ -206,20 +214,23 @@ async fn refresh_renews_the_access_token_and_the_rotated_refresh_token_after_a_r
 
 #[tokio::test]
 #[ignore = "needs Node.js and the npm oidc-provider: scripts/test runs it"]
-async fn an_answer_with_another_state_is_refused_and_the_real_one_still_signs_in() {
+async fn an_answer_with_another_state_or_issuer_is_refused_and_the_real_one_still_signs_in() {
     let provider = provider();
     let keychain = Arc::new(Keychain::default());
     let signin = SignIn::new(config(&provider.issuer), keychain.clone()).unwrap();
     let browser = Browser::new(Person::SignsInAfterAForgedAnswer);
     signin.sign_in(&browser, &CancellationToken::new()).await.expect("the real answer signs in");
 
-    let landed = browser.landed(2).await;
-    assert_eq!(landed.len(), 2);
-    let (forged, status, page) = &landed[0];
-    assert!(forged.as_str().contains("not-the-apps"));
-    assert_eq!(*status, 400);
-    assert!(page.contains("not the sign-in the app is waiting for"), "{page}");
-    assert_eq!(landed[1].1, 200);
+    let landed = browser.landed(3).await;
+    assert_eq!(landed.len(), 3);
+    for (forged, status, page) in &landed[..2] {
+        assert_eq!(*status, 400, "{forged}");
+        assert!(page.contains("not the sign-in the app is waiting for"), "{page}");
+    }
+    assert!(landed[1].0.as_str().contains("other-provider"));
+    let (real, status, _) = &landed[2];
+    assert_eq!(*status, 200);
+    assert!(real.query_pairs().any(|(k, v)| k == "iss" && v == provider.issuer), "the provider names itself: {real}");
     assert!(keychain.held().is_some());
 }
 

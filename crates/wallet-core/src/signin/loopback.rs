@@ -2,7 +2,8 @@
 //! for the one answer the provider sends the browser back with, tells the browser it can close the tab,
 //! and stops.
 //!
-//! A redirect whose `state` is not this sign-in's is answered 400 and the wait goes on. Any page the person
+//! A redirect whose `state` is not this sign-in's, or whose `iss` (RFC 9207, sent by providers that
+//! support it) names another provider, is answered 400 and the wait goes on. Any page the person
 //! has open can send a request to a loopback port; if a wrong state ended the sign-in, such a page could
 //! cancel every sign-in it guesses the port of. Waiting on keeps the real answer able to arrive, and the
 //! time limit still ends a wait that nothing answers.
@@ -52,11 +53,11 @@ impl Loopback {
         &self.redirect
     }
 
-    /// Waits for the redirect carrying `state`: its code, or the provider's error. Stops at once on
-    /// `cancel` and after `time_limit`; the listener closes when this returns.
+    /// Waits for the redirect carrying `expected`'s state: its code, or the provider's error. Stops at
+    /// once on `cancel` and after `time_limit`; the listener closes when this returns.
     pub(super) async fn wait(
         self,
-        state: &str,
+        expected: Expected,
         cancel: &CancellationToken,
         time_limit: Duration,
     ) -> Result<AuthorizationCode, SignInError> {
@@ -71,7 +72,7 @@ impl Loopback {
                 Some(outcome) = answer.recv() => return outcome,
                 () = &mut deadline => return Err(SignInError::TimedOut { after: time_limit }),
                 accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) => serve(stream, state.to_owned(), answers.clone()),
+                    Ok((stream, _)) => serve(stream, expected.clone(), answers.clone()),
                     // Out of file descriptors or a reset before accept: the next connection may work.
                     Err(error) => {
                         tracing::warn!(%error, "sign-in redirect listener: accept failed");
@@ -84,10 +85,14 @@ impl Loopback {
 }
 
 /// Serves one connection in its own task, so a slow client cannot hold up the wait.
-fn serve(stream: tokio::net::TcpStream, state: String, answers: mpsc::Sender<Result<AuthorizationCode, SignInError>>) {
+fn serve(
+    stream: tokio::net::TcpStream,
+    expected: Expected,
+    answers: mpsc::Sender<Result<AuthorizationCode, SignInError>>,
+) {
     tokio::spawn(async move {
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let verdict = judge(&request, &state);
+            let verdict = judge(&request, &expected);
             let response = page(&verdict);
             if let Verdict::Answer(outcome) = verdict {
                 let _ = answers.try_send(outcome);
@@ -112,13 +117,26 @@ enum Verdict {
     NotThisSignIn,
 }
 
-fn judge<B>(request: &Request<B>, state: &str) -> Verdict {
+/// What this sign-in's redirect must carry.
+#[derive(Debug, Clone)]
+pub(super) struct Expected {
+    /// The `state` sent in the authorization URL.
+    pub(super) state: String,
+    /// The provider's issuer: a redirect's `iss`, when there is one, must be it (RFC 9207 §2.4), so an
+    /// answer from another provider the person uses cannot be taken for this one's.
+    pub(super) issuer: String,
+}
+
+fn judge<B>(request: &Request<B>, expected: &Expected) -> Verdict {
     if request.method() != Method::GET || request.uri().path() != CALLBACK_PATH {
         return Verdict::NotHere;
     }
     let query = request.uri().query().unwrap_or_default();
     let param = |name: &str| url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v);
-    if param("state").as_deref() != Some(state) {
+    if param("state").as_deref() != Some(expected.state.as_str()) {
+        return Verdict::NotThisSignIn;
+    }
+    if param("iss").is_some_and(|iss| iss != expected.issuer) {
         return Verdict::NotThisSignIn;
     }
     if let Some(error) = param("error") {
@@ -169,7 +187,7 @@ mod tests {
 
     fn verdict(target: &str) -> Verdict {
         let request = Request::get(target).body(()).unwrap();
-        judge(&request, "s1")
+        judge(&request, &Expected { state: "s1".into(), issuer: "https://id.example".into() })
     }
 
     #[test]
@@ -179,6 +197,9 @@ mod tests {
         assert!(matches!(verdict("/callback?code=c1"), Verdict::NotThisSignIn));
         assert!(matches!(verdict("/callback?error=access_denied&state=other"), Verdict::NotThisSignIn));
         assert!(matches!(verdict("/callback?state=s1"), Verdict::NotThisSignIn));
+        let from = |iss: &str| verdict(&format!("/callback?code=c1&state=s1&iss={iss}"));
+        assert!(matches!(from("https%3A%2F%2Fid.example"), Verdict::Answer(Ok(_))));
+        assert!(matches!(from("https%3A%2F%2Fother.example"), Verdict::NotThisSignIn));
         assert!(matches!(verdict("/favicon.ico"), Verdict::NotHere));
     }
 

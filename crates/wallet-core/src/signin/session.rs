@@ -15,7 +15,7 @@ use openidconnect::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::loopback::Loopback;
+use super::loopback::{Expected, Loopback};
 use super::{OpenBrowser, RefreshTokenStore, SignInConfig, SignInError};
 
 /// The client `from_provider_metadata` makes: the authorization endpoint known, the token and userinfo
@@ -86,7 +86,8 @@ impl SignIn {
         }
         let (url, state, nonce) = request.url();
         browser.open(&url)?;
-        let code = loopback.wait(state.secret(), cancel, self.config.time_limit).await?;
+        let expected = Expected { state: state.secret().clone(), issuer: self.config.issuer.clone() };
+        let code = loopback.wait(expected, cancel, self.config.time_limit).await?;
 
         let exchange = client.exchange_code(code).map_err(|e| SignInError::Config { detail: e.to_string() })?;
         let response = until_cancelled(cancel, async {
