@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "check_now",
     "stop_watch",
     "watch_lock",
+    "watch_notes",
     "window_visible",
 ];
 

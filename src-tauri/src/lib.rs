@@ -77,6 +77,7 @@ macro_rules! commands_for {
                 $crate::commands::updates::check_now,
                 $crate::commands::updates::stop_watch,
                 $crate::commands::updates::watch_lock,
+                $crate::commands::updates::watch_notes,
                 $crate::commands::updates::window_visible,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.

@@ -65,7 +65,7 @@ impl Connection {
 pub struct AppState {
     settings: Mutex<Settings>,
     /// Things to tell the person once (settings that could not be read, a create finished after a crash).
-    notes: Mutex<Vec<String>>,
+    notes: wallet_core::updates::Notes,
     connection: Mutex<Option<Connection>>,
     /// Held while the partner key is read from the keychain, which may wait on a prompt: one read at a
     /// time, and never under `connection`, so a prompt left open blocks no other command.
@@ -134,7 +134,7 @@ impl AppState {
     pub fn new(settings: Settings, notes: Vec<String>, overrides: Overrides) -> Self {
         Self {
             settings: Mutex::new(settings),
-            notes: Mutex::new(notes),
+            notes: wallet_core::updates::Notes::new(notes),
             connection: Mutex::new(None),
             key_read: Mutex::new(()),
             keychain_wait: connection::KEYCHAIN_WAIT,
@@ -196,13 +196,19 @@ impl AppState {
     }
 
     /// Adds things to tell the person once.
+    /// Sent to the page at once when it listens (`watch_notes`), else kept for the next `app_state`.
     pub async fn add_notes(&self, notes: impl IntoIterator<Item = String>) {
-        self.notes.lock().await.extend(notes);
+        self.notes.add(notes);
     }
 
     /// The things to tell the person, each handed out once.
     pub async fn take_notes(&self) -> Vec<String> {
-        std::mem::take(&mut *self.notes.lock().await)
+        self.notes.take()
+    }
+
+    /// The page listens for notes from now on (see `wallet_core::updates::Notes`).
+    pub fn listen_for_notes(&self, sink: impl FnMut(wallet_core::updates::NotesUpdate) -> bool + Send + 'static) {
+        self.notes.listen(sink);
     }
 
     /// The unlock credential, the reveal and copy limit, and the activity log.

@@ -163,3 +163,26 @@ fn a_deposit_reaches_the_page_until_it_completes_and_then_the_new_balances() {
     // The page's own watch (replaced by the test's) and the test's each read the asset list once at most.
     assert!(sim.counted("/deposits/assets") <= 2, "the asset list is read once per watch");
 }
+
+#[test]
+fn notes_reach_the_page_as_the_core_learns_them_and_are_told_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
+    let (app, mut h) = common::harness(&sim);
+    let state = app.state::<AppState>();
+    tauri::async_runtime::block_on(state.add_notes(["noted before the page listened".to_owned()]));
+    let (notes, heard) = channel();
+    updates::watch_notes(app.state(), notes);
+    assert_eq!(next(&heard, Duration::from_secs(1)), json!({"notes": ["noted before the page listened"]}));
+    // Later, while the page shows something else (a crash's card finished while the cards are listed).
+    tauri::async_runtime::block_on(
+        state.add_notes(["A card you were creating when the app closed has been finished: ••4242".to_owned()]),
+    );
+    assert_eq!(
+        next(&heard, Duration::from_secs(1)),
+        json!({"notes": ["A card you were creating when the app closed has been finished: ••4242"]})
+    );
+    assert_eq!(h.call("app_state", json!({})).unwrap()["notes"], json!([]), "each note is told once");
+    // The page's own call passes the capability (and takes the place of the test's channel).
+    assert_eq!(h.call("watch_notes", json!({"onNotes": "__CHANNEL__:9"})).unwrap(), Value::Null);
+}

@@ -333,6 +333,27 @@ describe("the journey against a mocked core", () => {
     expect(get(kycValues)).toEqual({});
   });
 
+  it("shows a note the core learns later (a card finished after a crash) without asking for it", async () => {
+    let notes: unknown = null;
+    core({
+      app_state: () => ({ environment: "sandbox", demo: false, apiHost: "dev-api.machines.cash", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$1.00", creditLimit: "$1.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+      watch_notes: (args) => {
+        notes = args.onNotes;
+        return null;
+      },
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    expect(text()).toContain("Groceries");
+    send(notes, { notes: ["A card you were creating when the app closed has been finished: ••4242"] });
+    await settle();
+    expect(text()).toContain("A card you were creating when the app closed has been finished: ••4242");
+    expect(calls.filter(([c]) => c === "app_state")).toHaveLength(1);
+  });
+
   it("locks: the screen is replaced and the form's values are forgotten", async () => {
     let locked = false;
     core({

@@ -127,6 +127,11 @@ export const commands = {
 	 */
 	watchLock: (onChange: Channel<LockUpdate>) => typedError<number, UiError_Serialize>(__TAURI_INVOKE("watch_lock", { onChange })),
 	/**
+	 *  Sends the page the things to tell the person once as the core learns them (a card finished after a
+	 *  crash, while the cards are listed), and what was waiting; until the page listens again (a reload).
+	 */
+	watchNotes: (onNotes: Channel<NotesUpdate>) => __TAURI_INVOKE<void>("watch_notes", { onNotes }),
+	/**
 	 *  The page became hidden (minimised, another workspace) or visible again: the watches pause while
 	 *  nobody can see their news. Tauri's window events say focused or not, never hidden, so the page's
 	 *  `visibilitychange` tells the core.
@@ -726,6 +731,11 @@ export type KycView_Serialize = {
 /**  The app locked itself (idle, the OS screen lock, the panic button) or was unlocked. */
 export type LockUpdate = {
 	locked: boolean,
+};
+
+/**  Notes the core has for the page. */
+export type NotesUpdate = {
+	notes: string[],
 };
 
 /**  What the panic button did. */

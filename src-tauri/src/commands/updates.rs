@@ -10,7 +10,7 @@
 use tauri::ipc::Channel;
 use tauri::State;
 use wallet_core::error::UiError;
-use wallet_core::updates::{DepositUpdate, KycUpdate, LockUpdate, WatchId};
+use wallet_core::updates::{DepositUpdate, KycUpdate, LockUpdate, NotesUpdate, WatchId};
 
 use crate::state::AppState;
 
@@ -55,6 +55,14 @@ pub fn stop_watch(state: State<'_, AppState>, watch: WatchId) {
 #[specta::specta]
 pub async fn watch_lock(state: State<'_, AppState>, on_change: Channel<LockUpdate>) -> Result<WatchId, UiError> {
     Ok(state.watches().lock(move |update| on_change.send(update).is_ok()))
+}
+
+/// Sends the page the things to tell the person once as the core learns them (a card finished after a
+/// crash, while the cards are listed), and what was waiting; until the page listens again (a reload).
+#[tauri::command]
+#[specta::specta]
+pub fn watch_notes(state: State<'_, AppState>, on_notes: Channel<NotesUpdate>) {
+    state.listen_for_notes(move |update| on_notes.send(update).is_ok());
 }
 
 /// The page became hidden (minimised, another workspace) or visible again: the watches pause while

@@ -7,7 +7,12 @@ import { asUiError, call, commands, type UiError } from "../api";
 // The messages' types by name, from the bindings: tauri-specta types a channel parameter with the shape
 // Rust would read (`_Deserialize`, where an optional field may be missing), but the core writes them, so
 // every field is there, as in the `_Serialize` shape the commands' answers have.
-import type { DepositUpdate_Serialize, KycUpdate_Serialize, LockUpdate as LockMessage } from "../bindings";
+import type {
+  DepositUpdate_Serialize,
+  KycUpdate_Serialize,
+  LockUpdate as LockMessage,
+  NotesUpdate,
+} from "../bindings";
 
 export type KycUpdate = KycUpdate_Serialize;
 export type DepositUpdate = DepositUpdate_Serialize;
@@ -105,6 +110,12 @@ export function watchDeposit(id: string, onUpdate: (update: DepositUpdate) => vo
 export function watchLock(onChange: (update: LockUpdate) => void): void {
   const channel = new Channel<LockUpdate>(onChange);
   void Promise.resolve(commands.watchLock(channel)).catch(() => {});
+}
+
+/** Hears the things to tell the person once as the core learns them (what waited is sent at once). */
+export function watchNotes(onNotes: (notes: string[]) => void): void {
+  const channel = new Channel<NotesUpdate>((update) => onNotes(update.notes));
+  void Promise.resolve(commands.watchNotes(channel)).catch(() => {});
 }
 
 /** Tells the core whether anyone can see the window, so its watches pause while nobody can. */

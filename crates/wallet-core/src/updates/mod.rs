@@ -8,6 +8,7 @@
 
 mod deposit;
 mod kyc;
+mod notes;
 mod pause;
 mod watches;
 
@@ -20,6 +21,7 @@ use crate::kyc_view::KycView;
 
 pub use deposit::watch_deposit;
 pub use kyc::watch_kyc;
+pub use notes::{Notes, NotesUpdate};
 pub use pause::{Gate, LockChanges, Pauses};
 pub use watches::{WatchId, Watches};
 
