@@ -22,8 +22,9 @@ use crate::scopes::{self, ScopeSet};
 use crate::secret::{SecretString, SessionToken};
 use crate::transport::{Auth, Call, Transport};
 
-/// What a gateway session is for. The gateway chooses the scopes; the app names only the purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a gateway session is for. The gateway chooses the scopes; the app names only the purpose. One type
+/// for both sides of the wire: the app sends it, `machines-gateway` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Purpose {
     /// Identity verification and agreements (the KYC scopes).

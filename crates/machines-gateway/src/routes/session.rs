@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::db::{now_ms, Link, MintRecord};
 use crate::envelope;
 use crate::error::GatewayError;
-use crate::purpose::Purpose;
+use crate::purpose::{Grants, Purpose};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
