@@ -27,7 +27,7 @@ pub async fn submit_kyc(w: &Wallet, last_name: &str) -> Result<()> {
 /// On the agreements screen: every agreement ticked and accepted, then on to the wallet.
 pub async fn accept_agreements(w: &Wallet) -> Result<()> {
     w.wait_for_text("Card agreements").await?;
-    let boxes = w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await?;
+    let boxes = w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await?;
     if boxes == 0 {
         return Err(Failure::new("there were no agreements to tick"));
     }

@@ -171,7 +171,7 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     walk.w.click_button("Continue to the agreements").await.unwrap();
     walk.w.wait_for_text("Card agreements").await.unwrap();
     walk.check("agreements").await;
-    walk.w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
+    walk.w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     walk.w.click_button("Accept").await.unwrap();
     walk.w.wait_for_text("You accepted these agreements on").await.unwrap();
     walk.check("agreements-accepted").await;

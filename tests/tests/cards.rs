@@ -140,7 +140,7 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     w.click_button("Continue to the agreements").await.unwrap();
     w.wait_for_text("Card agreements").await.unwrap();
     assert_eq!(focused(&w).await, "H1 Card agreements");
-    w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
+    w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     w.click_button("Accept").await.unwrap();
     w.wait_for_text("You accepted these agreements on").await.unwrap();
     assert_eq!(focused(&w).await, "BUTTON Continue to the wallet", "the next step has the focus, not the page");

@@ -42,7 +42,7 @@ async fn a_create_whose_answer_died_with_the_app_is_finished_once_after_relaunch
     w.click_button("Check my status").await.unwrap();
     w.click_button("Continue to the agreements").await.unwrap();
     w.wait_for_text("Card agreements").await.unwrap();
-    w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
+    w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     w.click_button("Accept").await.unwrap();
     w.click_button("Continue to the wallet").await.unwrap();
     w.wait_for_text("No cards yet").await.unwrap();

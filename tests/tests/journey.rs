@@ -96,7 +96,7 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     // Agreements: every box ticked, then Accept.
     w.click_button("Continue to the agreements").await.unwrap();
     w.wait_for_text("Card agreements").await.unwrap();
-    let boxes = w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
+    let boxes = w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     assert!(boxes > 0, "there are agreements to tick");
     w.shot("agreements-ticked").await.unwrap();
     w.click_button("Accept").await.unwrap();

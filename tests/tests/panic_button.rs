@@ -32,7 +32,7 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
     w.click_button("Check my status").await.unwrap();
     w.click_button("Continue to the agreements").await.unwrap();
     w.wait_for_text("Card agreements").await.unwrap();
-    w.click_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
+    w.tick_all("//label[contains(@class, 'check')]/input[@type='checkbox']").await.unwrap();
     w.click_button("Accept").await.unwrap();
     w.click_button("Continue to the wallet").await.unwrap();
 
