@@ -20,10 +20,12 @@ use std::time::Duration;
 use machines_api::config::Overrides;
 use tauri::Manager;
 use tauri_specta::Builder;
+use wallet_core::partner_config;
 use wallet_core::settings::Settings;
+use wallet_core::signin::{BrowserError, OpenBrowser};
 
 use commands::settings;
-use state::AppState;
+use state::{AppState, PartnerSignIn};
 
 /// Every command, for the IPC handler and the TypeScript bindings, for one concrete runtime (`collect_commands!`
 /// cannot name an outer generic): `tauri::Wry` in the app, the mock runtime in command tests.
@@ -48,6 +50,10 @@ macro_rules! commands_for {
                 $crate::commands::settings::set_partner_key,
                 $crate::commands::settings::forget_partner_key,
                 $crate::commands::settings::start_demo_over::<$runtime>,
+                $crate::commands::signin::sign_in::<$runtime>,
+                $crate::commands::signin::cancel_sign_in,
+                $crate::commands::signin::sign_out::<$runtime>,
+                $crate::commands::signin::link_wallet::<$runtime>,
                 $crate::commands::onboarding::start::<$runtime>,
                 $crate::commands::onboarding::stage,
                 $crate::commands::kyc::kyc_form,
@@ -104,7 +110,20 @@ pub fn load_state<R: tauri::Runtime>(app: &tauri::App<R>) -> AppState {
 pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&str) -> Option<String>) -> AppState {
     use tauri_plugin_store::StoreExt;
     let stored = app.store(settings::STORE_FILE).ok().and_then(|store| store.get(settings::STORE_KEY));
+    let first_run = stored.is_none();
     let (settings, mut notes) = Settings::from_stored(&stored.unwrap_or(serde_json::Value::Null));
+    // The partner's sign-in settings, beside the app (or where `MACHINES_PARTNER_CONFIG` says).
+    let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(std::path::Path::to_path_buf));
+    let partner = match partner_config::find(&lookup, exe_dir.as_deref()) {
+        partner_config::Found::Usable(config) => partner_sign_in(config, &mut notes),
+        partner_config::Found::Absent => None,
+        partner_config::Found::Unusable { note } => {
+            notes.push(note);
+            None
+        }
+    };
+    let (settings, note) = settings.with_partner(first_run, partner.is_some());
+    notes.extend(note);
     let overrides = match Overrides::read(lookup) {
         Ok(overrides) => overrides,
         Err(err) => {
@@ -126,9 +145,33 @@ pub fn load_state_from<R: tauri::Runtime>(app: &tauri::App<R>, lookup: impl Fn(&
     // Unanswered card creates are journaled there too, so a crash cannot make a second card.
     let intents = app.path().app_data_dir().ok().map(|dir| dir.join(INTENTS_DIR));
     AppState::new(settings, notes, overrides)
+        .with_partner(partner)
         .with_gate(gate, real)
         .with_demo_state_file(demo_state_file)
         .with_intents(intents)
+}
+
+/// The partner's sign-in from its usable settings: the refresh token in the system keychain, the
+/// provider's page in the system browser. A sign-in that cannot be made is a note, and no Partner mode.
+fn partner_sign_in(config: partner_config::PartnerConfig, notes: &mut Vec<String>) -> Option<PartnerSignIn> {
+    let store = std::sync::Arc::new(vault::KeychainRefreshTokens::new(config.keychain_account()));
+    match PartnerSignIn::new(config, store, std::sync::Arc::new(SystemBrowser)) {
+        Ok(partner) => Some(partner),
+        Err(err) => {
+            notes.push(format!("Partner sign-in is not available: {}", err.message));
+            None
+        }
+    }
+}
+
+/// The person's own browser, through the opener plugin (`xdg-open` on Linux): RFC 8252 wants the
+/// provider's page where the person's saved passwords and second factors are, not in the app's webview.
+struct SystemBrowser;
+
+impl OpenBrowser for SystemBrowser {
+    fn open(&self, url: &tauri::Url) -> Result<(), BrowserError> {
+        tauri_plugin_opener::open_url(url.as_str(), None::<&str>).map_err(|e| BrowserError { detail: e.to_string() })
+    }
 }
 
 /// The folder, in the app's data folder, of card creates sent and not answered yet.

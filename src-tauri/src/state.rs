@@ -4,7 +4,7 @@
 //!
 //! The fields are private; commands reach them through the methods here and in the children, one per
 //! job: `connection` (making and dropping the connection), `cards`, `funding`, `kyc`, `onboarding`,
-//! `settings`, `passphrase`, `panic` and `view` (what the header shows). The rules they apply and the views
+//! `settings`, `passphrase`, `panic`, `signin` (the partner's sign-in) and `view` (what the header shows). The rules they apply and the views
 //! they return are `wallet-core`'s; what is here is state and the OS.
 
 mod cards;
@@ -15,6 +15,7 @@ mod onboarding;
 mod panic;
 mod passphrase;
 mod settings;
+mod signin;
 mod view;
 
 use std::path::PathBuf;
@@ -23,7 +24,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use machines_api::config::Overrides;
-use machines_api::{Client, UserClient};
+use machines_api::session::Identity;
+use machines_api::{ApiError, Client, GatewayClient, UserClient, ViaGateway};
 use machines_sim::SimHandle;
 use tokio::sync::Mutex;
 use wallet_core::clipboard::{Clipboard, SharedClipboard};
@@ -36,13 +38,49 @@ use wallet_core::pending_writes::PendingWrites;
 use wallet_core::settings::Settings;
 
 pub use connection::custom_base_url;
+pub use signin::PartnerSignIn;
 
 use crate::clipboard::SystemClipboard;
 use crate::vault;
 
+/// How the connection gets its sessions.
+pub enum ApiClient {
+    /// With the partner key (Demo, Sandbox, Production, a custom server).
+    PartnerKey(Client),
+    /// From the partner's gateway, for the signed-in person (Partner sign-in): no partner key here.
+    /// `gateway` is the same gateway, for the calls that are not sessions (`link`, `me`).
+    Gateway { client: Client<ViaGateway>, gateway: Arc<GatewayClient> },
+}
+
+impl ApiClient {
+    /// A client for one user, minting that user's sessions as calls need them.
+    pub fn user(&self, identity: Identity) -> Result<UserClient, ApiError> {
+        match self {
+            Self::PartnerKey(client) => client.user(identity),
+            Self::Gateway { client, .. } => client.user(identity),
+        }
+    }
+
+    /// The partner-key client, for the partner-level calls (`/users/resolve`); `None` through a gateway.
+    pub fn partner_key(&self) -> Option<&Client> {
+        match self {
+            Self::PartnerKey(client) => Some(client),
+            Self::Gateway { .. } => None,
+        }
+    }
+
+    /// The partner's gateway; `None` with a partner key.
+    pub fn gateway(&self) -> Option<Arc<GatewayClient>> {
+        match self {
+            Self::PartnerKey(_) => None,
+            Self::Gateway { gateway, .. } => Some(gateway.clone()),
+        }
+    }
+}
+
 /// The API the app is connected to.
 pub struct Connection {
-    pub client: Client,
+    pub client: ApiClient,
     pub environment: Environment,
     pub api_host: String,
     pub links: LinkPolicy,
@@ -93,6 +131,8 @@ pub struct AppState {
     /// The status watches (KYC, a deposit), the lock's listener, and the switches that pause the watches
     /// while locked or hidden (`wallet_core::updates`).
     watches: wallet_core::updates::Watches,
+    /// The partner's sign-in, when the app was shipped with a usable `partner.json` (`state::signin`).
+    partner: Option<Arc<PartnerSignIn>>,
 }
 
 /// When the person last did something, for the idle lock, in atomics rather than behind a lock, so
@@ -148,6 +188,7 @@ impl AppState {
             demo_state_file: None,
             gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
             watches: wallet_core::updates::Watches::new(false),
+            partner: None,
         }
     }
 

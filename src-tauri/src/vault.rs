@@ -1,15 +1,17 @@
 //! The partner key in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
 //! Windows), one entry per environment (for a custom server one per origin: a key saved for one URL is
-//! never sent to another), and the unlock credential's argon2id hash (one per install). Keychain calls
+//! never sent to another), the unlock credential's argon2id hash (one per install), and the partner
+//! sign-in's refresh token (one per provider and client). Keychain calls
 //! block, so they run on the blocking pool.
 //!
 //! `keyring` falls back to an in-memory mock store on a platform whose backend was not built in; Save
 //! would then say yes and the key would be gone at the next start. Every entry is checked, and a mock one
 //! is refused with a message (and `keeps_keys` lets start-up say so at once).
 
-use machines_api::PartnerKey;
+use machines_api::{PartnerKey, SecretString};
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::settings::EnvironmentSetting;
+use wallet_core::signin::{RefreshTokenStore, StoreError};
 
 const SERVICE: &str = "cash.machines.wallet";
 
@@ -52,6 +54,12 @@ pub fn account(environment: &EnvironmentSetting) -> Result<String, UiError> {
             ErrorCode::Validation,
             "Demo needs no key",
             "Demo mode runs without a partner key. Choose Sandbox, Production or a custom URL first.",
+            UiAction::Dismiss,
+        )),
+        EnvironmentSetting::Partner => Err(UiError::new(
+            ErrorCode::Validation,
+            "Partner sign-in needs no key",
+            "With Partner sign-in the partner's service holds the key; this computer never does.",
             UiAction::Dismiss,
         )),
     }
@@ -166,6 +174,50 @@ impl crate::unlock::CredentialStore for KeychainCredential {
         match unlock_entry()?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(err) => Err(keychain_error(&err)),
+        }
+    }
+}
+
+/// The partner sign-in's refresh token in the OS keychain, one entry per provider and client
+/// (`signin:<issuer>#<clientId>`, see `PartnerConfig::keychain_account`). The access token is never here:
+/// it stays in memory.
+pub struct KeychainRefreshTokens {
+    account: String,
+}
+
+impl KeychainRefreshTokens {
+    pub fn new(account: String) -> Self {
+        Self { account }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, StoreError> {
+        let entry = keyring::Entry::new(SERVICE, &self.account).map_err(|e| store_error(&e))?;
+        real(entry).map_err(|e| StoreError { detail: e.message })
+    }
+}
+
+/// The keychain's failure in the store's words, never with the token (keyring's errors do not carry it).
+fn store_error(err: &keyring::Error) -> StoreError {
+    StoreError { detail: keychain_error(err).message }
+}
+
+impl RefreshTokenStore for KeychainRefreshTokens {
+    fn load(&self) -> Result<Option<SecretString>, StoreError> {
+        match self.entry()?.get_password() {
+            Ok(token) => Ok(Some(SecretString::new(token))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(store_error(&err)),
+        }
+    }
+
+    fn save(&self, token: &SecretString) -> Result<(), StoreError> {
+        self.entry()?.set_password(token.expose()).map_err(|e| store_error(&e))
+    }
+
+    fn forget(&self) -> Result<(), StoreError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(store_error(&err)),
         }
     }
 }

@@ -58,6 +58,17 @@ export const commands = {
 	 */
 	startDemoOver: () => typedError<Settings_Serialize, UiError_Serialize>(__TAURI_INVOKE("start_demo_over")),
 	/**
+	 *  Opens the provider's sign-in page in the browser and waits for the person to come back (or cancel),
+	 *  then asks the partner's gateway whether their account is linked to a wallet.
+	 */
+	signIn: () => typedError<SignedIn_Serialize, UiError_Serialize>(__TAURI_INVOKE("sign_in")),
+	/**  Ends a sign-in that is waiting for the browser; that `sign_in` answers `cancelled`. */
+	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
+	/**  Forgets the sign-in (keychain and memory), every session, the clipboard's value and the saved user. */
+	signOut: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("sign_out")),
+	/**  Partner mode's set-up: links the signed-in person to this wallet at the partner's gateway. */
+	linkWallet: (walletAddress: string, walletLabel: string | null) => typedError<Stage_Serialize, UiError_Serialize>(__TAURI_INVOKE("link_wallet", { walletAddress, walletLabel })),
+	/**
 	 *  Links the user and wallet, mints a KYC session, saves the (non-secret) identity, and says which
 	 *  screen comes next.
 	 */
@@ -184,6 +195,7 @@ export type AppStateView_Deserialize = {
 	demo: boolean,
 	apiHost: string,
 	locked: boolean,
+	/**  False only when this environment needs a partner key and none is kept (Partner sign-in needs none). */
 	hasPartnerKey: boolean,
 	/**  Outside Demo with no unlock passphrase set yet: the app asks for one before anything else. */
 	needsPassphrase: boolean,
@@ -191,6 +203,8 @@ export type AppStateView_Deserialize = {
 	walletAddress?: string | null,
 	/**  Things to tell the person once (e.g. settings that could not be read). */
 	notes: string[],
+	/**  The partner sign-in, when the app was shipped with a usable partner file (`None` otherwise). */
+	signIn?: SignInView | null,
 };
 
 export type AppStateView_Serialize = {
@@ -198,6 +212,7 @@ export type AppStateView_Serialize = {
 	demo: boolean,
 	apiHost: string,
 	locked: boolean,
+	/**  False only when this environment needs a partner key and none is kept (Partner sign-in needs none). */
 	hasPartnerKey: boolean,
 	/**  Outside Demo with no unlock passphrase set yet: the app asks for one before anything else. */
 	needsPassphrase: boolean,
@@ -205,6 +220,8 @@ export type AppStateView_Serialize = {
 	walletAddress: string | null,
 	/**  Things to tell the person once (e.g. settings that could not be read). */
 	notes: string[],
+	/**  The partner sign-in, when the app was shipped with a usable partner file (`None` otherwise). */
+	signIn: SignInView | null,
 };
 
 export type BalancesView = {
@@ -454,12 +471,17 @@ export type DepositView_Serialize = {
 
 /**
  *  The environment without its details, as the header names it. Serialized as `"demo"`, `"sandbox"`,
- *  `"production"` or `"custom"`, which the UI receives as a union type.
+ *  `"production"`, `"custom"` or `"partner"`, which the UI receives as a union type.
  */
-export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom";
+export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom" | "partner";
 
 /**  Which API the app talks to, as stored. */
-export type EnvironmentSetting = { kind: "demo" } | { kind: "sandbox" } | { kind: "production" } | { kind: "custom"; url: string };
+export type EnvironmentSetting = { kind: "demo" } | { kind: "sandbox" } | { kind: "production" } | { kind: "custom"; url: string } | 
+/**
+ *  The partner's gateway, the person signed in with the partner's provider (`partner_config`): no
+ *  partner key on this computer.
+ */
+{ kind: "partner" };
 
 /**
  *  The stable machine code the UI switches on, exported to TypeScript as a string-literal union so that
@@ -505,6 +527,11 @@ export type ErrorCode =
  *  (`wallet_core::signin` error tests).
  */
 "sign_in_again" | 
+/**
+ *  The partner's gateway has no wallet linked to the signed-in person (its 409 `not_linked`): the UI
+ *  opens the Partner set-up, which asks for the wallet address only (src-tauri `partner_signin` test).
+ */
+"not_linked" | 
 /**
  *  The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
  *  instead of a banner.
@@ -842,6 +869,48 @@ export type Settings_Serialize = {
 	sessionTtlSeconds: number,
 	/**  Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again. */
 	reauthMinutes: number,
+};
+
+/**
+ *  The partner sign-in as the first screen, the header and Settings show it (present only when a usable
+ *  partner file was found).
+ */
+export type SignInView = {
+	/**  "Sign in with <partnerName>". */
+	partnerName: string,
+	/**  Where the person will type their password, so they can tell the real page from another. */
+	providerHost: string,
+	gatewayHost: string,
+	/**  An access token in memory or a refresh token in the keychain (no network call decides it). */
+	signedIn: boolean,
+	/**  The settings' environment is Partner sign-in. */
+	selected: boolean,
+};
+
+/**
+ *  The answer to a finished sign-in: a person whose gateway account is linked to a wallet continues at
+ *  `stage`; one who is not goes to the set-up screen (wallet address only).
+ */
+export type SignedIn = SignedIn_Serialize | SignedIn_Deserialize;
+
+/**
+ *  The answer to a finished sign-in: a person whose gateway account is linked to a wallet continues at
+ *  `stage`; one who is not goes to the set-up screen (wallet address only).
+ */
+export type SignedIn_Deserialize = {
+	linked: boolean,
+	/**  Present when linked. */
+	stage?: Stage_Deserialize | null,
+};
+
+/**
+ *  The answer to a finished sign-in: a person whose gateway account is linked to a wallet continues at
+ *  `stage`; one who is not goes to the set-up screen (wallet address only).
+ */
+export type SignedIn_Serialize = {
+	linked: boolean,
+	/**  Present when linked. */
+	stage: Stage_Serialize | null,
 };
 
 export type Stage = Stage_Serialize | Stage_Deserialize;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::environment::EnvironmentKind;
+use crate::signin_view::SignInView;
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -11,6 +12,7 @@ pub struct AppStateView {
     pub demo: bool,
     pub api_host: String,
     pub locked: bool,
+    /// False only when this environment needs a partner key and none is kept (Partner sign-in needs none).
     pub has_partner_key: bool,
     /// Outside Demo with no unlock passphrase set yet: the app asks for one before anything else.
     pub needs_passphrase: bool,
@@ -18,4 +20,6 @@ pub struct AppStateView {
     pub wallet_address: Option<String>,
     /// Things to tell the person once (e.g. settings that could not be read).
     pub notes: Vec<String>,
+    /// The partner sign-in, when the app was shipped with a usable partner file (`None` otherwise).
+    pub sign_in: Option<SignInView>,
 }

@@ -19,10 +19,16 @@ pub enum Environment {
     Custom {
         host: String,
     },
+    /// The partner's gateway, for the person signed in with the partner's provider. `gateway_host` tells
+    /// two partners' users apart; `production` says whether the gateway's sessions are for Production.
+    Partner {
+        gateway_host: String,
+        production: bool,
+    },
 }
 
 /// The environment without its details, as the header names it. Serialized as `"demo"`, `"sandbox"`,
-/// `"production"` or `"custom"`, which the UI receives as a union type.
+/// `"production"`, `"custom"` or `"partner"`, which the UI receives as a union type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum EnvironmentKind {
@@ -30,6 +36,7 @@ pub enum EnvironmentKind {
     Sandbox,
     Production,
     Custom,
+    Partner,
 }
 
 impl Environment {
@@ -39,24 +46,27 @@ impl Environment {
             Self::Sandbox => EnvironmentKind::Sandbox,
             Self::Production => EnvironmentKind::Production,
             Self::Custom { .. } => EnvironmentKind::Custom,
+            Self::Partner { .. } => EnvironmentKind::Partner,
         }
     }
 
     /// The environment half of a [`Scope`], as the unfinished-card journal writes it on disk: the kind's
-    /// name, and for a custom server `custom <host>` (records written by earlier versions read the same).
+    /// name, for a custom server `custom <host>` (records written by earlier versions read the same), and
+    /// for a partner `partner <gateway host>`.
     pub fn scope_name(&self) -> String {
         match self {
             Self::Custom { host } => format!("custom {host}"),
+            Self::Partner { gateway_host, .. } => format!("partner {gateway_host}"),
             other => other.kind().as_str().to_owned(),
         }
     }
 
-    /// The deposit currency this environment's people use most, listed first: USDC in Production, the
-    /// test dollar rUSD in Sandbox, Demo and on custom (test) servers.
+    /// The deposit currency this environment's people use most, listed first: USDC in Production (also
+    /// through a partner's gateway), the test dollar rUSD in Sandbox, Demo and on custom (test) servers.
     pub fn usual_deposit_currency(&self) -> &'static str {
         match self {
-            Self::Production => "usdc",
-            Self::Demo | Self::Sandbox | Self::Custom { .. } => "rusd",
+            Self::Production | Self::Partner { production: true, .. } => "usdc",
+            Self::Demo | Self::Sandbox | Self::Custom { .. } | Self::Partner { production: false, .. } => "rusd",
         }
     }
 }
@@ -68,6 +78,7 @@ impl EnvironmentKind {
             Self::Sandbox => "sandbox",
             Self::Production => "production",
             Self::Custom => "custom",
+            Self::Partner => "partner",
         }
     }
 
@@ -78,6 +89,7 @@ impl EnvironmentKind {
             EnvironmentSetting::Sandbox => Self::Sandbox,
             EnvironmentSetting::Production => Self::Production,
             EnvironmentSetting::Custom { .. } => Self::Custom,
+            EnvironmentSetting::Partner => Self::Partner,
         }
     }
 
@@ -97,12 +109,17 @@ mod tests {
 
     #[test]
     fn the_view_gets_the_same_words_as_before() {
-        let names: Vec<String> =
-            [EnvironmentKind::Demo, EnvironmentKind::Sandbox, EnvironmentKind::Production, EnvironmentKind::Custom]
-                .iter()
-                .map(|kind| serde_json::to_value(kind).unwrap().as_str().unwrap().to_owned())
-                .collect();
-        assert_eq!(names, ["demo", "sandbox", "production", "custom"]);
+        let names: Vec<String> = [
+            EnvironmentKind::Demo,
+            EnvironmentKind::Sandbox,
+            EnvironmentKind::Production,
+            EnvironmentKind::Custom,
+            EnvironmentKind::Partner,
+        ]
+        .iter()
+        .map(|kind| serde_json::to_value(kind).unwrap().as_str().unwrap().to_owned())
+        .collect();
+        assert_eq!(names, ["demo", "sandbox", "production", "custom", "partner"]);
     }
 
     #[test]
@@ -114,6 +131,17 @@ mod tests {
         assert!(!EnvironmentKind::Custom.holds(&scope("demo")));
         assert!(EnvironmentKind::Production.holds(&scope("production")));
         assert!(!EnvironmentKind::Production.holds(&scope("productionish")), "a whole word, not a prefix");
+    }
+
+    #[test]
+    fn two_partners_users_are_told_apart_by_gateway() {
+        let partner = Environment::Partner { gateway_host: "wallet-gateway.acme.example".into(), production: true };
+        assert_eq!(partner.scope_name(), "partner wallet-gateway.acme.example");
+        assert!(EnvironmentKind::Partner.holds(&scope(&partner.scope_name())));
+        assert!(!EnvironmentKind::Custom.holds(&scope(&partner.scope_name())));
+        assert_eq!(partner.usual_deposit_currency(), "usdc");
+        let local = Environment::Partner { gateway_host: "127.0.0.1".into(), production: false };
+        assert_eq!(local.usual_deposit_currency(), "rusd", "a partner's local stack runs on test money");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     /// the sign-in after a renewal): the shell shows the sign-in and keeps what the person typed
     /// (`wallet_core::signin` error tests).
     SignInAgain,
+    /// The partner's gateway has no wallet linked to the signed-in person (its 409 `not_linked`): the UI
+    /// opens the Partner set-up, which asks for the wallet address only (src-tauri `partner_signin` test).
+    NotLinked,
 
     // The shell's own refusals.
     /// The app is locked: `api.ts` calls the locked listener and `App.svelte` shows the lock screen
@@ -165,6 +168,44 @@ impl From<&ApiError> for UiError {
     }
 }
 
+impl UiError {
+    /// An answer (or silence) of the partner's wallet gateway, in words about the partner's service: the
+    /// API layer's text names "the Machines API", which is not what the person was talking to. Failures
+    /// that are not the gateway's own (a refused sign-in, a field to fix) read as [`UiError::from`] says.
+    pub fn from_gateway(error: &ApiError, partner: &str) -> Self {
+        let mut ui = Self::from(error);
+        let service = format!("{partner}'s service");
+        let (title, message) = match error {
+            ApiError::Network { .. } => (
+                format!("{service} could not be reached"),
+                format!("{service} could not be reached. Check your connection and try again."),
+            ),
+            ApiError::Timeout { .. } => {
+                (format!("{service} did not answer"), format!("{service} did not answer in time. Try again."))
+            }
+            ApiError::RateLimited { retry_after, .. } => {
+                let when = match retry_after {
+                    Some(after) => format!("Try again in {} s.", after.as_secs().max(1)),
+                    None => "Try again in a moment.".to_owned(),
+                };
+                (format!("{service} is busy"), format!("{service} is busy. {when}"))
+            }
+            ApiError::Server { .. } | ApiError::Decode { .. } | ApiError::NotTheApi { .. } => (
+                format!("{service} is not available"),
+                format!("{service} is not available right now. Try again later."),
+            ),
+            ApiError::Forbidden { .. } => (
+                format!("{partner} refused"),
+                format!("{partner} did not allow this for your account. Contact {partner} if you think it should."),
+            ),
+            _ => return ui,
+        };
+        ui.title = title;
+        ui.message = message;
+        ui
+    }
+}
+
 /// The title, the action and the sentence of advice a person reads for an API failure. `machines-api`'s
 /// text says what happened (with the server's own words); what to do about it is said here, once.
 fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
@@ -247,6 +288,7 @@ fn code_of(error: &ApiError) -> ErrorCode {
         ApiError::Unauthorized { credential: Credential::SignIn, .. } => ErrorCode::SignInAgain,
         ApiError::Unauthorized { .. } => ErrorCode::Unauthorized,
         ApiError::Forbidden { .. } => ErrorCode::Forbidden,
+        ApiError::InvalidState { gate: StateGate::NotLinked, .. } => ErrorCode::NotLinked,
         ApiError::InvalidState { .. } => ErrorCode::InvalidState,
         ApiError::Validation { .. } => ErrorCode::Validation,
         ApiError::NotFound { .. } => ErrorCode::NotFound,
@@ -339,6 +381,25 @@ mod tests {
         let unlinked = UiError::from(&ApiError::invalid_state(problem));
         assert_eq!((unlinked.title.as_str(), unlinked.action), ("Account not linked", UiAction::Dismiss));
         assert!(unlinked.message.contains("no wallet linked yet"), "{}", unlinked.message);
+        assert_eq!(unlinked.code, ErrorCode::NotLinked, "the UI goes to the wallet-address set-up");
+    }
+
+    #[test]
+    fn the_gateways_failures_name_the_partners_service() {
+        let said = |error: ApiError| UiError::from_gateway(&error, "Acme Pay");
+        let down = said(ApiError::Network { host: "wallet-gateway.acme.example".into(), detail: "refused".into() });
+        assert_eq!((down.code, down.title.as_str()), (ErrorCode::Network, "Acme Pay's service could not be reached"));
+        assert!(!down.message.contains("Machines API"), "{}", down.message);
+        let busy =
+            said(ApiError::RateLimited { retry_after: Some(Duration::from_secs(9)), problem: Problem::default() });
+        assert_eq!((busy.code, busy.retry_after_seconds), (ErrorCode::RateLimited, Some(9)));
+        assert_eq!(busy.message, "Acme Pay's service is busy. Try again in 9 s.");
+        let refused = said(ApiError::Forbidden { required: Vec::new(), problem: Problem::default() });
+        assert_eq!((refused.code, refused.title.as_str()), (ErrorCode::Forbidden, "Acme Pay refused"));
+        let unavailable = said(ApiError::Server { problem: Problem { status: 503, ..Problem::default() } });
+        assert_eq!(unavailable.title, "Acme Pay's service is not available");
+        let ended = said(ApiError::Unauthorized { credential: Credential::SignIn, problem: Problem::default() });
+        assert_eq!(ended.code, ErrorCode::SignInAgain, "a sign-in that ended reads as it does everywhere");
     }
 
     #[test]

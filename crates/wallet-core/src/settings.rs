@@ -15,7 +15,12 @@ pub enum EnvironmentSetting {
     Demo,
     Sandbox,
     Production,
-    Custom { url: String },
+    Custom {
+        url: String,
+    },
+    /// The partner's gateway, the person signed in with the partner's provider (`partner_config`): no
+    /// partner key on this computer.
+    Partner,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -201,6 +206,28 @@ impl Settings {
         (settings, notes)
     }
 
+    /// Applies what start-up found about the partner's file: on a first run (nothing stored) a usable
+    /// file makes Partner sign-in the environment, as the partner who shipped the app wants; a stored
+    /// Partner with no usable file falls back to Demo, and the returned note says so.
+    pub fn with_partner(mut self, first_run: bool, partner_usable: bool) -> (Self, Option<String>) {
+        if first_run && partner_usable {
+            self.environment = EnvironmentSetting::Partner;
+            return (self, None);
+        }
+        if self.environment == EnvironmentSetting::Partner && !partner_usable {
+            self.environment = EnvironmentSetting::Demo;
+            return (
+                self,
+                Some(
+                    "Partner sign-in was chosen, but its settings file is missing or unusable, so the app opened \
+                     in Demo."
+                        .to_owned(),
+                ),
+            );
+        }
+        (self, None)
+    }
+
     /// What is written to the store.
     pub fn to_stored(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Object(Map::new()))
@@ -284,6 +311,26 @@ mod tests {
         };
         let fields: Vec<String> = bad.validate().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["revealSeconds", "idleLockMinutes", "userId", "environment.url"]);
+    }
+
+    #[test]
+    fn partner_sign_in_is_first_only_on_a_first_run_and_needs_its_file() {
+        let stored = json!({"environment": {"kind": "partner"}, "userId": "gw_1"});
+        let (read, notes) = Settings::from_stored(&stored);
+        assert_eq!((read.environment.clone(), notes.len()), (EnvironmentSetting::Partner, 0));
+        assert_eq!(read.to_stored()["environment"], json!({"kind": "partner"}));
+        let (kept, note) = read.clone().with_partner(false, true);
+        assert_eq!((kept.environment, note), (EnvironmentSetting::Partner, None));
+        let (fallen, note) = read.with_partner(false, false);
+        assert_eq!(fallen.environment, EnvironmentSetting::Demo);
+        assert!(note.unwrap().contains("opened in Demo"));
+
+        let (first, note) = Settings::default().with_partner(true, true);
+        assert_eq!((first.environment, note), (EnvironmentSetting::Partner, None));
+        let (no_file, _) = Settings::default().with_partner(true, false);
+        assert_eq!(no_file.environment, EnvironmentSetting::Demo, "no file: Demo stays the default");
+        let sandbox = Settings { environment: EnvironmentSetting::Sandbox, ..Settings::default() };
+        assert_eq!(sandbox.with_partner(false, true).0.environment, EnvironmentSetting::Sandbox, "a choice stays");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod kyc;
 pub mod onboarding;
 pub mod passphrase;
 pub mod settings;
+pub mod signin;
 pub mod updates;
 
 use wallet_core::error::UiError;

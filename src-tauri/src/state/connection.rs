@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use machines_api::config::ClientConfig;
 use machines_api::session::Identity;
-use machines_api::{BaseUrl, Client, PartnerKey};
+use machines_api::{ApiError, BaseUrl, Client, GatewayClient, PartnerKey};
 use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
 use wallet_core::environment::Environment;
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::links::LinkPolicy;
 use wallet_core::settings::{EnvironmentSetting, Settings};
 
-use super::{AppState, Connection};
+use super::{ApiClient, AppState, Connection};
 use crate::vault;
 
 impl AppState {
@@ -43,6 +43,7 @@ impl AppState {
             }
             let settings = self.settings.lock().await.clone();
             let key = self.keychain_key(&settings).await?;
+            self.ensure_signed_in(&settings).await?;
             let mut slot = self.connection.lock().await;
             if slot.is_none() && *self.settings.lock().await == settings {
                 *slot = Some(self.open(&settings, key).await?);
@@ -83,7 +84,9 @@ impl AppState {
 
     async fn needs_keychain(&self, settings: &Settings) -> bool {
         let overrides = self.overrides.lock().await;
-        overrides.partner_key.is_none()
+        // Partner sign-in has no key at all: the partner's gateway mints the sessions.
+        settings.environment != EnvironmentSetting::Partner
+            && overrides.partner_key.is_none()
             && (overrides.base_url.is_some() || settings.environment != EnvironmentSetting::Demo)
     }
 
@@ -140,6 +143,9 @@ impl AppState {
 
     /// Opens a connection; `keychain_key` is the key read beforehand if the settings needed one.
     async fn open(&self, settings: &Settings, keychain_key: Option<PartnerKey>) -> Result<Connection, UiError> {
+        if settings.environment == EnvironmentSetting::Partner {
+            return self.open_partner(settings);
+        }
         let overrides = self.overrides.lock().await;
         let (base_url, key, environment, simulator) = match (&overrides.base_url, &settings.environment) {
             (Some(url), _) => {
@@ -163,6 +169,7 @@ impl AppState {
                 let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
                 (base, key, Environment::Production, None)
             }
+            (None, EnvironmentSetting::Partner) => return self.open_partner(settings),
             (None, EnvironmentSetting::Custom { url }) => {
                 let base = custom_base_url(url)?;
                 let key = overrides.partner_key.clone().or(keychain_key).ok_or_else(missing_key)?;
@@ -172,21 +179,48 @@ impl AppState {
         };
         let mut config = ClientConfig::new(base_url.clone());
         config.session_ttl = Duration::from_secs(u64::from(settings.session_ttl_seconds));
-        let client = Client::new(config, key).map_err(|e| UiError::from(&e))?;
+        let client = ApiClient::PartnerKey(Client::new(config, key).map_err(|e| UiError::from(&e))?);
         let links = match &simulator {
             Some(sim) => LinkPolicy::default().with_demo_origin(&sim.origin()),
             None => LinkPolicy::default(),
         };
-        let user = match (&settings.user_id, &settings.wallet_address) {
-            (Some(user_id), wallet) => Some(Arc::new(
-                client
-                    .user(Identity { user_id: user_id.clone(), wallet_address: wallet.clone() })
-                    .map_err(|e| UiError::from(&e))?,
-            )),
-            _ => None,
-        };
+        let user = user_of(&client, settings)?;
         Ok(Connection { client, api_host: base_url.host(), environment, links, simulator, user, kyc_form: None })
     }
+
+    /// Partner sign-in's connection: the Machines API the partner's file names, with sessions from the
+    /// partner's gateway for the signed-in person. The settings' partner key, overrides and keychain key
+    /// play no part: the partner's file says where everything is.
+    fn open_partner(&self, settings: &Settings) -> Result<Connection, UiError> {
+        let partner = self.partner()?;
+        let config = partner.config();
+        let mut http = ClientConfig::new(config.machines_api.clone());
+        http.session_ttl = Duration::from_secs(u64::from(settings.session_ttl_seconds));
+        let words = |e: ApiError| UiError::from_gateway(&e, &config.name);
+        let gateway = Arc::new(GatewayClient::new(&config.gateway_url, &http).map_err(words)?);
+        let for_client = GatewayClient::new(&config.gateway_url, &http).map_err(words)?;
+        let client = Client::with_gateway(http, for_client, partner.tokens()).map_err(|e| UiError::from(&e))?;
+        let client = ApiClient::Gateway { client, gateway };
+        let production = config.machines_api.as_url().as_str() == machines_api::config::PRODUCTION_URL;
+        let environment = Environment::Partner { gateway_host: config.gateway_host(), production };
+        let user = user_of(&client, settings)?;
+        Ok(Connection {
+            client,
+            api_host: config.machines_api.host(),
+            environment,
+            links: LinkPolicy::default(),
+            simulator: None,
+            user,
+            kyc_form: None,
+        })
+    }
+}
+
+/// The saved user's client, if one is set up.
+fn user_of(client: &ApiClient, settings: &Settings) -> Result<Option<Arc<machines_api::UserClient>>, UiError> {
+    let Some(user_id) = &settings.user_id else { return Ok(None) };
+    let identity = Identity { user_id: user_id.clone(), wallet_address: settings.wallet_address.clone() };
+    Ok(Some(Arc::new(client.user(identity).map_err(|e| UiError::from(&e))?)))
 }
 
 /// A custom server's URL: `https://` only. Plain `http://` reaches only this computer's simulator, which

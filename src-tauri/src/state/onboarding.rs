@@ -5,7 +5,7 @@ use std::sync::Arc;
 use machines_api::models::users::ResolveUserRequest;
 use machines_api::session::Identity;
 use wallet_core::account::SetUp;
-use wallet_core::error::UiError;
+use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::settings::Settings;
 use wallet_core::stage::{current_stage, Stage};
 
@@ -29,7 +29,9 @@ impl AppState {
                 wallet_address: Some(wallet_address.clone()),
                 wallet_label,
             };
-            connection.client.resolve_user(&request).await.map_err(ui)?;
+            // Partner sign-in has no partner key: its set-up is `link_wallet`, and the gateway resolves.
+            let client = connection.client.partner_key().ok_or_else(partner_set_up)?;
+            client.resolve_user(&request).await.map_err(ui)?;
             let user = Arc::new(connection.client.user(identity).map_err(ui)?);
             user.broker().begin().await.map_err(ui)?;
             connection.user = Some(user.clone());
@@ -52,4 +54,13 @@ impl AppState {
         let user = self.user().await?;
         current_stage(&user).await.map_err(ui)
     }
+}
+
+fn partner_set_up() -> UiError {
+    UiError::new(
+        ErrorCode::Setup,
+        "Set up with your wallet address",
+        "With Partner sign-in, set-up asks only for your wallet address; your partner gives the user id.",
+        UiAction::Dismiss,
+    )
 }

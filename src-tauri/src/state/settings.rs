@@ -34,6 +34,13 @@ impl AppState {
         if !problems.is_empty() {
             return Err(validation(problems));
         }
+        if next.environment == EnvironmentSetting::Partner && !self.offers_partner() {
+            return Err(UiError::on_field(
+                "Partner sign-in not available",
+                "environment",
+                "This copy of Machines Wallet was not set up for a partner's sign-in.",
+            ));
+        }
         self.authorize_settings(&next).await?;
         let previous = self.settings().await;
         persist(&next)?;

@@ -8,7 +8,8 @@ use super::AppState;
 
 impl AppState {
     /// The environment, the lock, the account and the notes to show once. Connecting may start the Demo
-    /// simulator. A missing partner key is not an error here: the view says so, and set-up asks for it.
+    /// simulator. A missing partner key is not an error here: the view says so, and set-up asks for it;
+    /// nor is a partner sign-in still to do: the view's `sign_in` says so, and the first screen asks.
     pub async fn view(&self) -> Result<AppStateView, UiError> {
         let settings = self.settings().await;
         let (environment, demo, api_host, has_partner_key) = match self.connect().await {
@@ -19,6 +20,11 @@ impl AppState {
             }
             Err(err) if err.code == ErrorCode::PartnerKey => {
                 (EnvironmentKind::of_setting(&settings.environment), false, String::new(), false)
+            }
+            // Partner sign-in before the person signed in: the first screen is the sign-in, not an error.
+            Err(err) if err.code == ErrorCode::SignInAgain => {
+                let host = self.partner.as_ref().map(|p| p.config().machines_api.host()).unwrap_or_default();
+                (EnvironmentKind::Partner, false, host, true)
             }
             Err(err) => return Err(err),
         };
@@ -34,6 +40,7 @@ impl AppState {
             user_id: settings.user_id,
             wallet_address: settings.wallet_address,
             notes,
+            sign_in: self.sign_in_view().await,
         })
     }
 }
