@@ -54,6 +54,10 @@ export type CardView = Data<Commands["createCard"]>;
 export type RevealView = Data<Commands["revealCard"]>;
 export type CopyWhat = Parameters<Commands["copyCard"]>[1];
 export type CopyReceipt = Data<Commands["copyCard"]>;
+/** The partner sign-in as the app state shows it; `null` there when the app has no partner config. */
+export type SignInView = NonNullable<AppStateView["signIn"]>;
+/** What `sign_in` says once the person is signed in: linked to a wallet (and where the journey stands) or not. */
+export type SignedIn = Data<Commands["signIn"]>;
 
 // ---- Unwrapping. ----------------------------------------------------------------------------------
 
@@ -103,8 +107,24 @@ export async function call<R>(pending: Promise<R>): Promise<Unwrapped<R>> {
   return value as Unwrapped<R>;
 }
 
+/** Who wants to hear that the partner sign-in has ended (`sign_in_again`), from any command or watch. */
+let signInEndedListener: (() => void) | null = null;
+export function onSignInEndedError(listener: (() => void) | null): void {
+  signInEndedListener = listener;
+}
+
+/**
+ * The refusals the whole app answers rather than the screen that met them: a lock shows the lock screen,
+ * an ended sign-in the sign-in dialog over the screen. `call()` reports every refusal here, and so do the
+ * watches (their errors come down a channel, not through `call()`).
+ */
+export function reportRefusal(ui: UiError): void {
+  if (ui.code === "locked") lockedListener?.();
+  if (ui.code === "sign_in_again") signInEndedListener?.();
+}
+
 function fail(ui: UiError): UiFailure {
-  if (ui.code === "locked" && lockedListener) lockedListener();
+  reportRefusal(ui);
   return new UiFailure(ui);
 }
 
@@ -128,6 +148,7 @@ const CODES: Record<ErrorCode, true> = {
   config: true,
   cancelled: true,
   sign_in_again: true,
+  not_linked: true,
   locked: true,
   setup: true,
   partner_key: true,

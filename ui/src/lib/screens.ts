@@ -4,6 +4,7 @@ import type { Stage } from "../api";
 
 export type Screen =
   | "loading"
+  | "signIn"
   | "setup"
   | "kycForm"
   | "status"
@@ -40,6 +41,8 @@ export function environmentName(environment: string): string {
       return "Production";
     case "custom":
       return "Custom URL";
+    case "partner":
+      return "Partner sign-in";
     default:
       return environment;
   }

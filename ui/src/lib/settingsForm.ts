@@ -46,6 +46,8 @@ export function environmentOf(form: Pick<SettingsForm, "kind" | "url">): Environ
       return { kind: "sandbox" };
     case "production":
       return { kind: "production" };
+    case "partner":
+      return { kind: "partner" };
     default:
       return { kind: "demo" };
   }

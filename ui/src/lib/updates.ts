@@ -3,7 +3,7 @@
 // `pollAfterMs`, else a growing wait) and pauses while the app is locked or the window hidden. The page
 // runs no timer of its own. The app itself hears the lock the same way.
 import { Channel } from "@tauri-apps/api/core";
-import { asUiError, call, commands, type UiError } from "../api";
+import { asUiError, call, commands, reportRefusal, type UiError } from "../api";
 // The messages' types by name, from the bindings: tauri-specta types a channel parameter with the shape
 // Rust would read (`_Deserialize`, where an optional field may be missing), but the core writes them, so
 // every field is there, as in the `_Serialize` shape the commands' answers have.
@@ -33,7 +33,7 @@ export interface TroubleShown {
 /**
  * One rule for every screen: a rate limit on the core's own check is waited out without a word but a
  * note of when the next check is due (an error on show stays); a failed check clears that note and shows
- * its error.
+ * its error, and the app hears it too (an ended sign-in opens the sign-in dialog).
  */
 export function showTrouble(trouble: CheckTrouble, screen: TroubleShown): void {
   if (trouble.kind === "slowedDown") {
@@ -41,6 +41,8 @@ export function showTrouble(trouble: CheckTrouble, screen: TroubleShown): void {
     return;
   }
   screen.quiet(null);
+  // A lock or an ended sign-in is the whole app's to answer, as for a command's refusal.
+  reportRefusal(trouble.error);
   screen.failed(trouble.error, trouble.kind === "stopped");
 }
 

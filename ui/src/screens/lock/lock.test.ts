@@ -22,6 +22,7 @@ const SANDBOX: AppStateView = {
   userId: "alice",
   walletAddress: null,
   notes: [],
+  signIn: null,
 };
 
 function refusal(code: string, message: string, retryAfterSeconds: number | null = null): UiError {

@@ -30,6 +30,7 @@ const DEMO_CORE: AppStateView = {
   userId: "ada@example.com",
   walletAddress: DEMO_SETTINGS.walletAddress,
   notes: [],
+  signIn: null,
 };
 
 let calls: string[] = [];

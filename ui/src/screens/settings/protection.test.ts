@@ -41,7 +41,7 @@ function show(onsaved = vi.fn()) {
 beforeEach(() => {
   vi.useFakeTimers();
   document.body.innerHTML = '<div id="app"></div><div id="dialogs"></div>';
-  app.core = { environment: "sandbox", demo: false, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "ada@example.com", walletAddress: null, notes: [] };
+  app.core = { environment: "sandbox", demo: false, apiHost: "", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "ada@example.com", walletAddress: null, notes: [], signIn: null };
   app.notes = [];
   clearToasts();
 });
