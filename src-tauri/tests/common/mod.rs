@@ -183,3 +183,19 @@ pub fn set_up_gate(data_dir: Option<std::path::PathBuf>) -> machines_wallet::unl
 pub fn demo_harness_with(adjust: impl FnOnce(AppState) -> AppState) -> (tauri::App<MockRuntime>, Harness) {
     harness_of(|_| adjust(AppState::new(Settings::default(), Vec::new(), Overrides::default())))
 }
+
+/// The app in Partner sign-in mode: no partner key anywhere (no overrides, nothing in a keychain), the
+/// partner's sign-in given, unlocked with [`PASSPHRASE`] set. `adjust` has a say before it is managed.
+pub fn partner_harness(
+    partner: machines_wallet::state::PartnerSignIn,
+    settings: Settings,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> (tauri::App<MockRuntime>, Harness) {
+    harness_of(|_| {
+        adjust(
+            AppState::new(settings, Vec::new(), Overrides::default())
+                .with_partner(Some(partner))
+                .with_gate(set_up_gate(None), false),
+        )
+    })
+}
