@@ -44,3 +44,15 @@ impl From<reqwest::Error> for Failure {
         Self(format!("http: {err}"))
     }
 }
+
+impl From<zbus::Error> for Failure {
+    fn from(err: zbus::Error) -> Self {
+        Self(format!("d-bus: {err}"))
+    }
+}
+
+impl From<zbus::fdo::Error> for Failure {
+    fn from(err: zbus::fdo::Error) -> Self {
+        Self(format!("d-bus: {err}"))
+    }
+}

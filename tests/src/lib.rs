@@ -12,12 +12,23 @@ pub mod browser;
 pub mod display;
 pub mod failure;
 pub mod files;
+pub mod ipc_recorder;
 pub mod launch;
+pub mod leaks;
+pub mod local_stack;
+pub mod memory;
 pub mod processes;
+pub mod provider_login;
 pub mod steps;
 pub mod theme;
 pub mod verification;
 pub mod window;
+
+/// The real OpenID Connect provider (npm `oidc-provider`) as a child process, and the filling of its sign-in
+/// and consent forms: one file shared with the gateway's and wallet-core's tests.
+#[path = "../../crates/machines-gateway/tests/support/oidc_provider.rs"]
+#[allow(clippy::expect_used, clippy::panic)] // it fails loudly when node or `npm ci` is missing, as it should
+pub mod oidc_provider;
 
 pub use failure::{Failure, Result};
 pub use launch::{Launch, Wallet};

@@ -31,8 +31,15 @@ impl OidcProvider {
     /// Starts the provider on a free port, issuing access tokens for `audience` that live `ttl`.
     /// Panics with the reason (no Node.js, no `npm ci`) rather than letting a test pass without it.
     pub fn start(audience: &str, ttl: Duration) -> OidcProvider {
-        // Through the gateway crate's own name, so wallet-core's sign-in tests can include this file too.
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../machines-gateway/tests/oidc/provider.mjs");
+        // Through the gateway crate's own name, so wallet-core's sign-in tests can include this file too; the
+        // end-to-end crate (`tests/`, beside `crates/`) reaches it through `crates/`.
+        let script = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../machines-gateway/tests/oidc/provider.mjs"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/machines-gateway/tests/oidc/provider.mjs"),
+        ]
+        .into_iter()
+        .find(|path| std::path::Path::new(path).is_file())
+        .unwrap_or("crates/machines-gateway/tests/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
             .arg("0")

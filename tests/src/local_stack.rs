@@ -1,0 +1,145 @@
+//! The partner's side of a Partner sign-in journey, on 127.0.0.1 for one test: the simulator as the
+//! Machines API, the real OpenID Connect provider (npm `oidc-provider`, a child process stopped by its pid)
+//! and the partner's gateway (the `machines-gateway` library, served in this process on SQLite in a temp
+//! dir). The partner key lives only here: in the simulator and the gateway. The app gets a `partner.json`
+//! naming the gateway and the provider, and nothing else.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use machines_gateway::app;
+use machines_gateway::config::Config;
+use machines_gateway::oidc::Verifier;
+use machines_sim::{SimConfig, SimHandle, Simulator};
+use tokio::sync::oneshot;
+
+use crate::oidc_provider::{OidcProvider, CLIENT_ID};
+use crate::{Failure, Launch, Result};
+
+/// The partner's name as the app shows it ("Sign in with Acme Pay").
+pub const PARTNER_NAME: &str = "Acme Pay";
+
+/// The resource the provider issues access tokens for and the gateway accepts.
+const AUDIENCE: &str = "http://127.0.0.1/machines-gateway-e2e";
+
+pub struct LocalStack {
+    pub sim: SimHandle,
+    pub provider: OidcProvider,
+    pub gateway_url: String,
+    partner_key: String,
+    config: PathBuf,
+    stop_gateway: Option<oneshot::Sender<()>>,
+    gateway: tokio::task::JoinHandle<()>,
+    dir: tempfile::TempDir,
+}
+
+impl LocalStack {
+    /// Starts the three parts and writes `partner.json` for them. The simulator funds a deposit by itself
+    /// (there is no "Simulate deposit" outside Demo) and keeps its waits short, so the journey runs in
+    /// seconds.
+    pub async fn start() -> Result<LocalStack> {
+        let partner_key = machines_sim::random_secret("pk_e2e_");
+        let sim = Simulator::start(SimConfig {
+            partner_keys: vec![partner_key.clone()],
+            kyc_pending_for: Duration::from_secs(2),
+            kyc_poll_after: Duration::from_secs(1),
+            deposit_auto_fund_after: Some(Duration::from_secs(3)),
+            auto_fund_amount: 60.0,
+            deposit_processing_for: Duration::from_secs(2),
+            ..SimConfig::default()
+        })
+        .await?;
+        // A blocking wait (up to 30 s) for node's first line: on the runtime's blocking pool, so the
+        // simulator keeps answering meanwhile.
+        let provider = tokio::task::spawn_blocking(|| OidcProvider::start(AUDIENCE, Duration::from_secs(300)))
+            .await
+            .map_err(|e| Failure::new(format!("the OpenID provider did not start: {e}")))?;
+        let dir = tempfile::Builder::new().prefix("machines-e2e-stack-").tempdir()?;
+        let env: BTreeMap<&str, String> = [
+            ("GATEWAY_PARTNER_KEY", partner_key.clone()),
+            ("GATEWAY_MACHINES_API_URL", sim.base_url()),
+            ("GATEWAY_OIDC_ISSUER", provider.issuer.clone()),
+            ("GATEWAY_OIDC_AUDIENCE", AUDIENCE.to_owned()),
+            ("GATEWAY_USER_ID_SECRET", machines_sim::random_secret("e2e-user-id-secret-")),
+            ("DATABASE_URL", format!("sqlite://{}", dir.path().join("gateway.db").display())),
+        ]
+        .into_iter()
+        .collect();
+        let config = Config::read(|name| env.get(name).cloned()).map_err(|e| Failure::new(e.to_string()))?;
+        let verifier = Verifier::discover(&config.oidc_issuer, &config.oidc_audience, reqwest::Client::new())
+            .await
+            .map_err(|e| Failure::new(format!("the gateway could not discover the provider: {e}")))?;
+        let gateway = app::build(&config, Arc::new(verifier)).await.map_err(|e| Failure::new(e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let gateway_url = format!("http://{}", listener.local_addr()?);
+        let (stop_gateway, stopped) = oneshot::channel::<()>();
+        let gateway = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = app::serve(gateway, listener, shutdown).await {
+                eprintln!("the gateway stopped: {e}");
+            }
+        });
+
+        let config = dir.path().join("partner.json");
+        let file = serde_json::json!({
+            "version": 1,
+            "name": PARTNER_NAME,
+            "gatewayUrl": gateway_url,
+            "issuer": provider.issuer,
+            "clientId": CLIENT_ID,
+            "scopes": ["profile"],
+            "machinesApiUrl": sim.base_url(),
+        });
+        std::fs::write(&config, serde_json::to_vec_pretty(&file).map_err(|e| Failure::new(e.to_string()))?)?;
+        Ok(LocalStack {
+            sim,
+            provider,
+            gateway_url,
+            partner_key,
+            config,
+            stop_gateway: Some(stop_gateway),
+            gateway,
+            dir,
+        })
+    }
+
+    /// The key the simulator and the gateway hold: what must never be found on the app's side.
+    pub fn partner_key(&self) -> &str {
+        &self.partner_key
+    }
+
+    /// The `partner.json` written for this stack.
+    pub fn config_path(&self) -> &Path {
+        &self.config
+    }
+
+    /// The stack's own folder (the gateway's database, `partner.json`).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A launch of the app configured for this partner (`MACHINES_PARTNER_CONFIG`).
+    pub fn launch(&self, journey: &str) -> Launch {
+        Launch::new(journey).env("MACHINES_PARTNER_CONFIG", &self.config.display().to_string())
+    }
+
+    /// Stops the gateway (letting it close its database) and the provider; the simulator stops as it is
+    /// dropped.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop_gateway.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.gateway).await;
+    }
+}
+
+impl Drop for LocalStack {
+    /// A test that failed half-way still stops the gateway; the provider's own `Drop` kills its process.
+    fn drop(&mut self) {
+        self.gateway.abort();
+    }
+}
