@@ -33,3 +33,29 @@ async fn the_partner_key_lives_in_the_system_keychain() {
     assert_eq!(lookup(&environment), "");
     vault::forget(environment).await.unwrap();
 }
+
+#[test]
+#[ignore = "needs a Secret Service: scripts/test runs it under dbus-run-session with gnome-keyring-daemon"]
+fn the_partner_sign_ins_refresh_token_lives_in_the_system_keychain() {
+    use machines_api::SecretString;
+    use wallet_core::signin::RefreshTokenStore;
+
+    let account = format!("signin:https://login.acme.example#machines-wallet-test-{}", std::process::id());
+    let store = vault::KeychainRefreshTokens::new(account.clone());
+    store.forget().unwrap();
+    assert!(store.load().unwrap().is_none());
+
+    store.save(&SecretString::new("refresh-token-one".to_owned())).unwrap();
+    assert_eq!(store.load().unwrap().unwrap().expose(), "refresh-token-one");
+    let seen = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "cash.machines.wallet", "username", &account])
+        .output()
+        .expect("secret-tool (libsecret-tools) is installed by scripts/setup");
+    assert_eq!(String::from_utf8_lossy(&seen.stdout), "refresh-token-one", "under signin:<issuer>#<clientId>");
+
+    store.save(&SecretString::new("refresh-token-rotated".to_owned())).unwrap();
+    assert_eq!(store.load().unwrap().unwrap().expose(), "refresh-token-rotated", "a rotation replaces it");
+    store.forget().unwrap();
+    assert!(store.load().unwrap().is_none());
+    store.forget().unwrap();
+}

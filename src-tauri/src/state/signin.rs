@@ -146,13 +146,19 @@ impl AppState {
         }
         let partner = self.partner()?;
         let check = partner.clone();
+        // A keychain that fails or does not answer holds no refresh token this app can use: the person
+        // signs in again, and a keychain still failing then says so in its own words.
         let signed_in = match tokio::time::timeout(
             self.keychain_wait,
             tokio::task::spawn_blocking(move || check.signed_in()),
         )
         .await
         {
-            Ok(Ok(answer)) => answer?,
+            Ok(Ok(Ok(answer))) => answer,
+            Ok(Ok(Err(err))) => {
+                tracing::warn!(title = %err.title, "the keychain could not say whether a sign-in is kept");
+                false
+            }
             Ok(Err(_)) | Err(_) => false,
         };
         if signed_in {

@@ -199,3 +199,9 @@ pub fn partner_harness(
         )
     })
 }
+
+/// The app as it starts for real (`load_state_from`: settings store, partner file), reading the
+/// environment through `lookup` instead of the process's. The data folder follows `XDG_DATA_HOME`.
+pub fn loaded_harness(lookup: impl Fn(&str) -> Option<String>) -> (tauri::App<MockRuntime>, Harness) {
+    harness_of(|app| machines_wallet::load_state_from(app, lookup))
+}
