@@ -31,6 +31,12 @@ impl OidcProvider {
     /// Starts the provider on a free port, issuing access tokens for `audience` that live `ttl`.
     /// Panics with the reason (no Node.js, no `npm ci`) rather than letting a test pass without it.
     pub fn start(audience: &str, ttl: Duration) -> OidcProvider {
+        Self::start_on(audience, ttl, 0)
+    }
+
+    /// As [`OidcProvider::start`], on `port` (0: a free one). Started again on the port of one that was
+    /// stopped, it is the same issuer with new signing keys, as a provider that rotated its keys.
+    pub fn start_on(audience: &str, ttl: Duration, port: u16) -> OidcProvider {
         // Through the gateway crate's own name, so wallet-core's sign-in tests can include this file too; the
         // end-to-end crate (`tests/`, beside `crates/`) reaches it through `crates/`.
         let script = [
@@ -42,7 +48,7 @@ impl OidcProvider {
         .unwrap_or("crates/machines-gateway/tests/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
-            .arg("0")
+            .arg(port.to_string())
             .env("OIDC_AUDIENCE", audience)
             .env("OIDC_ACCESS_TOKEN_TTL", ttl.as_secs().max(1).to_string())
             .stdin(Stdio::null())

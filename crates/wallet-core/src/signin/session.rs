@@ -35,8 +35,11 @@ pub struct SignIn {
     config: SignInConfig,
     http: reqwest::Client,
     store: Arc<dyn RefreshTokenStore>,
-    /// The provider's discovered metadata and keys, fetched on first use and kept for the app's life.
-    provider: tokio::sync::OnceCell<OidcClient>,
+    /// The provider's discovered metadata and keys. Fetched again for each sign-in, whose new ID token is
+    /// checked with them: a provider rotates its signing keys, and keys kept from an earlier discovery would
+    /// refuse every sign-in after that until the app restarts. A refresh (no signature to check) uses the
+    /// last ones.
+    provider: tokio::sync::Mutex<Option<OidcClient>>,
     access: Mutex<Option<Access>>,
     /// One refresh at a time: providers rotate refresh tokens, and two grants with the same one would make
     /// the provider see a reuse and revoke the whole sign-in.
@@ -61,7 +64,7 @@ impl SignIn {
             config,
             http,
             store,
-            provider: tokio::sync::OnceCell::new(),
+            provider: tokio::sync::Mutex::new(None),
             access: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
         })
@@ -71,9 +74,9 @@ impl SignIn {
     /// (until `cancel`, or the time limit), trades the code for tokens with the PKCE verifier, and checks
     /// the ID token (signature, issuer, audience, nonce). The refresh token goes to the store.
     pub async fn sign_in(&self, browser: &dyn OpenBrowser, cancel: &CancellationToken) -> Result<(), SignInError> {
-        let client = until_cancelled(cancel, self.provider()).await?;
+        let client = until_cancelled(cancel, self.provider(Discovery::Fresh)).await?;
         let loopback = Loopback::bind().await?;
-        let client = client.clone().set_redirect_uri(RedirectUrl::from_url(loopback.redirect_url().clone()));
+        let client = client.set_redirect_uri(RedirectUrl::from_url(loopback.redirect_url().clone()));
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -127,7 +130,7 @@ impl SignIn {
             self.access().take();
             return Err(SignInError::SignInAgain);
         };
-        let client = self.provider().await?;
+        let client = self.provider(Discovery::Kept).await?;
         let refresh = RefreshToken::new(stored.expose().to_owned());
         let exchange =
             client.exchange_refresh_token(&refresh).map_err(|e| SignInError::Config { detail: e.to_string() })?;
@@ -172,18 +175,28 @@ impl SignIn {
         self.access.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Discovery, once: the provider's endpoints and signing keys from its issuer.
-    async fn provider(&self) -> Result<&OidcClient, SignInError> {
-        self.provider
-            .get_or_try_init(|| async {
-                let issuer = IssuerUrl::new(self.config.issuer.clone())
-                    .map_err(|e| SignInError::Config { detail: format!("the issuer is not a URL: {e}") })?;
-                let metadata =
-                    CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(discovery_error)?;
-                Ok(CoreClient::from_provider_metadata(metadata, ClientId::new(self.config.client_id.clone()), None))
-            })
-            .await
+    /// The provider's endpoints and signing keys from its issuer: discovered now (`Fresh`), or the last
+    /// ones when there are some (`Kept`).
+    async fn provider(&self, discovery: Discovery) -> Result<OidcClient, SignInError> {
+        if discovery == Discovery::Kept {
+            if let Some(client) = self.provider.lock().await.clone() {
+                return Ok(client);
+            }
+        }
+        let issuer = IssuerUrl::new(self.config.issuer.clone())
+            .map_err(|e| SignInError::Config { detail: format!("the issuer is not a URL: {e}") })?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(discovery_error)?;
+        let client = CoreClient::from_provider_metadata(metadata, ClientId::new(self.config.client_id.clone()), None);
+        *self.provider.lock().await = Some(client.clone());
+        Ok(client)
     }
+}
+
+/// Whether [`SignIn::provider`] discovers the provider again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Discovery {
+    Fresh,
+    Kept,
 }
 
 impl AccessTokens for SignIn {
