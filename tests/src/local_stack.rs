@@ -91,7 +91,8 @@ impl LocalStack {
             "gatewayUrl": gateway_url,
             "issuer": provider.issuer,
             "clientId": CLIENT_ID,
-            "scopes": ["profile"],
+            // The scope provider.mjs grants on the gateway's audience, as wallet-core's sign-in tests ask.
+            "scopes": ["wallet"],
             "machinesApiUrl": sim.base_url(),
         });
         std::fs::write(&config, serde_json::to_vec_pretty(&file).map_err(|e| Failure::new(e.to_string()))?)?;
