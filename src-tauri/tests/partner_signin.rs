@@ -71,6 +71,11 @@ mod tempdir {
 
 impl LocalStack {
     fn start() -> LocalStack {
+        LocalStack::start_with(&[])
+    }
+
+    /// The stack with the gateway's settings changed by `settings` (environment names, `GATEWAY_…`).
+    fn start_with(settings: &[(&str, &str)]) -> LocalStack {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let sim = runtime
             .block_on(Simulator::start(SimConfig {
@@ -90,6 +95,7 @@ impl LocalStack {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
+        .chain(settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
         .collect();
         let (gateway_url, gateway) = runtime.block_on(async {
             let config = Config::read(|name| env.get(name).cloned()).expect("gateway config");
@@ -539,5 +545,30 @@ fn a_provider_that_rotated_its_keys_still_signs_people_in() {
     stack.restart_provider();
     let again = app.sign_in(Person::SignsIn("alice")).unwrap();
     assert_eq!(again, json!({"linked": true, "stage": {"stage": "kycForm"}}));
+    assert_no_partner_key(&[&app.h.transcript]);
+}
+
+#[test]
+#[ignore = "needs Node.js and the npm oidc-provider: scripts/test runs it"]
+fn a_busy_gateway_says_how_long_to_wait() {
+    // One link or session request per person per minute: a wait (60 s) longer than the app waits out.
+    let stack = LocalStack::start_with(&[("GATEWAY_RATE_PER_SUBJECT_PER_MINUTE", "1")]);
+    let mut app = App::first_run(&stack);
+    app.sign_in(Person::SignsIn("alice")).unwrap();
+    // The link passes; the session for the next screen is refused for now, with the wait.
+    let first = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap_err();
+    assert_eq!(first["code"], json!("rate_limited"), "{first}");
+    assert!(first["retryAfterSeconds"].as_u64().is_some(), "{first}");
+    assert!(app.settings()["userId"].as_str().unwrap().starts_with("gw_"), "the link itself was kept");
+    // Pressed again: the gateway's own refusal, in the partner's name, with the wait.
+    let busy = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap_err();
+    assert_eq!(
+        (busy["code"].clone(), busy["title"].clone()),
+        (json!("rate_limited"), json!(format!("{PARTNER}'s service is busy")))
+    );
+    let wait = busy["retryAfterSeconds"].as_u64().expect("the wait is given");
+    assert!((31..=60).contains(&wait), "{busy}");
+    assert!(busy["message"].as_str().unwrap().ends_with(&format!("Try again in {wait} s.")), "{busy}");
+    assert_eq!(app.call("stage", json!({})).unwrap_err()["code"], json!("rate_limited"));
     assert_no_partner_key(&[&app.h.transcript]);
 }
