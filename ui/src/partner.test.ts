@@ -264,6 +264,38 @@ describe("a sign-in that ends while the app is in use", () => {
     expect(text()).toContain("Checking your details");
   });
 
+  it("keeps the form of a person who linked their wallet in this session when they sign in again", async () => {
+    let state = partnerState(true, false);
+    start({
+      app_state: () => state,
+      link_wallet: () => {
+        state = partnerState(true, true);
+        return { stage: "kycForm" };
+      },
+      kyc_form: () => FORM,
+      kyc_check: () => [],
+      kyc_submit: () => {
+        throw ENDED;
+      },
+      sign_in: (): SignedIn => ({ linked: true, stage: { stage: "kycForm" } }),
+    });
+    await settle();
+    typeInto("setup-walletAddress", WALLET);
+    await settle();
+    button("Continue").click();
+    await settle();
+    typeInto("kyc-firstName", "Ada");
+    await settle();
+    const firstName = document.getElementById("kyc-firstName");
+    button("Submit for verification").click();
+    await settle();
+    button("Sign in with Acme Pay", document.querySelector("dialog[open]")!).click();
+    await settle();
+    expect(document.getElementById("kyc-firstName")).toBe(firstName);
+    expect((firstName as HTMLInputElement).value).toBe("Ada");
+    expect(text()).toContain("Signed in again. Carry on where you left off.");
+  });
+
   it("opens the dialog when a watch meets it too (the KYC status)", async () => {
     let updates: unknown = null;
     start({
