@@ -169,7 +169,7 @@ async fn the_guide_journey_from_nothing_to_a_revealed_card() {
     assert_eq!(balances.spending_power, 5000 - 1200);
     let history = user.all_transactions(&TransactionQuery::default()).await.unwrap();
     let kinds: Vec<(&str, &str)> =
-        history.iter().map(|t| (t.transaction_type.as_str(), t.status.as_deref().unwrap_or_default())).collect();
+        history.iter().map(|t| (t.transaction_type.as_str(), t.status.as_ref().map_or("", |s| s.as_str()))).collect();
     assert!(kinds.contains(&("collateral", "posted")), "{kinds:?}");
     assert_eq!(history.iter().filter(|t| t.transaction_type == TransactionType::Spend).count(), 3, "{kinds:?}");
 

@@ -9,7 +9,9 @@ use crate::envelope::Envelope;
 use crate::error::{ApiError, StateGate};
 use crate::idempotency::IdempotencyKey;
 use crate::models::card_secrets::{CardSecrets, CardSecretsRequest, SecretsSession, SecretsSessionRequest};
-use crate::models::cards::{Card, CardList, CardStatus, CreateCardRequest, DeletedCard, UpdateCardRequest};
+use crate::models::cards::{
+    Card, CardLimit, CardList, CardStatus, CreateCardRequest, DeletedCard, FieldChange, UpdateCardRequest,
+};
 use crate::retry::Replay;
 use crate::scopes::CARDS;
 use crate::transport::{Body, Call};
@@ -65,9 +67,7 @@ impl UserClient {
         key: &IdempotencyKey,
     ) -> Result<Envelope<Card>, ApiError> {
         if let Some(limit) = &request.limit {
-            if limit.amount_cents < 0 {
-                return Err(invalid_argument("limit.amountCents", "must not be negative"));
-            }
+            check_limit(limit)?;
         }
         let call = Call::keyed(Method::POST, vec!["cards"], Body::json(request)?, key);
         self.broker.call(CARDS, call.scopes(&["cards.write"])).await
@@ -79,7 +79,9 @@ impl UserClient {
         self.broker.call(CARDS, Call::get(vec!["cards", id]).scopes(&["cards.read"])).await
     }
 
-    /// `PATCH /cards/{cardId}`: status, limit or labels, with an Idempotency-Key as the vendor's CLI sends.
+    /// `PATCH /cards/{cardId}`: status, limit, labels (name, colour, emoji, memo), pin and order, with an
+    /// Idempotency-Key as the vendor's CLI sends. A caller retrying after an error passes the same key, so
+    /// an edit whose answer was lost is not applied twice over a later one.
     pub async fn update_card(
         &self,
         card_id: &str,
@@ -87,6 +89,9 @@ impl UserClient {
         key: &IdempotencyKey,
     ) -> Result<Envelope<Card>, ApiError> {
         let id = path_id("cardId", card_id)?;
+        if let FieldChange::Set(limit) = &request.limit {
+            check_limit(limit)?;
+        }
         let call = Call::keyed(Method::PATCH, vec!["cards", id], Body::json(request)?, key);
         self.broker.call(CARDS, call.scopes(&["cards.write"])).await
     }
@@ -189,6 +194,14 @@ impl UserClient {
             last4: secrets.last4,
         })
     }
+}
+
+/// A limit the server would refuse, refused before it is sent (the create and the edit share the rule).
+fn check_limit(limit: &CardLimit) -> Result<(), ApiError> {
+    if limit.amount_cents < 0 {
+        return Err(invalid_argument("limit.amountCents", "must not be negative"));
+    }
+    Ok(())
 }
 
 /// A 409 that says the card is canceled already (the contract's answer to changing a canceled card).

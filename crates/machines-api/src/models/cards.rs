@@ -118,22 +118,69 @@ pub struct CreateCardRequest {
     pub sort_order: Option<i64>,
 }
 
-/// Body of `PATCH /cards/{cardId}`: only the fields being changed are sent.
+/// One field of a `PATCH`: left as it is (not sent), set to a value, or cleared (sent as `null`). A plain
+/// `Option` cannot say "clear": `None` has to mean "not sent" so that a one-field edit leaves the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FieldChange<T> {
+    #[default]
+    Keep,
+    Set(T),
+    Clear,
+}
+
+impl<T> FieldChange<T> {
+    /// A field the person edited: a value sets it, nothing clears it.
+    pub fn set_or_clear(value: Option<T>) -> Self {
+        value.map_or(Self::Clear, Self::Set)
+    }
+
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Self::Keep)
+    }
+}
+
+impl<T: Serialize> Serialize for FieldChange<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Set(value) => value.serialize(serializer),
+            // `Keep` is skipped by the struct that holds it; should one be serialized alone, `null` is
+            // the only answer, so the struct must never forget `skip_serializing_if`.
+            Self::Clear | Self::Keep => serializer.serialize_none(),
+        }
+    }
+}
+
+/// Body of `PATCH /cards/{cardId}`: only the fields being changed are sent. The labels (name, colour,
+/// emoji, memo) travel as `EncryptedField`s made by `POST /encryption/encrypt`, like the create's.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCardRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CardStatus>,
+    /// `Clear` removes the limit.
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub limit: FieldChange<CardLimit>,
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub encrypted_name: FieldChange<EncryptedField>,
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub encrypted_color: FieldChange<EncryptedField>,
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub encrypted_emoji: FieldChange<EncryptedField>,
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub encrypted_memo: FieldChange<EncryptedField>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<CardLimit>,
+    pub is_pinned: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypted_name: Option<EncryptedField>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypted_color: Option<EncryptedField>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypted_emoji: Option<EncryptedField>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypted_memo: Option<EncryptedField>,
+    pub sort_order: Option<i64>,
+    #[serde(skip_serializing_if = "FieldChange::is_keep")]
+    pub folder_id: FieldChange<String>,
+}
+
+impl UpdateCardRequest {
+    /// True when nothing would change: such a `PATCH` is not worth a round trip.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// `data` of `DELETE /cards/{cardId}`.
@@ -227,6 +274,37 @@ mod tests {
         );
         let lock = UpdateCardRequest { status: Some(CardStatus::Locked), ..Default::default() };
         assert_eq!(serde_json::to_string(&lock).unwrap(), r#"{"status":"locked"}"#);
+    }
+
+    #[test]
+    fn an_edit_sends_what_changed_and_null_for_what_is_cleared() {
+        let label = || serde_json::from_value::<EncryptedField>(label_blob()).unwrap();
+        let edit = UpdateCardRequest {
+            limit: FieldChange::Set(CardLimit { amount_cents: 9_000, frequency: LimitFrequency::Per30DayPeriod }),
+            encrypted_name: FieldChange::Set(label()),
+            encrypted_color: FieldChange::Set(label()),
+            encrypted_emoji: FieldChange::Clear,
+            encrypted_memo: FieldChange::set_or_clear(None),
+            is_pinned: Some(true),
+            sort_order: Some(-3),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&edit).unwrap(),
+            json!({
+                "limit": {"amountCents": 9_000, "frequency": "per30DayPeriod"},
+                "encryptedName": label_blob(), "encryptedColor": label_blob(),
+                "encryptedEmoji": null, "encryptedMemo": null, "isPinned": true, "sortOrder": -3
+            })
+        );
+        let no_limit = UpdateCardRequest { limit: FieldChange::Clear, ..Default::default() };
+        assert_eq!(serde_json::to_string(&no_limit).unwrap(), r#"{"limit":null}"#);
+        let folder =
+            UpdateCardRequest { folder_id: FieldChange::set_or_clear(Some("f1".into())), ..Default::default() };
+        assert_eq!(serde_json::to_string(&folder).unwrap(), r#"{"folderId":"f1"}"#);
+        assert!(UpdateCardRequest::default().is_empty());
+        assert!(!no_limit.is_empty());
+        assert!(!UpdateCardRequest { is_pinned: Some(false), ..Default::default() }.is_empty());
     }
 
     #[test]

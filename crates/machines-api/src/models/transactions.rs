@@ -1,4 +1,8 @@
 //! `GET /transactions`: card spend, collateral movements, payments and fees, cursor-paginated.
+//!
+//! Sign rule: `amountCents` is positive for the movement its type names; `spend` and `fee` take money from
+//! the person (debits), `collateral` and `payment` give it (credits). The types leave no room for a refund,
+//! so a refund is a `spend` with a negative amount, a credit by the same rule ([`Transaction::signed_cents`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,9 +20,40 @@ open_enum! {
 }
 
 impl TransactionType {
+    /// Every documented type, in the order a filter shows them.
+    pub const ALL: [TransactionType; 4] = [Self::Spend, Self::Collateral, Self::Payment, Self::Fee];
+
     /// Money leaving the user (shown as negative); collateral and payments are credits.
     pub fn is_debit(&self) -> bool {
         matches!(self, Self::Spend | Self::Fee)
+    }
+}
+
+open_enum! {
+    /// Where a transaction stands. The API calls status free text and shows only `posted`; the others are
+    /// the card network's usual words (spec §5.18), which the simulator uses: an authorisation is
+    /// `pending` until it posts, a refused one is `declined`, and one let go before it posted is `reversed`.
+    pub enum TransactionStatus {
+        Pending => "pending",
+        Posted => "posted",
+        Declined => "declined",
+        Reversed => "reversed",
+    }
+}
+
+open_enum! {
+    /// Why a spend was declined. Not in the API's documentation: the simulator records these codes on a
+    /// declined transaction as `declineReason`, and a server that sends none leaves the field empty.
+    pub enum DeclineReason {
+        /// The card is locked (frozen).
+        CardLocked => "card_locked",
+        CardCanceled => "card_canceled",
+        /// The card is in another state that cannot spend (`not_activated`).
+        CardInactive => "card_inactive",
+        /// The card's own limit for its window would be passed.
+        LimitExceeded => "limit_exceeded",
+        /// More than the spending power the collateral gives.
+        InsufficientFunds => "insufficient_funds",
     }
 }
 
@@ -30,14 +65,21 @@ pub struct Transaction {
     pub transaction_id: String,
     #[serde(rename = "type")]
     pub transaction_type: TransactionType,
-    /// Free text (`posted` is the only documented value).
-    pub status: Option<String>,
+    /// Absent or unreadable is `None`; an unknown word is kept as `Other`.
+    pub status: Option<TransactionStatus>,
+    /// In cents, signed as the module's sign rule says; see [`Transaction::signed_cents`].
     #[serde(deserialize_with = "cents_required")]
     pub amount_cents: i64,
     pub currency: Option<String>,
     pub merchant_name: Option<String>,
+    /// The card it was made with (spend, and a refund of a spend).
     pub card_id: Option<String>,
+    /// ISO 8601, when it was made (authorised).
     pub created_at: Option<String>,
+    /// ISO 8601, when it posted; not documented, sent by the simulator once a transaction has posted.
+    pub posted_at: Option<String>,
+    /// Set on a declined spend by servers that say why (the simulator does).
+    pub decline_reason: Option<DeclineReason>,
 }
 
 impl TransactionType {
@@ -54,6 +96,22 @@ impl TransactionType {
 }
 
 impl Transaction {
+    /// The amount from the person's side: negative for money out (spend, fee), positive for money in
+    /// (collateral, payment, a refund). An unknown type is taken as sent, since only the four documented
+    /// types have a known direction.
+    pub fn signed_cents(&self) -> i64 {
+        if self.transaction_type.is_debit() {
+            self.amount_cents.saturating_neg()
+        } else {
+            self.amount_cents
+        }
+    }
+
+    /// A refund: money back on a card, which the API can only spell as a `spend` below zero.
+    pub fn is_refund(&self) -> bool {
+        self.transaction_type == TransactionType::Spend && self.amount_cents < 0
+    }
+
     /// What the transaction is called in a list: its merchant, or its type when the server names no
     /// merchant (collateral movements, fees, or a spend whose merchant is missing).
     pub fn title(&self) -> &str {
@@ -75,7 +133,8 @@ pub struct TransactionPage {
     pub next_cursor: Option<String>,
 }
 
-/// Query of `GET /transactions`.
+/// Query of `GET /transactions`: the documented filters (type, card, limit) and the cursor. An empty
+/// `types` means every type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransactionQuery {
     pub cursor: Option<String>,
@@ -85,13 +144,19 @@ pub struct TransactionQuery {
 }
 
 impl TransactionQuery {
+    /// One card's transactions, every type.
+    pub fn for_card(card_id: impl Into<String>) -> Self {
+        Self { card_id: Some(card_id.into()), ..Self::default() }
+    }
+
     /// Largest page asked for: the guide says 100, the reference 200 (spec Q6); the lower one is safe.
     pub const MAX_LIMIT: u32 = 100;
 
     /// Query parameters, only those that are set.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
-        if let Some(cursor) = &self.cursor {
+        // The reference gives the cursor a minimum length of 1: an empty one means the first page.
+        if let Some(cursor) = self.cursor.as_ref().filter(|c| !c.is_empty()) {
             pairs.push(("cursor", cursor.clone()));
         }
         if let Some(limit) = self.limit {
@@ -149,6 +214,63 @@ mod tests {
     }
 
     #[test]
+    fn reads_status_decline_reason_and_posting_time() {
+        let page: TransactionPage = serde_json::from_str(
+            r#"{"transactions":[
+                {"transactionId":"t1","type":"spend","status":"pending","amountCents":990,"createdAt":"2026-01-16T18:40:00Z","postedAt":null},
+                {"transactionId":"t2","type":"spend","status":"posted","amountCents":1250,"postedAt":"2026-01-17T09:00:00Z"},
+                {"transactionId":"t3","type":"spend","status":"declined","amountCents":5000,"declineReason":"limit_exceeded"},
+                {"transactionId":"t4","type":"spend","status":"reversed","amountCents":100},
+                {"transactionId":"t5","type":"spend","status":"on_hold","amountCents":1,"declineReason":"velocity"},
+                {"transactionId":"t6","type":"spend","status":7,"amountCents":1,"declineReason":{"code":"x"}}
+            ]}"#,
+        )
+        .unwrap();
+        let statuses: Vec<Option<&str>> =
+            page.transactions.iter().map(|t| t.status.as_ref().map(TransactionStatus::as_str)).collect();
+        assert_eq!(
+            statuses,
+            [Some("pending"), Some("posted"), Some("declined"), Some("reversed"), Some("on_hold"), None]
+        );
+        assert_eq!(page.transactions[0].status, Some(TransactionStatus::Pending));
+        assert_eq!(page.transactions[0].posted_at, None);
+        assert_eq!(page.transactions[1].posted_at.as_deref(), Some("2026-01-17T09:00:00Z"));
+        assert_eq!(page.transactions[2].decline_reason, Some(DeclineReason::LimitExceeded));
+        assert_eq!(page.transactions[4].decline_reason, Some(DeclineReason::Other("velocity".into())));
+        assert_eq!(page.transactions[5].decline_reason, None, "an unreadable reason is no reason");
+        assert_eq!(page.transactions[3].decline_reason, None);
+    }
+
+    #[test]
+    fn spend_and_fee_are_debits_and_a_negative_spend_is_a_refund() {
+        let txn = |kind: &str, cents: i64| Transaction {
+            transaction_id: "t".into(),
+            transaction_type: TransactionType::from_wire(kind),
+            status: Some(TransactionStatus::Posted),
+            amount_cents: cents,
+            currency: None,
+            merchant_name: None,
+            card_id: None,
+            created_at: None,
+            posted_at: None,
+            decline_reason: None,
+        };
+        let signed: Vec<i64> = [("spend", 1_250), ("fee", 100), ("collateral", 3_000), ("payment", 500)]
+            .iter()
+            .map(|(kind, cents)| txn(kind, *cents).signed_cents())
+            .collect();
+        assert_eq!(signed, [-1_250, -100, 3_000, 500]);
+        let refund = txn("spend", -400);
+        assert!(refund.is_refund());
+        assert_eq!(refund.signed_cents(), 400, "a refund is money back");
+        assert!(!txn("spend", 400).is_refund());
+        assert!(!txn("collateral", -400).is_refund(), "collateral going out is a withdrawal, not a refund");
+        assert_eq!(txn("collateral", -400).signed_cents(), -400);
+        assert_eq!(txn("spend", i64::MIN).signed_cents(), i64::MAX, "no overflow on a hostile amount");
+        assert_eq!(txn("cashback", 70).signed_cents(), 70, "an unknown type is taken as sent");
+    }
+
+    #[test]
     fn a_transaction_without_a_merchant_is_titled_by_its_type() {
         let body = r#"{"ok":true,"summary":"transactions","data":{"transactions":[
             {"transactionId":"t1","type":"spend","amountCents":1250,"merchantName":"Coffee Shop"},
@@ -184,5 +306,9 @@ mod tests {
         );
         let zero = TransactionQuery { limit: Some(0), ..Default::default() };
         assert_eq!(zero.to_query_pairs(), [("limit", "1".to_owned())]);
+        let first_page = TransactionQuery { cursor: Some(String::new()), ..TransactionQuery::for_card("9f970d1a") };
+        assert_eq!(first_page.to_query_pairs(), [("cardId", "9f970d1a".to_owned())], "an empty cursor is not sent");
+        let every_type = TransactionQuery { types: TransactionType::ALL.to_vec(), ..Default::default() };
+        assert_eq!(every_type.to_query_pairs(), [("type", "spend,collateral,payment,fee".to_owned())]);
     }
 }
