@@ -50,7 +50,7 @@ export type Agreement = AgreementsView["agreements"][number];
 export type RouteView = Data<Commands["depositRoutes"]>[number];
 export type DepositView = Data<Commands["createDeposit"]>;
 export type BalancesView = Data<Commands["balances"]>;
-export type CardView = Data<Commands["createCard"]>;
+export type CardView = Data<Commands["createCard"]> & { color?: string | null; emoji?: string | null; memo?: string | null; sortOrder?: number | null };
 export type RevealView = Data<Commands["revealCard"]>;
 export type CopyWhat = Parameters<Commands["copyCard"]>[1];
 export type CopyReceipt = Data<Commands["copyCard"]>;
@@ -58,6 +58,57 @@ export type CopyReceipt = Data<Commands["copyCard"]>;
 export type SignInView = NonNullable<AppStateView["signIn"]>;
 /** What `sign_in` says once the person is signed in: linked to a wallet (and where the journey stands) or not. */
 export type SignedIn = Data<Commands["signIn"]>;
+
+// ---- Activity and card edits (issue 17): provisional shapes until the core's bindings land. ----------
+
+export type TransactionType = "spend" | "collateral" | "payment" | "fee";
+export interface ActivityQuery {
+  cardId: string | null;
+  types: TransactionType[];
+  from: string | null;
+  to: string | null;
+  search: string | null;
+  utcOffsetMinutes: number;
+}
+export interface ActivityLine {
+  id: string;
+  title: string;
+  merchant: string | null;
+  kind: string;
+  kindText: string;
+  state: "pending" | "settled" | "declined";
+  statusText: string;
+  amountCents: number | null;
+  amountText: string;
+  debit: boolean;
+  cardId: string | null;
+  cardName: string | null;
+  cardLast4: string | null;
+  declineReason: string | null;
+  date: string | null;
+  timeText: string | null;
+  sortKey: string;
+}
+export interface ActivityView {
+  pending: ActivityLine[];
+  settled: ActivityLine[];
+  declined: ActivityLine[];
+  total: number;
+}
+export interface CardEdit {
+  label: string | null;
+  color: string | null;
+  emoji: string | null;
+  memo: string | null;
+  limit: string | null;
+  frequency: string | null;
+  pinned: boolean | null;
+  sortOrder: number | null;
+}
+export interface ExportReceipt {
+  path: string;
+  rows: number;
+}
 
 // ---- Unwrapping. ----------------------------------------------------------------------------------
 

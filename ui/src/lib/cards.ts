@@ -38,6 +38,9 @@ export function createCardArgs(
  *  core refuses a longer one, counted the same way; the number is the core's (`TEXT_LIMITS`). */
 export const LABEL_MAX_CHARS = TEXT_LIMITS.cardLabel;
 
+/** The longest memo, counted the same way (`wallet-core` `card_edit::MEMO_MAX_CHARS`). */
+export const MEMO_MAX_CHARS = 280;
+
 /** The fields of a card search reads: its label and its last four digits. */
 type Searchable = Pick<CardView, "label" | "last4">;
 

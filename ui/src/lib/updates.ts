@@ -55,7 +55,7 @@ export interface Watch {
 }
 
 /** Starts a watch whose command answers with its id; stops it at once if `stop` came first. */
-async function started(start: Promise<unknown>): Promise<Watch> {
+export async function startedWatch(start: Promise<unknown>): Promise<Watch> {
   let id: number | null = null;
   let stopped = false;
   const watch: Watch = {
@@ -97,7 +97,7 @@ export async function startWatch(
 /** Follows the signed-in user's KYC status, checking at once. Throws the `UiFailure` the core refused with. */
 export function watchKyc(onUpdate: (update: KycUpdate) => void): Promise<Watch> {
   const channel: Parameters<typeof commands.watchKyc>[0] = new Channel((update) => onUpdate(update as KycUpdate));
-  return started(commands.watchKyc(channel));
+  return startedWatch(commands.watchKyc(channel));
 }
 
 /** Follows deposit `id`, checking at once, until it completes (then the balances come) or fails. */
@@ -105,7 +105,7 @@ export function watchDeposit(id: string, onUpdate: (update: DepositUpdate) => vo
   const channel: Parameters<typeof commands.watchDeposit>[1] = new Channel((update) =>
     onUpdate(update as DepositUpdate),
   );
-  return started(commands.watchDeposit(id, channel));
+  return startedWatch(commands.watchDeposit(id, channel));
 }
 
 /** Hears each time the app locks itself (idle, the OS screen lock) or is locked or unlocked. */

@@ -1,10 +1,11 @@
 // Wallet screen state kept while the person moves between tabs and screens (in memory only): the tab,
 // the deposit being shown on the Fund tab, and the balances (read by the Balances panel, and sent by the
-// core once a deposit completes). Card digits are never kept here.
+// core once a deposit completes). The Activity tab's filters are in `activity.svelte.ts`. Card digits are
+// never kept here.
 
 import type { BalancesView, DepositView, UiError } from "../api";
 
-export type WalletTab = "cards" | "fund";
+export type WalletTab = "cards" | "activity" | "fund";
 
 export const wallet = $state({
   tab: "cards" as WalletTab,
