@@ -51,6 +51,7 @@ const SETTINGS: Settings = {
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
+  notifyTransactions: true,
 };
 
 const FORM: FormDefinition = {

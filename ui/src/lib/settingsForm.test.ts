@@ -12,6 +12,7 @@ const LOADED: Settings = {
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
+  notifyTransactions: true,
 };
 
 const FORM: SettingsForm = {
@@ -22,6 +23,7 @@ const FORM: SettingsForm = {
   clipboardSeconds: "20",
   idleLockMinutes: 10,
   reauthMinutes: 5,
+  notifyTransactions: true,
 };
 
 describe("settings form", () => {
@@ -43,6 +45,11 @@ describe("settings form", () => {
         clipboardClearSeconds: null,
       },
     });
+  });
+
+  it("saves the notification setting as ticked", () => {
+    const out = settingsProblems({ ...FORM, notifyTransactions: false }, LOADED);
+    expect("settings" in out && out.settings.notifyTransactions).toBe(false);
   });
 
   it("names each field out of range, with the core's field names", () => {

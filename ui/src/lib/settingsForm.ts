@@ -14,6 +14,8 @@ export interface SettingsForm {
   clipboardSeconds: NumberInput;
   idleLockMinutes: NumberInput;
   reauthMinutes: NumberInput;
+  /** A desktop notification for each new transaction while the app runs. */
+  notifyTransactions: boolean;
 }
 
 
@@ -76,6 +78,14 @@ export function settingsProblems(
   }
   if (Object.keys(problems).length > 0) return { problems };
   return {
-    settings: { ...loaded, environment, revealSeconds, clipboardClearSeconds, idleLockMinutes, reauthMinutes },
+    settings: {
+      ...loaded,
+      environment,
+      revealSeconds,
+      clipboardClearSeconds,
+      idleLockMinutes,
+      reauthMinutes,
+      notifyTransactions: form.notifyTransactions,
+    },
   };
 }

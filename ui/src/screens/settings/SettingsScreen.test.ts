@@ -18,6 +18,7 @@ const DEMO_SETTINGS: Settings = {
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
+  notifyTransactions: true,
 };
 
 const DEMO_CORE: AppStateView = {
@@ -129,5 +130,31 @@ describe("Start Demo over", () => {
     show(() => {});
     await settle();
     expect(buttons("Start Demo over")).toEqual([]);
+  });
+});
+
+describe("Notifications", () => {
+  it("shows the setting as saved, says what a notification holds, and saves it unticked", async () => {
+    let saved: Settings | null = null;
+    core(DEMO_SETTINGS, {});
+    mockIPC((cmd, args) => {
+      calls.push(cmd);
+      if (cmd === "get_settings") return DEMO_SETTINGS;
+      if (cmd === "save_settings") return (saved = (args as { settings: Settings }).settings);
+      throw { code: "internal", title: "Not in this test", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
+    });
+    const onsaved = vi.fn();
+    show(onsaved);
+    await settle();
+    const box = document.getElementById("settings-notify") as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(document.getElementById("settings-notify-hint")?.textContent).toContain("the merchant, the amount and the card's last four");
+
+    box.click();
+    await settle();
+    buttons("Save settings")[0]!.click();
+    await settle();
+    expect(saved).toMatchObject({ notifyTransactions: false, revealSeconds: 30, environment: { kind: "demo" } });
+    expect(onsaved).toHaveBeenCalledWith(false);
   });
 });

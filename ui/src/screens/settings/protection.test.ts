@@ -21,6 +21,7 @@ const SETTINGS: Settings = {
   idleLockMinutes: 10,
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
+  notifyTransactions: true,
 };
 
 const LOG = [
