@@ -227,6 +227,7 @@ describe("a card's activity", () => {
     await settle();
 
     expect(wallet.tab).toBe("activity");
+    expect(document.activeElement?.id).toBe("transactions-title");
     expect(document.getElementById("transactions-title")?.textContent).toBe("Activity of Travel");
     expect(document.querySelector(".scope")?.textContent).toContain("Only Travel");
     // The card's own view: its id is asked for, and an older search does not hide its transactions.
