@@ -25,6 +25,13 @@ const SANDBOX: AppStateView = {
   signIn: null,
 };
 
+/** Partner sign-in chosen, signed in, locked. */
+const PARTNER: AppStateView = {
+  ...SANDBOX,
+  environment: "partner",
+  signIn: { partnerName: "Acme Pay", providerHost: "login.acme.example", gatewayHost: "wallet-gateway.acme.example", signedIn: true, selected: true },
+};
+
 function refusal(code: string, message: string, retryAfterSeconds: number | null = null): UiError {
   return { code, title: "Refused", message, action: "retry", fields: [], retryAfterSeconds } as UiError;
 }
@@ -51,6 +58,14 @@ afterEach(() => {
 });
 
 describe("setting the passphrase on first use", () => {
+  it("with Partner sign-in, says a forgotten passphrase means signing in again, not a partner key", async () => {
+    mockCore({ check_passphrase: () => ({ acceptable: true, strength: 4, message: "Strong." }) });
+    show({ ...PARTNER, locked: false, needsPassphrase: true, signIn: { ...PARTNER.signIn!, signedIn: false } });
+    await settle();
+    expect(text()).toContain("which also signs you out of Acme Pay on this computer: you then sign in again");
+    expect(text()).not.toContain("partner key");
+  });
+
   it("shows the core's strength as it is typed and refuses a weak one or a mismatch before asking the core", async () => {
     mockCore({
       check_passphrase: ({ candidate }) =>
@@ -136,6 +151,41 @@ describe("the lock screen", () => {
     await settle();
     expect(calls.some(([c]) => c === "reset_passphrase")).toBe(true);
     expect(onreset).toHaveBeenCalledOnce();
+  });
+
+  it("with Partner sign-in, says a reset signs out, and signs out before the passphrase is reset", async () => {
+    mockCore({ sign_out: () => null, reset_passphrase: () => null });
+    const { onreset } = show(PARTNER);
+    await settle();
+    expect(text()).toContain("This also signs you out of Acme Pay on this computer");
+    expect(text()).not.toContain("partner key");
+    button("Reset the passphrase").click();
+    await settle();
+    expect(text()).toContain("You are signed out of Acme Pay on this computer with it");
+    expect(calls).toEqual([]);
+    button("Sign out and reset").click();
+    await settle();
+    // Whoever resets it does not find the person still signed in.
+    expect(calls.map(([c]) => c)).toEqual(["sign_out", "reset_passphrase"]);
+    expect(onreset).toHaveBeenCalledOnce();
+  });
+
+  it("with Partner sign-in, keeps the passphrase when the sign-in cannot be ended", async () => {
+    mockCore({
+      sign_out: () => {
+        throw refusal("keychain", "The system keychain did not answer.");
+      },
+      reset_passphrase: () => null,
+    });
+    const { onreset } = show(PARTNER);
+    await settle();
+    button("Reset the passphrase").click();
+    await settle();
+    button("Sign out and reset").click();
+    await settle();
+    expect(calls.map(([c]) => c)).toEqual(["sign_out"]);
+    expect(text()).toContain("The system keychain did not answer.");
+    expect(onreset).not.toHaveBeenCalled();
   });
 
   it("in Demo says there is no passphrase and unlocks with the button alone", async () => {
