@@ -106,9 +106,14 @@ export interface CardEdit {
   sortOrder: number | null;
 }
 export interface ExportReceipt {
-  path: string;
+  fileName: string;
   rows: number;
 }
+export type ActivityUpdate =
+  | { kind: "changed"; new: ActivityLine[]; updated: ActivityLine[] }
+  | { kind: "retrying"; error: UiError }
+  | { kind: "slowedDown"; nextCheckInMs: number }
+  | { kind: "stopped"; error: UiError };
 
 // ---- Unwrapping. ----------------------------------------------------------------------------------
 

@@ -124,10 +124,26 @@ describe("the list", () => {
     expect(queries()).toHaveLength(1);
 
     answer = VIEW;
-    send(channel, { kind: "changed" });
+    send(channel, { kind: "changed", new: [VIEW.pending[0]], updated: [] });
     await settle();
     expect(queries()).toHaveLength(2);
     expect(section("Pending")?.textContent).toContain("Book Barn");
+    // The watch was started with this computer's time zone, for the notifications' times.
+    expect(calls.find(([c]) => c === "watch_activity")?.[1].utcOffsetMinutes).toBe(-new Date().getTimezoneOffset());
+  });
+
+  it("says when the watch stopped, and Try again starts it again", async () => {
+    await open();
+    send(channel, { kind: "slowedDown", nextCheckInMs: 60_000 });
+    await settle();
+    expect(document.body.textContent).not.toContain("Activity unavailable");
+    send(channel, { kind: "stopped", error: { code: "server", title: "Activity unavailable", message: "The server failed.", action: "retry", fields: [], retryAfterSeconds: null } });
+    await settle();
+    expect(document.body.textContent).toContain("Activity unavailable");
+    const before = calls.filter(([c]) => c === "watch_activity").length;
+    button("Try again").click();
+    await settle();
+    expect(calls.filter(([c]) => c === "watch_activity")).toHaveLength(before + 1);
   });
 
   it("stops the watch when the tab goes away", async () => {
@@ -185,14 +201,14 @@ describe("filters and search", () => {
 
 describe("Export CSV", () => {
   it("hands the core the same query, and says where the file went", async () => {
-    await open(() => VIEW, { export_activity: () => ({ path: "/home/a/machines-activity-2026-01-16.csv", rows: 4 }) });
+    await open(() => VIEW, { export_activity: () => ({ fileName: "machines-activity-2026-01-16.csv", rows: 4 }) });
     activityFilters.type = "spend";
     await settle();
     button("Export CSV").click();
     await settle();
     const exported = calls.find(([c]) => c === "export_activity")?.[1].query;
     expect(exported).toMatchObject({ types: ["spend"], cardId: null });
-    expect(toasts.map((t) => t.text)).toContain("Saved 4 transactions to /home/a/machines-activity-2026-01-16.csv");
+    expect(toasts.map((t) => t.text)).toContain("Saved 4 transactions as machines-activity-2026-01-16.csv");
   });
 
   it("says nothing when the person cancels the save dialog, and shows a refusal", async () => {
