@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use machines_gateway::app;
 use machines_gateway::config::Config;
-use machines_gateway::oidc::Verifier;
+use machines_gateway::oidc::{Options, Verifier};
 use machines_sim::{SimConfig, SimHandle, Simulator};
 use tokio::sync::oneshot;
 
@@ -23,10 +23,15 @@ pub const PARTNER_NAME: &str = "Acme Pay";
 
 /// The resource the provider issues access tokens for and the gateway accepts.
 const AUDIENCE: &str = "http://127.0.0.1/machines-gateway-e2e";
+/// How long the provider's access tokens live, unless a test asks for less.
+const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(300);
 
 pub struct LocalStack {
     pub sim: SimHandle,
-    pub provider: OidcProvider,
+    /// The provider's issuer URL (the same across [`LocalStack::restart_provider`]).
+    pub issuer: String,
+    provider: Option<OidcProvider>,
+    access_token_ttl: Duration,
     pub gateway_url: String,
     partner_key: String,
     config: PathBuf,
@@ -40,6 +45,12 @@ impl LocalStack {
     /// (there is no "Simulate deposit" outside Demo) and keeps its waits short, so the journey runs in
     /// seconds.
     pub async fn start() -> Result<LocalStack> {
+        Self::start_with_token_ttl(ACCESS_TOKEN_TTL).await
+    }
+
+    /// As [`LocalStack::start`], with the provider's access tokens living `ttl`: a test that needs the
+    /// app to go back to the provider (a refresh) shortens it.
+    pub async fn start_with_token_ttl(access_token_ttl: Duration) -> Result<LocalStack> {
         let partner_key = machines_sim::random_secret("pk_e2e_");
         let sim = Simulator::start(SimConfig {
             partner_keys: vec![partner_key.clone()],
@@ -51,16 +62,13 @@ impl LocalStack {
             ..SimConfig::default()
         })
         .await?;
-        // A blocking wait (up to 30 s) for node's first line: on the runtime's blocking pool, so the
-        // simulator keeps answering meanwhile.
-        let provider = tokio::task::spawn_blocking(|| OidcProvider::start(AUDIENCE, Duration::from_secs(300)))
-            .await
-            .map_err(|e| Failure::new(format!("the OpenID provider did not start: {e}")))?;
+        let provider = start_provider(0, access_token_ttl).await?;
+        let issuer = provider.issuer.clone();
         let dir = tempfile::Builder::new().prefix("machines-e2e-stack-").tempdir()?;
         let env: BTreeMap<&str, String> = [
             ("GATEWAY_PARTNER_KEY", partner_key.clone()),
             ("GATEWAY_MACHINES_API_URL", sim.base_url()),
-            ("GATEWAY_OIDC_ISSUER", provider.issuer.clone()),
+            ("GATEWAY_OIDC_ISSUER", issuer.clone()),
             ("GATEWAY_OIDC_AUDIENCE", AUDIENCE.to_owned()),
             ("GATEWAY_USER_ID_SECRET", machines_sim::random_secret("e2e-user-id-secret-")),
             ("DATABASE_URL", format!("sqlite://{}", dir.path().join("gateway.db").display())),
@@ -68,9 +76,13 @@ impl LocalStack {
         .into_iter()
         .collect();
         let config = Config::read(|name| env.get(name).cloned()).map_err(|e| Failure::new(e.to_string()))?;
-        let verifier = Verifier::discover(&config.oidc_issuer, &config.oidc_audience, reqwest::Client::new())
-            .await
-            .map_err(|e| Failure::new(format!("the gateway could not discover the provider: {e}")))?;
+        // Keys fetched again for an unknown key id after a second, not the default minute, so that tokens of
+        // a provider restarted with new keys are accepted at once.
+        let options = Options { refetch_interval: Duration::from_secs(1), ..Options::default() };
+        let verifier =
+            Verifier::discover_with(&config.oidc_issuer, &config.oidc_audience, reqwest::Client::new(), options)
+                .await
+                .map_err(|e| Failure::new(format!("the gateway could not discover the provider: {e}")))?;
         let gateway = app::build(&config, Arc::new(verifier)).await.map_err(|e| Failure::new(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let gateway_url = format!("http://{}", listener.local_addr()?);
@@ -89,7 +101,7 @@ impl LocalStack {
             "version": 1,
             "name": PARTNER_NAME,
             "gatewayUrl": gateway_url,
-            "issuer": provider.issuer,
+            "issuer": issuer,
             "clientId": CLIENT_ID,
             // The scope provider.mjs grants on the gateway's audience, as wallet-core's sign-in tests ask.
             "scopes": ["wallet"],
@@ -98,7 +110,9 @@ impl LocalStack {
         std::fs::write(&config, serde_json::to_vec_pretty(&file).map_err(|e| Failure::new(e.to_string()))?)?;
         Ok(LocalStack {
             sim,
-            provider,
+            issuer,
+            provider: Some(provider),
+            access_token_ttl,
             gateway_url,
             partner_key,
             config,
@@ -111,6 +125,21 @@ impl LocalStack {
     /// The key the simulator and the gateway hold: what must never be found on the app's side.
     pub fn partner_key(&self) -> &str {
         &self.partner_key
+    }
+
+    /// Stops the provider and starts it again on the same port: the same issuer, with new signing keys and
+    /// none of the old one's grants, so every refresh token it gave out is refused from now on, as when a
+    /// person's sign-in is withdrawn.
+    pub async fn restart_provider(&mut self) -> Result<()> {
+        let port = url::Url::parse(&self.issuer).ok().and_then(|u| u.port()).unwrap_or(0);
+        // Dropping it kills the process and waits for it, which frees the port.
+        self.provider = None;
+        let provider = start_provider(port, self.access_token_ttl).await?;
+        if provider.issuer != self.issuer {
+            return Err(Failure::new(format!("the provider came back as {}, not {}", provider.issuer, self.issuer)));
+        }
+        self.provider = Some(provider);
+        Ok(())
     }
 
     /// The `partner.json` written for this stack.
@@ -136,6 +165,14 @@ impl LocalStack {
         }
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.gateway).await;
     }
+}
+
+/// Starts the provider on `port` (0: a free one). A blocking wait (up to 30 s) for node's first line: on
+/// the runtime's blocking pool, so the simulator and the gateway keep answering meanwhile.
+async fn start_provider(port: u16, access_token_ttl: Duration) -> Result<OidcProvider> {
+    tokio::task::spawn_blocking(move || OidcProvider::start_on(AUDIENCE, access_token_ttl, port))
+        .await
+        .map_err(|e| Failure::new(format!("the OpenID provider did not start: {e}")))
 }
 
 impl Drop for LocalStack {

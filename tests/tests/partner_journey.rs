@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use machines_wallet_e2e::answers::WALLET;
+use machines_wallet_e2e::answers::{kyc_answers, WALLET};
 use machines_wallet_e2e::files::files_containing;
 use machines_wallet_e2e::local_stack::{LocalStack, PARTNER_NAME};
 use machines_wallet_e2e::theme::Theme;
@@ -71,7 +71,7 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     // The first screen offers the partner's sign-in and names where the browser will go.
     let title = format!("Sign in with {PARTNER_NAME}");
     w.wait_for_text(&title).await.unwrap();
-    let issuer = url::Url::parse(&stack.provider.issuer).unwrap();
+    let issuer = url::Url::parse(&stack.issuer).unwrap();
     w.wait_for_text(&format!("opens the sign-in page of {PARTNER_NAME} at {}", issuer.host_str().unwrap()))
         .await
         .unwrap();
@@ -82,8 +82,7 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     w.click_button(&title).await.unwrap();
     w.wait_for_text("Waiting for you to finish signing in in your browser").await.unwrap();
     shots(&w, "sign-in-waiting").await;
-    let landing =
-        provider_login::sign_in(&w.browser, 1, &stack.provider.issuer, "alice", "alice-password").await.unwrap();
+    let landing = provider_login::sign_in(&w.browser, 1, &stack.issuer, "alice", "alice-password").await.unwrap();
     assert_eq!(landing.asked("code_challenge_method").as_deref(), Some("S256"), "PKCE with S256");
     assert!(landing.asked("state").is_some_and(|s| s.len() >= 16), "a state to check the answer by");
     assert_eq!(landing.callback.host_str(), Some("127.0.0.1"), "the loopback redirect (RFC 8252)");
@@ -191,7 +190,7 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
 
     // The same person signs in again: the wallet is linked, so the app goes straight to the card.
     w.click_button(&title).await.unwrap();
-    provider_login::sign_in(&w.browser, 2, &stack.provider.issuer, "alice", "alice-password").await.unwrap();
+    provider_login::sign_in(&w.browser, 2, &stack.issuer, "alice", "alice-password").await.unwrap();
     w.wait_for_css(&card, Duration::from_secs(30)).await.unwrap();
     w.shot("signed-in-again").await.unwrap();
 
@@ -219,5 +218,72 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     assert!(memory_hits_signed_out.is_empty(), "the partner key in the memory of {memory_hits_signed_out:?}");
     assert!(file_hits.is_empty(), "the partner key or refresh token in the app's files: {file_hits:?}");
     assert!(log_hits.is_empty(), "the partner key or refresh token in the app's output: {log_hits:?}");
+    stack.stop().await;
+}
+
+/// The access tokens' lifetime in the withdrawn sign-in's test.
+const TOKEN_TTL: Duration = Duration::from_secs(15);
+
+/// The KYC inputs and what each holds, as the page has them.
+async fn kyc_values(w: &Wallet) -> Vec<(&'static str, String)> {
+    let mut values = Vec::new();
+    for (id, _) in kyc_answers("TestApproved") {
+        values.push((id, w.value(id).await.unwrap()));
+    }
+    values
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, Xvfb, tauri-driver, WebKitWebDriver and Node.js (oidc-provider): scripts/test runs it"]
+async fn a_withdrawn_sign_in_is_renewed_over_the_form_and_what_was_typed_stays() {
+    // Access tokens that live 15 s, so that the app must go back to the provider soon after it is withdrawn.
+    let mut stack = LocalStack::start_with_token_ttl(TOKEN_TTL).await.unwrap();
+    let w = stack.launch("partner-sign-in-ended").start().await.unwrap();
+    steps::set_passphrase(&w).await.unwrap();
+    let title = format!("Sign in with {PARTNER_NAME}");
+    w.click_button(&title).await.unwrap();
+    provider_login::sign_in(&w.browser, 1, &stack.issuer, "bob", "bob-password").await.unwrap();
+    w.wait_for_text("Set up your wallet").await.unwrap();
+    w.fill("setup-walletAddress", WALLET).await.unwrap();
+    w.click_button("Continue").await.unwrap();
+
+    // The KYC form, filled in.
+    w.wait_for_text("Verify your identity").await.unwrap();
+    w.wait_for_css("#kyc-firstName", Duration::from_secs(20)).await.unwrap();
+    for (id, value) in kyc_answers("TestApproved") {
+        w.set_field(id, &value).await.unwrap();
+    }
+    // A click beside the form, as a person moves on: the last input shows its choice as it settles
+    // (a country code typed becomes the country's name).
+    w.click("//main//h1").await.unwrap();
+    let typed = kyc_values(&w).await;
+    assert!(typed.iter().any(|(id, v)| *id == "kyc-firstName" && v == "Ada"), "the form holds what was typed");
+
+    // Meanwhile the sign-in is withdrawn: the provider forgets every grant (and signs with new keys). Once
+    // the app's access token has run out and the Machines sessions it holds have expired, its next call
+    // needs the gateway, and so a refresh the provider refuses.
+    stack.restart_provider().await.unwrap();
+    tokio::time::sleep(TOKEN_TTL + Duration::from_secs(1)).await;
+    assert!(stack.sim.expire_sessions() > 0, "the app held Machines sessions");
+
+    // Submit: the app cannot renew the sign-in and says so over the form.
+    w.click_button("Submit for verification").await.unwrap();
+    w.wait_for_text("Your sign-in has ended").await.unwrap();
+    shots(&w, "sign-in-ended").await;
+    w.assert_accessible("sign-in-ended").await.unwrap();
+
+    // Signing in again from the dialog: the browser once more, the same person, and the form as it was.
+    w.click_button(&title).await.unwrap();
+    let landing = provider_login::sign_in(&w.browser, 2, &stack.issuer, "bob", "bob-password").await.unwrap();
+    assert_eq!(landing.status, 200, "{}", landing.page);
+    w.wait_for_no_text("Your sign-in has ended", Duration::from_secs(20)).await.unwrap();
+    assert_eq!(kyc_values(&w).await, typed, "every KYC input still holds what was typed");
+    w.shot("signed-in-again-form-kept").await.unwrap();
+
+    // And the same submit now goes through ("TestApproved" is approved at once).
+    w.click_button("Submit for verification").await.unwrap();
+    w.wait_for_text("Card agreements").await.unwrap();
+    let stuck = w.quit().await.unwrap();
+    assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
     stack.stop().await;
 }

@@ -55,7 +55,7 @@ async fn the_stack_serves_and_the_stand_in_signs_in_through_the_providers_pages(
     let config: serde_json::Value = serde_json::from_slice(&std::fs::read(stack.config_path()).unwrap()).unwrap();
     assert_eq!(config["name"], PARTNER_NAME);
     assert_eq!(config["gatewayUrl"], stack.gateway_url.as_str());
-    assert_eq!(config["issuer"], stack.provider.issuer.as_str());
+    assert_eq!(config["issuer"], stack.issuer.as_str());
     let written = std::fs::read_to_string(stack.config_path()).unwrap();
     assert!(!written.contains(stack.partner_key()), "partner.json never names the partner key");
 
@@ -63,15 +63,14 @@ async fn the_stack_serves_and_the_stand_in_signs_in_through_the_providers_pages(
     let dir = tempfile::tempdir().unwrap();
     let browser = Browser::install(dir.path()).unwrap();
     let (redirect, served) = app_loopback();
-    let link = authorization(&stack.provider.issuer, &redirect, "state-from-the-app");
+    let link = authorization(&stack.issuer, &redirect, "state-from-the-app");
     std::fs::write(dir.path().join("opened.txt"), format!("{link}\n")).unwrap();
 
-    let wrong = provider_login::sign_in(&browser, 1, &stack.provider.issuer, "alice", "not-her-password").await;
+    let wrong = provider_login::sign_in(&browser, 1, &stack.issuer, "alice", "not-her-password").await;
     let refused = wrong.expect_err("a wrong password does not get through the provider's form").to_string();
     assert!(refused.contains("401") && refused.contains("do not match"), "{refused}");
 
-    let landing =
-        provider_login::sign_in(&browser, 1, &stack.provider.issuer, "alice", "alice-password").await.unwrap();
+    let landing = provider_login::sign_in(&browser, 1, &stack.issuer, "alice", "alice-password").await.unwrap();
     assert_eq!(landing.status, 200);
     assert!(landing.page.contains(APP_PAGE), "{}", landing.page);
     let back: Vec<(String, String)> = landing.callback.query_pairs().into_owned().collect();
