@@ -37,7 +37,8 @@ pub struct LocalStack {
     config: PathBuf,
     stop_gateway: Option<oneshot::Sender<()>>,
     gateway: tokio::task::JoinHandle<()>,
-    dir: tempfile::TempDir,
+    /// The gateway's database and `partner.json`, removed with the stack.
+    _dir: tempfile::TempDir,
 }
 
 impl LocalStack {
@@ -118,7 +119,7 @@ impl LocalStack {
             config,
             stop_gateway: Some(stop_gateway),
             gateway,
-            dir,
+            _dir: dir,
         })
     }
 
@@ -145,11 +146,6 @@ impl LocalStack {
     /// The `partner.json` written for this stack.
     pub fn config_path(&self) -> &Path {
         &self.config
-    }
-
-    /// The stack's own folder (the gateway's database, `partner.json`).
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
     }
 
     /// A launch of the app configured for this partner (`MACHINES_PARTNER_CONFIG`).
