@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "create_card",
     "lock_card",
     "unlock_card",
+    "update_card",
     "delete_card",
     "reveal_card",
     "hide_card",
@@ -52,6 +53,9 @@ const COMMANDS: &[&str] = &[
     "watch_lock",
     "watch_notes",
     "window_visible",
+    "activity_list",
+    "export_activity",
+    "watch_activity",
 ];
 
 fn main() {

@@ -74,6 +74,7 @@ macro_rules! commands_for {
                 $crate::commands::cards::create_card,
                 $crate::commands::cards::lock_card,
                 $crate::commands::cards::unlock_card,
+                $crate::commands::cards::update_card,
                 $crate::commands::cards::delete_card,
                 $crate::commands::cards::reveal_card,
                 $crate::commands::cards::hide_card,
@@ -85,6 +86,9 @@ macro_rules! commands_for {
                 $crate::commands::updates::watch_lock,
                 $crate::commands::updates::watch_notes,
                 $crate::commands::updates::window_visible,
+                $crate::commands::activity::activity_list,
+                $crate::commands::activity::export_activity,
+                $crate::commands::activity::watch_activity::<$runtime>,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.
             .constant("SETTINGS_BOUNDS", wallet_core::settings::bounds())
@@ -174,6 +178,38 @@ impl OpenBrowser for SystemBrowser {
     }
 }
 
+/// New transactions as desktop notifications, through `tauri-plugin-notification` (the freedesktop
+/// notification service on Linux). A notification that cannot be shown is logged without its text.
+struct DesktopNotifier(tauri::AppHandle);
+
+impl state::Notify for DesktopNotifier {
+    fn notify(&self, notice: &wallet_core::activity_view::Notice) {
+        use tauri_plugin_notification::NotificationExt;
+        let shown = self.0.notification().builder().title(&notice.title).body(&notice.body).show();
+        if let Err(err) = shown {
+            tracing::warn!(error = %err, "a transaction notification could not be shown");
+        }
+    }
+}
+
+/// The OS's own save dialog, through `tauri-plugin-dialog`: the person picks the folder and name, and
+/// the app writes only there.
+struct NativeSaveDialog(tauri::AppHandle);
+
+impl state::SaveDialog for NativeSaveDialog {
+    fn ask(
+        &self,
+        file_name: &str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::path::PathBuf>> + Send + 'static>> {
+        use tauri_plugin_dialog::DialogExt;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.0.dialog().file().set_file_name(file_name).add_filter("CSV", &["csv"]).save_file(move |path| {
+            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
+        });
+        Box::pin(async move { rx.await.ok().flatten() })
+    }
+}
+
 /// The folder, in the app's data folder, of card creates sent and not answered yet.
 pub const INTENTS_DIR: &str = "unfinished-cards";
 
@@ -198,10 +234,14 @@ pub fn run(environment: environment::StartEnvironment) {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let state = load_state_from(app, |name| environment.var(name));
+            let state = load_state_from(app, |name| environment.var(name))
+                .with_notifier(std::sync::Arc::new(DesktopNotifier(app.handle().clone())))
+                .with_save_dialog(std::sync::Arc::new(NativeSaveDialog(app.handle().clone())));
             app.manage(state);
             start_idle_lock(app.handle().clone());
             signals::quit_on_termination(app.handle().clone());

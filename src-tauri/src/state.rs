@@ -3,10 +3,11 @@
 //! live here only as `machines-api` secret types; nothing here is ever serialized to the webview.
 //!
 //! The fields are private; commands reach them through the methods here and in the children, one per
-//! job: `connection` (making and dropping the connection), `cards`, `funding`, `kyc`, `onboarding`,
+//! job: `connection` (making and dropping the connection), `activity` (transactions, export, card edits), `cards`, `funding`, `kyc`, `onboarding`,
 //! `settings`, `passphrase`, `panic`, `signin` (the partner's sign-in) and `view` (what the header shows). The rules they apply and the views
 //! they return are `wallet-core`'s; what is here is state and the OS.
 
+mod activity;
 mod cards;
 mod connection;
 mod funding;
@@ -37,6 +38,7 @@ use wallet_core::links::LinkPolicy;
 use wallet_core::pending_writes::PendingWrites;
 use wallet_core::settings::Settings;
 
+pub use activity::{ExportReceipt, Notify, SaveDialog, Silent};
 pub use connection::custom_base_url;
 pub use signin::PartnerSignIn;
 
@@ -133,6 +135,10 @@ pub struct AppState {
     watches: wallet_core::updates::Watches,
     /// The partner's sign-in, when the app was shipped with a usable `partner.json` (`state::signin`).
     partner: Option<Arc<PartnerSignIn>>,
+    /// Desktop notifications of new transactions (`tauri-plugin-notification` in the app).
+    notifier: Arc<dyn activity::Notify>,
+    /// Where an export is saved (`tauri-plugin-dialog` in the app); `None` refuses exports.
+    save_dialog: Option<Arc<dyn activity::SaveDialog>>,
 }
 
 /// When the person last did something, for the idle lock, in atomics rather than behind a lock, so
@@ -189,6 +195,8 @@ impl AppState {
             gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
             watches: wallet_core::updates::Watches::new(false),
             partner: None,
+            notifier: Arc::new(activity::Silent),
+            save_dialog: None,
         }
     }
 

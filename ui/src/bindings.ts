@@ -106,6 +106,11 @@ export const commands = {
 	createCard: (label: string | null, limit: string | null, frequency: string | null) => typedError<CardView_Serialize, UiError_Serialize>(__TAURI_INVOKE("create_card", { label, limit, frequency })),
 	lockCard: (id: string) => typedError<CardView_Serialize, UiError_Serialize>(__TAURI_INVOKE("lock_card", { id })),
 	unlockCard: (id: string) => typedError<CardView_Serialize, UiError_Serialize>(__TAURI_INVOKE("unlock_card", { id })),
+	/**
+	 *  Edits a card: its name, colour, emoji and memo (encrypted like the label), its limit and how often it
+	 *  applies, pinned, and its place in the list. A field left out stays; an empty one is cleared.
+	 */
+	updateCard: (id: string, edit: CardEdit_Deserialize) => typedError<CardView_Serialize, UiError_Serialize>(__TAURI_INVOKE("update_card", { id, edit })),
 	/**  Cancels a card for good (the UI asks first, naming the card). */
 	deleteCard: (id: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("delete_card", { id })),
 	/**
@@ -148,6 +153,15 @@ export const commands = {
 	 *  `visibilitychange` tells the core.
 	 */
 	windowVisible: (visible: boolean) => __TAURI_INVOKE<void>("window_visible", { visible }),
+	/**  The transactions `query` selects: pending, settled and declined apart, the newest first. */
+	activityList: (query: ActivityQuery_Deserialize) => typedError<ActivityView_Serialize, UiError_Serialize>(__TAURI_INVOKE("activity_list", { query })),
+	/**  Saves what `query` selects as a CSV file where the person chooses; `null` when they cancel. */
+	exportActivity: (query: ActivityQuery_Deserialize) => typedError<ExportReceipt | null, UiError_Serialize>(__TAURI_INVOKE("export_activity", { query })),
+	/**
+	 *  Pushes new and changed transactions while the app runs (times in `utcOffsetMinutes`), in place of
+	 *  the page's earlier watch; new ones are also desktop notifications when the setting is on.
+	 */
+	watchActivity: (utcOffsetMinutes: number, onUpdate: Channel<ActivityUpdate_Deserialize>) => typedError<number, UiError_Serialize>(__TAURI_INVOKE("watch_activity", { utcOffsetMinutes, onUpdate })),
 };
 
 /* Constants */
@@ -161,6 +175,198 @@ export type ActivityEntry = {
 	/**  RFC 3339, UTC. */
 	at: string,
 	text: string,
+};
+
+/**  One transaction as a line of the Activity screen. Public data only. */
+export type ActivityLine = ActivityLine_Serialize | ActivityLine_Deserialize;
+
+/**  One transaction as a line of the Activity screen. Public data only. */
+export type ActivityLine_Deserialize = {
+	id: string,
+	/**  The merchant, or the type in words when there is none ("Collateral"). */
+	title: string,
+	/**  The merchant as sent, trimmed; `None` when there is none. */
+	merchant?: string | null,
+	/**  The wire type (`"spend"`, …, or an unknown value as sent), for the type filter and an icon. */
+	kind: string,
+	/**  The type in words: "Card spend", "Collateral", "Payment", "Fee". */
+	kindText: string,
+	state: ActivityState,
+	/**  "Pending", "Posted", "Declined", "Reversed", or an unknown status as sent. */
+	statusText: string,
+	/**
+	 *  Signed from the person's side (`Transaction::signed_cents`): spend and fees are negative,
+	 *  collateral, payments and refunds positive. `None` only for an amount too large for an `i32` (the text is always there).
+	 */
+	amountCents?: number | null,
+	/**  `"−$12.50"` or `"+$30.00"`. */
+	amountText: string,
+	/**  `true` when money left the person (the amount is negative). */
+	debit: boolean,
+	/**  Money given back on a card: the API spells a refund as a spend below zero. */
+	refund: boolean,
+	cardId?: string | null,
+	/**  The card's name as the card list shows it (its label, or brand and masked number). */
+	cardName?: string | null,
+	cardLast4?: string | null,
+	/**  Why it was declined, in the server's words; only on declined lines. */
+	declineReason?: string | null,
+	/**  The day in the person's time zone, `YYYY-MM-DD`; `None` when the server sent no usable time. */
+	date?: string | null,
+	/**  `"16 Jan 2026, 18:40"` in the person's time zone. */
+	timeText?: string | null,
+	/**  The newest first when compared as text, descending (the creation time in UTC as RFC 3339). */
+	sortKey: string,
+};
+
+/**  One transaction as a line of the Activity screen. Public data only. */
+export type ActivityLine_Serialize = {
+	id: string,
+	/**  The merchant, or the type in words when there is none ("Collateral"). */
+	title: string,
+	/**  The merchant as sent, trimmed; `None` when there is none. */
+	merchant: string | null,
+	/**  The wire type (`"spend"`, …, or an unknown value as sent), for the type filter and an icon. */
+	kind: string,
+	/**  The type in words: "Card spend", "Collateral", "Payment", "Fee". */
+	kindText: string,
+	state: ActivityState,
+	/**  "Pending", "Posted", "Declined", "Reversed", or an unknown status as sent. */
+	statusText: string,
+	/**
+	 *  Signed from the person's side (`Transaction::signed_cents`): spend and fees are negative,
+	 *  collateral, payments and refunds positive. `None` only for an amount too large for an `i32` (the text is always there).
+	 */
+	amountCents: number | null,
+	/**  `"−$12.50"` or `"+$30.00"`. */
+	amountText: string,
+	/**  `true` when money left the person (the amount is negative). */
+	debit: boolean,
+	/**  Money given back on a card: the API spells a refund as a spend below zero. */
+	refund: boolean,
+	cardId: string | null,
+	/**  The card's name as the card list shows it (its label, or brand and masked number). */
+	cardName: string | null,
+	cardLast4: string | null,
+	/**  Why it was declined, in the server's words; only on declined lines. */
+	declineReason: string | null,
+	/**  The day in the person's time zone, `YYYY-MM-DD`; `None` when the server sent no usable time. */
+	date: string | null,
+	/**  `"16 Jan 2026, 18:40"` in the person's time zone. */
+	timeText: string | null,
+	/**  The newest first when compared as text, descending (the creation time in UTC as RFC 3339). */
+	sortKey: string,
+};
+
+/**  What the Activity screen asks for. Every field may be left out; the empty query is everything. */
+export type ActivityQuery = ActivityQuery_Serialize | ActivityQuery_Deserialize;
+
+/**  What the Activity screen asks for. Every field may be left out; the empty query is everything. */
+export type ActivityQuery_Deserialize = {
+	/**  One card's transactions (the per-card view); the API filters by it. */
+	cardId?: string | null,
+	/**  Only these types; none means every type. The API filters by them. */
+	types?: ActivityType[],
+	/**  First day shown, `YYYY-MM-DD` in the person's time zone, inclusive. */
+	from?: string | null,
+	/**  Last day shown, `YYYY-MM-DD` in the person's time zone, inclusive. */
+	to?: string | null,
+	/**  Part of the merchant's name, in any case. */
+	search?: string | null,
+	/**
+	 *  The person's time zone as minutes east of UTC (JavaScript's `-new Date().getTimezoneOffset()`):
+	 *  the page knows it, and the core cannot ask the OS safely from a threaded process on Linux.
+	 */
+	utcOffsetMinutes?: number,
+};
+
+/**  What the Activity screen asks for. Every field may be left out; the empty query is everything. */
+export type ActivityQuery_Serialize = {
+	/**  One card's transactions (the per-card view); the API filters by it. */
+	cardId: string | null,
+	/**  Only these types; none means every type. The API filters by them. */
+	types: ActivityType[],
+	/**  First day shown, `YYYY-MM-DD` in the person's time zone, inclusive. */
+	from: string | null,
+	/**  Last day shown, `YYYY-MM-DD` in the person's time zone, inclusive. */
+	to: string | null,
+	/**  Part of the merchant's name, in any case. */
+	search: string | null,
+	/**
+	 *  The person's time zone as minutes east of UTC (JavaScript's `-new Date().getTimezoneOffset()`):
+	 *  the page knows it, and the core cannot ask the OS safely from a threaded process on Linux.
+	 */
+	utcOffsetMinutes: number,
+};
+
+/**  Where a transaction stands. */
+export type ActivityState = 
+/**  Authorised, not posted yet: the amount may still change or drop away. */
+"pending" | 
+/**  Posted (or reversed: a reversal is final too). */
+"settled" | 
+/**  Refused; no money moved. */
+"declined";
+
+/**  The types a person can filter by: the values of the API's `type` filter. */
+export type ActivityType = "spend" | "collateral" | "payment" | "fee";
+
+/**  The Activity screen's news, and the desktop notifications'. */
+export type ActivityUpdate = ActivityUpdate_Serialize | ActivityUpdate_Deserialize;
+
+/**  The Activity screen's news, and the desktop notifications'. */
+export type ActivityUpdate_Deserialize = 
+/**
+ *  Transactions not seen before (each also a notification, when the setting is on) and those whose
+ *  state changed (a pending spend that posted).
+ */
+{ kind: "changed"; new: ActivityLine_Deserialize[]; updated: ActivityLine_Deserialize[] } | 
+/**  A check failed and will be tried again. */
+{ kind: "retrying"; error: UiError_Deserialize } | 
+/**  A timed check met a rate limit: nothing is wrong, the next check waits this long. */
+{ kind: "slowedDown"; nextCheckInMs: number } | 
+/**  The watch ended on an error that waiting cannot mend. */
+{ kind: "stopped"; error: UiError_Deserialize };
+
+/**  The Activity screen's news, and the desktop notifications'. */
+export type ActivityUpdate_Serialize = 
+/**
+ *  Transactions not seen before (each also a notification, when the setting is on) and those whose
+ *  state changed (a pending spend that posted).
+ */
+{ kind: "changed"; new: ActivityLine_Serialize[]; updated: ActivityLine_Serialize[] } | 
+/**  A check failed and will be tried again. */
+{ kind: "retrying"; error: UiError_Serialize } | 
+/**  A timed check met a rate limit: nothing is wrong, the next check waits this long. */
+{ kind: "slowedDown"; nextCheckInMs: number } | 
+/**  The watch ended on an error that waiting cannot mend. */
+{ kind: "stopped"; error: UiError_Serialize };
+
+/**  The Activity screen: pending and settled apart, and the declines. */
+export type ActivityView = ActivityView_Serialize | ActivityView_Deserialize;
+
+/**  The Activity screen: pending and settled apart, and the declines. */
+export type ActivityView_Deserialize = {
+	pending: ActivityLine_Deserialize[],
+	settled: ActivityLine_Deserialize[],
+	declined: ActivityLine_Deserialize[],
+	/**
+	 *  How many transactions the account has under the query's card and types, before the dates and the
+	 *  search: "3 of 40" tells a person that a search hides the rest.
+	 */
+	total: number,
+};
+
+/**  The Activity screen: pending and settled apart, and the declines. */
+export type ActivityView_Serialize = {
+	pending: ActivityLine_Serialize[],
+	settled: ActivityLine_Serialize[],
+	declined: ActivityLine_Serialize[],
+	/**
+	 *  How many transactions the account has under the query's card and types, before the dates and the
+	 *  search: "3 of 40" tells a person that a search hides the rest.
+	 */
+	total: number,
 };
 
 export type AgreementLinkView = {
@@ -245,6 +451,43 @@ export type Bound = {
 	unit: string,
 };
 
+/**  What the edit dialog sends. */
+export type CardEdit = CardEdit_Serialize | CardEdit_Deserialize;
+
+/**  What the edit dialog sends. */
+export type CardEdit_Deserialize = {
+	label?: string | null,
+	/**  `#rrggbb` (or `#rgb`). */
+	color?: string | null,
+	/**  One emoji. */
+	emoji?: string | null,
+	memo?: string | null,
+	/**  Dollars as typed; `""` removes the limit. */
+	limit?: string | null,
+	/**  How often the limit applies (`perAuthorization`, …); only with a limit. */
+	frequency?: string | null,
+	pinned?: boolean | null,
+	/**  The card's place among the person's cards (`sortOrder`), from 0. */
+	sortOrder?: number | null,
+};
+
+/**  What the edit dialog sends. */
+export type CardEdit_Serialize = {
+	label: string | null,
+	/**  `#rrggbb` (or `#rgb`). */
+	color: string | null,
+	/**  One emoji. */
+	emoji: string | null,
+	memo: string | null,
+	/**  Dollars as typed; `""` removes the limit. */
+	limit: string | null,
+	/**  How often the limit applies (`perAuthorization`, …); only with a limit. */
+	frequency: string | null,
+	pinned: boolean | null,
+	/**  The card's place among the person's cards (`sortOrder`), from 0. */
+	sortOrder: number | null,
+};
+
 /**  A card in the list: public and masked data only, safe to log and to send to the webview. */
 export type CardView = CardView_Serialize | CardView_Deserialize;
 
@@ -282,6 +525,14 @@ export type CardView_Deserialize = {
 	 *  the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
 	 */
 	listOrder: string,
+	/**  The card's colour (`#rrggbb`), decrypted like the label; `None` when it has none. */
+	color?: string | null,
+	/**  The card's emoji, decrypted like the label. */
+	emoji?: string | null,
+	/**  The person's memo about the card, decrypted like the label. */
+	memo?: string | null,
+	/**  `sortOrder` as the server keeps it, when it fits an `i32`. */
+	sortOrder?: number | null,
 };
 
 /**  A card in the list: public and masked data only, safe to log and to send to the webview. */
@@ -318,6 +569,14 @@ export type CardView_Serialize = {
 	 *  the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
 	 */
 	listOrder: string,
+	/**  The card's colour (`#rrggbb`), decrypted like the label; `None` when it has none. */
+	color: string | null,
+	/**  The card's emoji, decrypted like the label. */
+	emoji: string | null,
+	/**  The person's memo about the card, decrypted like the label. */
+	memo: string | null,
+	/**  `sortOrder` as the server keeps it, when it fits an `i32`. */
+	sortOrder: number | null,
 };
 
 /**
@@ -572,6 +831,14 @@ export type ErrorCode =
  *  fallback when what was thrown is not a `UiError`.
  */
 "internal";
+
+/**  What the export did, for the toast. */
+export type ExportReceipt = {
+	/**  The file's name (not its folder: the page has no use for the person's paths). */
+	fileName: string,
+	/**  Transactions written, the header not counted. */
+	rows: number,
+};
 
 /**  One input of the form. Public data only: this is the form's shape, never its contents. */
 export type FieldDef = FieldDef_Serialize | FieldDef_Deserialize;
@@ -852,6 +1119,11 @@ export type Settings_Deserialize = {
 	sessionTtlSeconds: number,
 	/**  Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again. */
 	reauthMinutes: number,
+	/**
+	 *  A desktop notification for each new transaction while the app runs (merchant, amount, last four).
+	 *  Absent in what an older version saved or sent: on, the default.
+	 */
+	notifyTransactions?: boolean,
 };
 
 export type Settings_Serialize = {
@@ -869,6 +1141,11 @@ export type Settings_Serialize = {
 	sessionTtlSeconds: number,
 	/**  Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again. */
 	reauthMinutes: number,
+	/**
+	 *  A desktop notification for each new transaction while the app runs (merchant, amount, last four).
+	 *  Absent in what an older version saved or sent: on, the default.
+	 */
+	notifyTransactions: boolean,
 };
 
 /**

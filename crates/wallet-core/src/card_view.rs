@@ -60,6 +60,14 @@ pub struct CardView {
     /// Where the card sits in the list: the list reads in ascending order of this text. See [`list_order`];
     /// the UI only compares it, so a card it adds or replaces lands where a fresh list would put it.
     pub list_order: String,
+    /// The card's colour (`#rrggbb`), decrypted like the label; `None` when it has none.
+    pub color: Option<String>,
+    /// The card's emoji, decrypted like the label.
+    pub emoji: Option<String>,
+    /// The person's memo about the card, decrypted like the label.
+    pub memo: Option<String>,
+    /// `sortOrder` as the server keeps it, when it fits an `i32`.
+    pub sort_order: Option<i32>,
 }
 
 /// What the status allows. Unknown statuses allow no lock, unlock or reveal (we can't tell whether they
@@ -178,17 +186,32 @@ pub fn card_view(card: &Card, label: Option<String>) -> CardView {
         limit_cents,
         pinned: card.is_pinned == Some(true),
         list_order: list_order(card),
+        color: None,
+        emoji: None,
+        memo: None,
+        sort_order: card.sort_order.and_then(|order| i32::try_from(order).ok()),
     }
 }
 
-/// `card`'s view with its label decrypted through the API (`/encryption/decrypt`). A label that cannot
-/// be decrypted shows as no label rather than failing the list or the action that returned the card.
+/// `card`'s view with its label, colour, emoji and memo decrypted through the API
+/// (`/encryption/decrypt`), one call for each the card has. One that cannot be decrypted shows as none
+/// rather than failing the list or the action that returned the card; a colour that is not `#rrggbb`
+/// once decrypted is dropped too, so the UI never puts a server's text into a style.
 pub async fn labelled_card_view(user: &machines_api::UserClient, card: &Card) -> CardView {
-    let label = match &card.encrypted_name {
-        Some(field) => user.decrypt(field).await.ok().map(|e| e.data),
-        None => None,
+    let decrypt = |field: Option<&machines_api::models::common::EncryptedField>| {
+        let field = field.cloned();
+        async move {
+            let text = user.decrypt(&field?).await.ok()?.data;
+            let text = text.trim().to_owned();
+            (!text.is_empty()).then_some(text)
+        }
     };
-    card_view(card, label)
+    let label = decrypt(card.encrypted_name.as_ref()).await;
+    let mut view = card_view(card, label);
+    view.color = decrypt(card.encrypted_color.as_ref()).await.and_then(|c| crate::card_edit::color(&c).ok());
+    view.emoji = decrypt(card.encrypted_emoji.as_ref()).await;
+    view.memo = decrypt(card.encrypted_memo.as_ref()).await;
+    view
 }
 
 /// A revealed card: the full number, expiry and security code, for the countdown a person started.
@@ -388,6 +411,10 @@ mod tests {
                 pinned: false,
                 // Not pinned, no `createdAt`: after every dated card, then by id.
                 list_order: "11000000000000000".to_owned() + "9f970d1a-fd8e-41ac-a6fd-5993417942e3",
+                color: None,
+                emoji: None,
+                memo: None,
+                sort_order: None,
             }
         );
     }

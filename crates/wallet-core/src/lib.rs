@@ -7,12 +7,14 @@
 
 pub mod account;
 pub mod activity;
+pub mod activity_view;
 pub mod address;
 pub mod agreements_view;
 pub mod app_view;
 pub mod balances_view;
 pub mod card_create;
 pub mod card_draft;
+pub mod card_edit;
 pub mod card_view;
 pub mod clipboard;
 pub mod countries;

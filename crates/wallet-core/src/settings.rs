@@ -40,6 +40,14 @@ pub struct Settings {
     pub session_ttl_seconds: u32,
     /// Minutes after the last unlock (or re-entry of the passphrase) before a reveal asks for it again.
     pub reauth_minutes: u32,
+    /// A desktop notification for each new transaction while the app runs (merchant, amount, last four).
+    /// Absent in what an older version saved or sent: on, the default.
+    #[serde(default = "notify_by_default")]
+    pub notify_transactions: bool,
+}
+
+fn notify_by_default() -> bool {
+    true
 }
 
 pub const REVEAL_SECONDS: std::ops::RangeInclusive<u32> = 5..=120;
@@ -105,6 +113,7 @@ impl Default for Settings {
             idle_lock_minutes: 10,
             session_ttl_seconds: 900,
             reauth_minutes: 5,
+            notify_transactions: notify_by_default(),
         }
     }
 }
@@ -185,6 +194,7 @@ impl Settings {
         field!("idleLockMinutes", "idle lock time", settings.idle_lock_minutes);
         field!("sessionTtlSeconds", "session lifetime", settings.session_ttl_seconds);
         field!("reauthMinutes", "passphrase re-entry time", settings.reauth_minutes);
+        field!("notifyTransactions", "transaction notification setting", settings.notify_transactions);
         for label in bad {
             notes.push(format!("The saved {label} could not be read; the default is in use."));
         }

@@ -4,6 +4,7 @@
 
 use tauri::State;
 use wallet_core::card_draft::CardDraft;
+use wallet_core::card_edit::CardEdit;
 use wallet_core::card_view::{labelled_card_view, CardView, CopyReceipt, CopyWhat, RevealView};
 use wallet_core::error::UiError;
 
@@ -46,6 +47,14 @@ pub async fn unlock_card(state: State<'_, AppState>, id: String) -> Result<CardV
     let user = state.user().await?;
     let card = user.unlock_card(&id).await.map_err(ui)?.data;
     Ok(labelled_card_view(&user, &card).await)
+}
+
+/// Edits a card: its name, colour, emoji and memo (encrypted like the label), its limit and how often it
+/// applies, pinned, and its place in the list. A field left out stays; an empty one is cleared.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_card(state: State<'_, AppState>, id: String, edit: CardEdit) -> Result<CardView, UiError> {
+    state.update_card(&id, &edit).await
 }
 
 /// Cancels a card for good (the UI asks first, naming the card).

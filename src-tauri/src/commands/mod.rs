@@ -1,6 +1,7 @@
 //! The typed commands the web UI may call, one file per domain. Each returns a view (never a secret,
 //! except the reveal view a person asked for) or a `UiError`.
 
+pub mod activity;
 pub mod app;
 pub mod cards;
 pub mod funding;

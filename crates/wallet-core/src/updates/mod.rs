@@ -6,6 +6,7 @@
 //! Updates go to a sink, a closure that answers whether anyone still listens (the shell's is a Tauri
 //! channel to the webview); nothing here knows about windows.
 
+mod activity;
 mod deposit;
 mod kyc;
 mod notes;
@@ -14,11 +15,13 @@ mod watches;
 
 use serde::Serialize;
 
+use crate::activity_view::ActivityLine;
 use crate::balances_view::BalancesView;
 use crate::deposit_view::DepositView;
 use crate::error::UiError;
 use crate::kyc_view::KycView;
 
+pub use activity::{watch_activity, Seen, WATCH_PAGE};
 pub use deposit::watch_deposit;
 pub use kyc::watch_kyc;
 pub use notes::{Notes, NotesUpdate};
@@ -50,6 +53,22 @@ pub enum DepositUpdate {
     Balances { view: BalancesView },
     /// The deposit completed but the balances could not be read.
     BalancesUnavailable { error: UiError },
+    /// A check failed and will be tried again.
+    Retrying { error: UiError },
+    /// A timed check met a rate limit: nothing is wrong, the next check waits this long.
+    #[serde(rename_all = "camelCase")]
+    SlowedDown { next_check_in_ms: u32 },
+    /// The watch ended on an error that waiting cannot mend.
+    Stopped { error: UiError },
+}
+
+/// The Activity screen's news, and the desktop notifications'.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ActivityUpdate {
+    /// Transactions not seen before (each also a notification, when the setting is on) and those whose
+    /// state changed (a pending spend that posted).
+    Changed { new: Vec<ActivityLine>, updated: Vec<ActivityLine> },
     /// A check failed and will be tried again.
     Retrying { error: UiError },
     /// A timed check met a rate limit: nothing is wrong, the next check waits this long.

@@ -71,6 +71,13 @@ impl Gate {
     pub fn is_open(&self) -> bool {
         self.conditions.borrow().may_poll()
     }
+
+    /// Returns at once when the app is unlocked; otherwise when it is again. A hidden window does not
+    /// hold this one back: the activity watch's news is a desktop notification, most useful when the
+    /// window is out of sight.
+    pub async fn unlocked(&mut self) {
+        let _ = self.conditions.wait_for(|c| !c.locked).await;
+    }
 }
 
 /// The lock's changes, one at a time.

@@ -1,4 +1,5 @@
-//! The running watches: at most one KYC watch, one deposit watch (a screen shows one of each) and one
+//! The running watches: at most one activity watch, one KYC watch, one deposit watch (a screen shows one
+//! of each) and one
 //! listener of the lock (the page's, again after a reload), each with an id the UI uses to ask for a
 //! check now or to stop it. Starting one replaces the one of its kind, so a page reloaded without
 //! stopping its watches leaves none behind asking the server.
@@ -11,13 +12,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use machines_api::poll::{PollControl, PollPolicy};
 use machines_api::UserClient;
 
-use super::{watch_deposit, watch_kyc, DepositUpdate, Gate, KycUpdate, LockUpdate, Pauses};
+use super::{
+    watch_activity, watch_deposit, watch_kyc, ActivityUpdate, DepositUpdate, Gate, KycUpdate, LockUpdate, Pauses,
+};
 
 /// Names a running watch for the UI.
 pub type WatchId = u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    Activity,
     Kyc,
     Deposit,
     Lock,
@@ -72,6 +76,19 @@ impl Watches {
     ) -> WatchId {
         self.spawn(Kind::Deposit, move |policy, control, gate| async move {
             watch_deposit(&user, &deposit_id, &policy, &control, &gate, sink).await;
+        })
+    }
+
+    /// Watches `user`'s transactions (times shown in `offset`), in place of any activity watch already
+    /// running. Must be called inside a tokio runtime.
+    pub fn activity(
+        &self,
+        user: Arc<UserClient>,
+        offset: time::UtcOffset,
+        sink: impl FnMut(ActivityUpdate) -> bool + Send + 'static,
+    ) -> WatchId {
+        self.spawn(Kind::Activity, move |policy, control, gate| async move {
+            watch_activity(&user, offset, &policy, &control, &gate, sink).await;
         })
     }
 
