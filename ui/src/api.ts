@@ -35,7 +35,7 @@ export type UiAction = UiError["action"];
 export type ErrorCode = UiError["code"];
 export type AppStateView = Data<Commands["appState"]>;
 export type PanicReport = Data<Commands["panicButton"]>;
-export type Settings = Data<Commands["getSettings"]> & { notifyTransactions?: boolean };
+export type Settings = Data<Commands["getSettings"]>;
 export type EnvironmentSetting = Settings["environment"];
 export type Stage = Data<Commands["stage"]>;
 export type FormDefinition = Data<Commands["kycForm"]>;
@@ -50,7 +50,7 @@ export type Agreement = AgreementsView["agreements"][number];
 export type RouteView = Data<Commands["depositRoutes"]>[number];
 export type DepositView = Data<Commands["createDeposit"]>;
 export type BalancesView = Data<Commands["balances"]>;
-export type CardView = Data<Commands["createCard"]> & { color?: string | null; emoji?: string | null; memo?: string | null; sortOrder?: number | null };
+export type CardView = Data<Commands["createCard"]>;
 export type RevealView = Data<Commands["revealCard"]>;
 export type CopyWhat = Parameters<Commands["copyCard"]>[1];
 export type CopyReceipt = Data<Commands["copyCard"]>;
@@ -59,61 +59,14 @@ export type SignInView = NonNullable<AppStateView["signIn"]>;
 /** What `sign_in` says once the person is signed in: linked to a wallet (and where the journey stands) or not. */
 export type SignedIn = Data<Commands["signIn"]>;
 
-// ---- Activity and card edits (issue 17): provisional shapes until the core's bindings land. ----------
-
-export type TransactionType = "spend" | "collateral" | "payment" | "fee";
-export interface ActivityQuery {
-  cardId: string | null;
-  types: TransactionType[];
-  from: string | null;
-  to: string | null;
-  search: string | null;
-  utcOffsetMinutes: number;
-}
-export interface ActivityLine {
-  id: string;
-  title: string;
-  merchant: string | null;
-  kind: string;
-  kindText: string;
-  state: "pending" | "settled" | "declined";
-  statusText: string;
-  amountCents: number | null;
-  amountText: string;
-  debit: boolean;
-  cardId: string | null;
-  cardName: string | null;
-  cardLast4: string | null;
-  declineReason: string | null;
-  date: string | null;
-  timeText: string | null;
-  sortKey: string;
-}
-export interface ActivityView {
-  pending: ActivityLine[];
-  settled: ActivityLine[];
-  declined: ActivityLine[];
-  total: number;
-}
-export interface CardEdit {
-  label: string | null;
-  color: string | null;
-  emoji: string | null;
-  memo: string | null;
-  limit: string | null;
-  frequency: string | null;
-  pinned: boolean | null;
-  sortOrder: number | null;
-}
-export interface ExportReceipt {
-  fileName: string;
-  rows: number;
-}
-export type ActivityUpdate =
-  | { kind: "changed"; new: ActivityLine[]; updated: ActivityLine[] }
-  | { kind: "retrying"; error: UiError }
-  | { kind: "slowedDown"; nextCheckInMs: number }
-  | { kind: "stopped"; error: UiError };
+/** The Activity screen's question (`wallet-core` `activity_view::ActivityQuery`), with every field given. */
+export type ActivityQuery = Required<Parameters<Commands["activityList"]>[0]>;
+export type TransactionType = ActivityQuery["types"][number];
+export type ActivityView = Data<Commands["activityList"]>;
+export type ActivityLine = ActivityView["pending"][number];
+export type ExportReceipt = NonNullable<Data<Commands["exportActivity"]>>;
+/** What a card edit sends: `null` keeps a field, an empty text clears it (`wallet-core` `card_edit`). */
+export type CardEdit = Required<Parameters<Commands["updateCard"]>[1]>;
 
 // ---- Unwrapping. ----------------------------------------------------------------------------------
 

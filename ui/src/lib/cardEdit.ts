@@ -2,8 +2,7 @@
 // names only what the person changed. The core reads a field left out (`null`) as "keep" and an empty
 // text as "clear" (`wallet-core` `card_edit`), and checks every value again.
 
-import { invoke } from "@tauri-apps/api/core";
-import { call, type CardEdit, type CardView } from "../api";
+import { call, commands, type CardEdit, type CardView } from "../api";
 import { FREQUENCIES } from "./cards";
 
 export interface CardEditForm {
@@ -37,10 +36,10 @@ export function formOf(
     color: card.color ?? "",
     emoji: card.emoji ?? "",
     memo: card.memo ?? "",
-    limit: card.limitCents == null ? "" : (card.limitCents / 100).toFixed(2),
+    limit: card.limitCents === null ? "" : (card.limitCents / 100).toFixed(2),
     frequency: frequencyOf(card),
     pinned: card.pinned,
-    sortOrder: card.sortOrder == null ? "" : String(card.sortOrder),
+    sortOrder: card.sortOrder === null ? "" : String(card.sortOrder),
   };
 }
 
@@ -73,9 +72,7 @@ export function editOf(
   return { edit, changed: Object.values(edit).some((v) => v !== null) };
 }
 
-const core = { updateCard: (id: string, edit: CardEdit) => invoke("update_card", { id, edit }) };
-
 /** Sends the edit; the card as the server has it now comes back. */
 export async function saveCardEdit(cardId: string, edit: CardEdit): Promise<CardView> {
-  return (await call(core.updateCard(cardId, edit))) as CardView;
+  return call(commands.updateCard(cardId, edit));
 }

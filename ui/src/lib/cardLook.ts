@@ -3,7 +3,7 @@
 
 /** The colours the edit dialog offers. Each is dark enough for white text (checked by a test). */
 export const CARD_COLORS = [
-  { value: "#2d3f6b", label: "Navy" },
+  { value: "#1e40af", label: "Blue" },
   { value: "#115e59", label: "Teal" },
   { value: "#166534", label: "Green" },
   { value: "#6b21a8", label: "Purple" },

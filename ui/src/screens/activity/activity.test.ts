@@ -16,7 +16,7 @@ import ActivityPanel from "./ActivityPanel.svelte";
 function line(id: string, over: Partial<ActivityLine>): ActivityLine {
   return {
     id, title: "Coffee Corner", merchant: "Coffee Corner", kind: "spend", kindText: "Card spend", state: "settled",
-    statusText: "Posted", amountCents: -450, amountText: "\u2212$4.50", debit: true, cardId: "card_a",
+    statusText: "Posted", amountCents: -450, amountText: "\u2212$4.50", debit: true, refund: false, cardId: "card_a",
     cardName: "Groceries", cardLast4: "4242", declineReason: null, date: "2026-01-16", timeText: "16 Jan 2026, 18:40",
     sortKey: `2026-01-16T17:40:00Z${id}`, ...over,
   };
