@@ -83,6 +83,7 @@ const PAIRS: [string, string, number, string][] = [
   ["text", "info-bg", TEXT, "notices, deposit status"],
   ["text", "ok-bg", TEXT, "accepted notice"],
   ["ok", "ok-bg", TEXT, "completed deposit"],
+  ["ok", "surface", TEXT, "money in on the Activity tab"],
   ["demo", "demo-bg", TEXT, "the Demo badge"],
   ["demo", "surface", TEXT, "the simulated deposit panel"],
   ["toast-text", "toast-bg", TEXT, "toasts"],
