@@ -155,8 +155,11 @@ impl ActivityQuery {
                 return Err(field_error("to", "The last day comes before the first."));
             }
         }
-        let offset = UtcOffset::from_whole_seconds(self.utc_offset_minutes.saturating_mul(60))
-            .map_err(|_| field_error("utcOffsetMinutes", "The time zone is not one a clock can have."))?;
+        // Clocks run from UTC−12 to UTC+14; ±18 h is the widest offset ISO 8601 and JavaScript allow.
+        let offset = (self.utc_offset_minutes.abs() <= 18 * 60)
+            .then(|| UtcOffset::from_whole_seconds(self.utc_offset_minutes * 60).ok())
+            .flatten()
+            .ok_or_else(|| field_error("utcOffsetMinutes", "The time zone is not one a clock can have."))?;
         let search = self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
         let card_id = self.card_id.clone().filter(|id| !id.trim().is_empty());
         Ok(Filters { card_id, types: self.types.clone(), from, to, search, offset })
@@ -380,4 +383,168 @@ pub fn notice(line: &ActivityLine) -> Notice {
         body.push_str(&format!(" \u{00B7} \u{2022}\u{2022}{last4}"));
     }
     Notice { title: title.to_owned(), body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use machines_api::models::cards::Card;
+    use serde_json::json;
+
+    fn transaction(value: serde_json::Value) -> Transaction {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn cards() -> Vec<CardView> {
+        let card: Card =
+            serde_json::from_value(json!({"cardId": "card-1", "status": "active", "last4": "4242", "brand": "VISA"}))
+                .unwrap();
+        vec![crate::card_view::card_view(&card, Some("Groceries".into()))]
+    }
+
+    /// A day of an account: a coffee pending, a posted lunch, a declined laptop, a refund, collateral in
+    /// and a fee, in UTC late on the 16th (already the 17th in Paris, still the 16th in New York).
+    fn day() -> Vec<Transaction> {
+        vec![
+            transaction(json!({"transactionId": "t1", "type": "spend", "status": "pending", "amountCents": 450,
+                "merchantName": "Cafe Lumen", "cardId": "card-1", "createdAt": "2026-01-16T23:40:00Z"})),
+            transaction(json!({"transactionId": "t2", "type": "spend", "status": "posted", "amountCents": 1250,
+                "merchantName": "Noodle Bar", "cardId": "card-1", "createdAt": "2026-01-16T12:00:00Z"})),
+            transaction(json!({"transactionId": "t3", "type": "spend", "status": "declined", "amountCents": 120000,
+                "merchantName": "Laptop Store", "cardId": "card-1", "createdAt": "2026-01-16T13:00:00Z",
+                "declineReason": "insufficient_funds"})),
+            transaction(json!({"transactionId": "t4", "type": "spend", "status": "posted", "amountCents": -500,
+                "merchantName": "Noodle Bar", "cardId": "card-1", "createdAt": "2026-01-16T14:00:00Z"})),
+            transaction(json!({"transactionId": "t5", "type": "collateral", "status": "posted", "amountCents": 5000,
+                "createdAt": "2026-01-15T09:00:00Z"})),
+            transaction(json!({"transactionId": "t6", "type": "fee", "amountCents": 100,
+                "createdAt": "2026-01-15T10:00:00Z"})),
+        ]
+    }
+
+    fn filters(query: ActivityQuery) -> Filters {
+        query.check().unwrap()
+    }
+
+    fn ids(lines: &[ActivityLine]) -> Vec<&str> {
+        lines.iter().map(|l| l.id.as_str()).collect()
+    }
+
+    #[test]
+    fn pending_settled_and_declined_are_apart_with_signed_amounts_and_the_card() {
+        let view = activity_view(&day(), &cards(), &filters(ActivityQuery::default()));
+        assert_eq!((ids(&view.pending), ids(&view.declined)), (vec!["t1"], vec!["t3"]));
+        assert_eq!(ids(&view.settled), ["t4", "t2", "t6", "t5"], "the newest first");
+        assert_eq!(view.total, 6);
+        let amounts: Vec<(&str, &str, bool, bool)> =
+            view.settled.iter().map(|l| (l.id.as_str(), l.amount_text.as_str(), l.debit, l.refund)).collect();
+        assert_eq!(
+            amounts,
+            [
+                ("t4", "+$5.00", false, true),
+                ("t2", "\u{2212}$12.50", true, false),
+                ("t6", "\u{2212}$1.00", true, false),
+                ("t5", "+$50.00", false, false),
+            ]
+        );
+        let coffee = &view.pending[0];
+        assert_eq!((coffee.card_name.as_deref(), coffee.card_last4.as_deref()), (Some("Groceries"), Some("4242")));
+        assert_eq!((coffee.status_text.as_str(), coffee.amount_cents), ("Pending", Some(-450)));
+        let declined = &view.declined[0];
+        assert!(declined.decline_reason.as_deref().unwrap().contains("USDC collateral"), "{declined:?}");
+        assert_eq!(view.settled[0].kind_text, "Refund");
+        assert_eq!(view.settled[3].title, "Collateral", "no merchant: the type names it");
+    }
+
+    #[test]
+    fn time_and_day_are_the_persons_own() {
+        let paris = filters(ActivityQuery { utc_offset_minutes: 60, ..ActivityQuery::default() });
+        let line = activity_line(&day()[0], &cards(), paris.offset);
+        assert_eq!((line.date.as_deref(), line.time_text.as_deref()), (Some("2026-01-17"), Some("17 Jan 2026, 00:40")));
+        let new_york = filters(ActivityQuery { utc_offset_minutes: -300, ..ActivityQuery::default() });
+        let line = activity_line(&day()[0], &cards(), new_york.offset);
+        assert_eq!((line.date.as_deref(), line.time_text.as_deref()), (Some("2026-01-16"), Some("16 Jan 2026, 18:40")));
+        let no_time = activity_line(&day()[5], &[], UtcOffset::UTC);
+        assert_eq!(
+            (no_time.date.as_deref(), no_time.time_text.as_deref()),
+            (Some("2026-01-15"), Some("15 Jan 2026, 10:00"))
+        );
+    }
+
+    #[test]
+    fn filters_by_card_type_dates_in_local_time_and_merchant_search() {
+        let all = day();
+        let shown = |query: ActivityQuery| {
+            let view = activity_view(&all, &cards(), &filters(query));
+            let mut ids: Vec<String> =
+                view.pending.iter().chain(&view.settled).chain(&view.declined).map(|l| l.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(
+            shown(ActivityQuery { card_id: Some("card-1".into()), ..Default::default() }),
+            ["t1", "t2", "t3", "t4"]
+        );
+        let fees_and_collateral =
+            ActivityQuery { types: vec![ActivityType::Fee, ActivityType::Collateral], ..Default::default() };
+        assert_eq!(shown(fees_and_collateral), ["t5", "t6"]);
+        assert_eq!(shown(ActivityQuery { search: Some("  noodle ".into()), ..Default::default() }), ["t2", "t4"]);
+        let the_16th =
+            ActivityQuery { from: Some("2026-01-16".into()), to: Some("2026-01-16".into()), ..Default::default() };
+        assert_eq!(shown(the_16th.clone()), ["t1", "t2", "t3", "t4"]);
+        // In Paris the coffee was bought on the 17th.
+        assert_eq!(shown(ActivityQuery { utc_offset_minutes: 60, ..the_16th }), ["t2", "t3", "t4"]);
+    }
+
+    #[test]
+    fn a_bad_filter_is_refused_on_its_field() {
+        let field = |query: ActivityQuery| query.check().unwrap_err().fields[0].field.clone();
+        assert_eq!(field(ActivityQuery { from: Some("16/01/2026".into()), ..Default::default() }), "from");
+        assert_eq!(field(ActivityQuery { to: Some("2026-02-30".into()), ..Default::default() }), "to");
+        let backwards =
+            ActivityQuery { from: Some("2026-02-01".into()), to: Some("2026-01-01".into()), ..Default::default() };
+        assert_eq!(field(backwards), "to");
+        assert_eq!(field(ActivityQuery { utc_offset_minutes: 24 * 60, ..Default::default() }), "utcOffsetMinutes");
+    }
+
+    #[test]
+    fn the_csv_is_rfc_4180_with_formulas_kept_as_text() {
+        let mut all = day();
+        all.push(transaction(json!({"transactionId": "t7", "type": "spend", "status": "posted", "amountCents": 99,
+            "merchantName": "=HYPERLINK(\"http://x\"), \"quoted\"", "cardId": "card-1", "createdAt": "2026-01-16T15:00:00Z"})));
+        let text = activity_csv(&all, &cards(), &filters(ActivityQuery::default())).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), CSV_HEADER);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 7);
+        assert!(text.contains("\r\n"), "RFC 4180 line ends");
+        let row = |id: &str| rows.iter().find(|r| &r[9] == id).unwrap().clone();
+        assert_eq!(&row("t7")[4], "'=HYPERLINK(\"http://x\"), \"quoted\"", "read back whole, and as text");
+        assert_eq!((&row("t2")[0], &row("t2")[1], &row("t2")[7]), ("2026-01-16", "12:00", "-12.50"));
+        assert_eq!((&row("t4")[7], &row("t4")[3]), ("5.00", "Refund"));
+        assert_eq!((&row("t1")[5], &row("t1")[6], &row("t1")[2]), ("Groceries", "4242", "Pending"));
+        assert!(row("t3")[8].contains("collateral"));
+    }
+
+    #[test]
+    fn a_notice_says_the_merchant_amount_and_last_four_and_nothing_else() {
+        let line = activity_line(&day()[0], &cards(), UtcOffset::UTC);
+        let notice = notice(&line);
+        assert_eq!(notice.title, "Card payment pending");
+        assert_eq!(notice.body, "Cafe Lumen \u{2212}$4.50 \u{00B7} \u{2022}\u{2022}4242");
+        assert!(!notice.body.contains("Groceries"), "the card's own name stays in the app");
+        let declined = notice_of(&day()[2]);
+        assert_eq!(declined.title, "Card payment declined");
+    }
+
+    fn notice_of(t: &Transaction) -> Notice {
+        notice(&activity_line(t, &cards(), UtcOffset::UTC))
+    }
+
+    #[test]
+    fn the_export_is_named_for_the_persons_day() {
+        let late = OffsetDateTime::parse("2026-01-16T23:30:00Z", &Rfc3339).unwrap();
+        let tokyo = UtcOffset::from_hms(9, 0, 0).unwrap();
+        assert_eq!(export_file_name(late, tokyo), "machines-activity-2026-01-17.csv");
+    }
 }
