@@ -13,7 +13,8 @@ use axum::Router;
 
 use crate::reply::{Answer, Reply};
 use crate::routes::{
-    admin, agreements, cards, deposits, encryption, kyc, ledger, secrets, sessions, spend, users, verify, withdrawals,
+    admin, agreements, cards, deposits, encryption, kyc, ledger, refunds, secrets, sessions, spend, users, verify,
+    withdrawals,
 };
 use crate::sim::{Req, Sim};
 use crate::state::State;
@@ -119,6 +120,7 @@ fn admin_routes(sim: Arc<Sim>) -> Router<Arc<Sim>> {
         .route("/deposits/{deposit_id}/fund", post(api!(deposits::fund)))
         .route("/cards/{card_id}/spend", post(api!(spend::spend)))
         .route("/transactions/settle", post(api!(spend::settle)))
+        .route("/transactions/{transaction_id}/refund", post(api!(refunds::refund)))
         .route("/faults", get(api!(admin::faults_list)).post(api!(admin::faults_add)).delete(api!(admin::faults_clear)))
         .route("/clock/advance", post(api!(admin::clock_advance)))
         .route("/sessions/expire", post(api!(admin::sessions_expire)))

@@ -123,6 +123,22 @@ pub struct TxRec {
     /// For an authorised spend: when it posts.
     #[serde(with = "at_option")]
     pub posts_at: Option<OffsetDateTime>,
+    /// When it posted. The fields below are absent from states saved before they existed, hence `default`.
+    #[serde(default, with = "at_option")]
+    pub posted_at: Option<OffsetDateTime>,
+    /// For a declined spend: the code of why (`DeclineReason` on the client's side).
+    #[serde(default)]
+    pub decline_reason: Option<String>,
+    /// For a refund: the spend it gives money back for.
+    #[serde(default)]
+    pub refund_of: Option<String>,
+}
+
+impl TxRec {
+    /// A refund: a `spend` below zero, the only way the API's types can spell money back on a card.
+    pub fn is_refund(&self) -> bool {
+        self.kind == "spend" && self.amount_cents < 0
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -330,4 +346,27 @@ pub fn random_uuid(rng: &mut StdRng) -> String {
 pub fn random_token(rng: &mut StdRng, len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_saved_before_posting_times_and_reasons_reads_back() {
+        let old = r#"{"transactionId":"txn_000001","kind":"spend","status":"posted","amountCents":1250,
+            "merchantName":"Coffee Shop","cardId":"c-0000001","createdAt":"2026-01-16T18:40:00.000Z","postsAt":null}"#;
+        let tx: TxRec = serde_json::from_str(old).unwrap();
+        assert_eq!((tx.posted_at, &tx.decline_reason, &tx.refund_of), (None, &None, &None));
+
+        let refund = TxRec {
+            amount_cents: -250,
+            posted_at: Some(tx.created_at),
+            refund_of: Some(tx.transaction_id.clone()),
+            ..tx
+        };
+        assert!(refund.is_refund());
+        let again: TxRec = serde_json::from_str(&serde_json::to_string(&refund).unwrap()).unwrap();
+        assert_eq!((again.posted_at, again.refund_of.as_deref()), (refund.posted_at, Some("txn_000001")));
+    }
 }

@@ -84,18 +84,23 @@ pub fn deposits(user: &mut User, now: OffsetDateTime, config: &SimConfig, next_t
             card_id: None,
             created_at: now,
             posts_at: None,
+            posted_at: Some(now),
+            decline_reason: None,
+            refund_of: None,
         });
         *next_tx += 1;
     }
 }
 
-/// Posts every pending spend of `user` that `due` selects; returns how many.
-pub fn post_where(user: &mut User, due: impl Fn(&TxRec) -> bool) -> usize {
+/// Posts every pending spend of `user` for which `due` gives the moment it posts; returns how many.
+pub fn post_where(user: &mut User, due: impl Fn(&TxRec) -> Option<OffsetDateTime>) -> usize {
     let mut posted = 0;
     let mut moved = 0;
     for tx in user.transactions.iter_mut().filter(|tx| tx.kind == "spend" && tx.status == "pending") {
-        if due(tx) {
+        if let Some(at) = due(tx) {
             tx.status = "posted".to_owned();
+            tx.posted_at = Some(at);
+            tx.posts_at = None;
             moved += tx.amount_cents;
             posted += 1;
         }
@@ -106,9 +111,60 @@ pub fn post_where(user: &mut User, due: impl Fn(&TxRec) -> bool) -> usize {
     posted
 }
 
-/// Posts each pending spend whose time has come.
+/// Posts each pending spend whose time has come, at the time it was due (a late tick does not move it).
 pub fn spend(user: &mut User, now: OffsetDateTime) {
-    post_where(user, |tx| tx.posts_at.is_some_and(|at| at <= now));
+    post_where(user, |tx| tx.posts_at.filter(|at| *at <= now));
+}
+
+/// Lets a pending spend go before it posts: `reversed`, its hold released. False if it is not pending.
+pub fn reverse(user: &mut User, transaction_id: &str) -> bool {
+    let Some(tx) = user
+        .transactions
+        .iter_mut()
+        .find(|tx| tx.transaction_id == transaction_id && tx.kind == "spend" && tx.status == "pending")
+    else {
+        return false;
+    };
+    tx.status = "reversed".to_owned();
+    tx.posts_at = None;
+    let held = tx.amount_cents;
+    user.pending_charges -= held;
+    true
+}
+
+/// What is left to refund of a posted spend: its amount less the refunds already made for it.
+pub fn refundable(user: &User, spend: &TxRec) -> i64 {
+    let refunded: i64 = user
+        .transactions
+        .iter()
+        .filter(|tx| tx.refund_of.as_deref() == Some(spend.transaction_id.as_str()))
+        .map(|tx| -tx.amount_cents)
+        .sum();
+    spend.amount_cents - refunded
+}
+
+/// Records a refund of `cents` (> 0) for the posted spend `spend`, posted at once: a `spend` of `-cents` on
+/// the same card and merchant. It lowers what is owed; posted charges and the balance due cannot go below
+/// zero (the simulator has no payments, so they never should; the floor keeps a bug from showing a debt
+/// as a credit).
+pub fn refund(user: &mut User, spend: &TxRec, cents: i64, transaction_id: String, now: OffsetDateTime) -> TxRec {
+    let tx = TxRec {
+        transaction_id,
+        kind: "spend".to_owned(),
+        status: "posted".to_owned(),
+        amount_cents: -cents,
+        merchant_name: spend.merchant_name.clone(),
+        card_id: spend.card_id.clone(),
+        created_at: now,
+        posts_at: None,
+        posted_at: Some(now),
+        decline_reason: None,
+        refund_of: Some(spend.transaction_id.clone()),
+    };
+    user.posted_charges = (user.posted_charges - cents).max(0);
+    user.balance_due = (user.balance_due - cents).max(0);
+    user.transactions.push(tx.clone());
+    tx
 }
 
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub fn transaction_json(tx: &TxRec) -> Value {
         "merchantName": tx.merchant_name,
         "cardId": tx.card_id,
         "createdAt": iso(tx.created_at),
+        // Neither is in the reference: when it posted, and why a declined spend was refused.
+        "postedAt": tx.posted_at.map(iso),
+        "declineReason": tx.decline_reason,
     })
 }
 
@@ -241,6 +244,9 @@ mod tests {
                 card_id: None,
                 created_at: u.created_at,
                 posts_at: None,
+                posted_at: Some(u.created_at),
+                decline_reason: None,
+                refund_of: None,
             })
         });
 

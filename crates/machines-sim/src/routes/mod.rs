@@ -10,6 +10,7 @@ pub mod deposits;
 pub mod encryption;
 pub mod kyc;
 pub mod ledger;
+pub mod refunds;
 pub mod secrets;
 pub mod sessions;
 pub mod spend;

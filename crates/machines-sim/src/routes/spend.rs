@@ -44,13 +44,17 @@ pub fn spend(sim: &Sim, st: &mut State, req: &Req) -> Answer {
         card_id: Some(card_id),
         created_at: now,
         posts_at: decline.is_none().then_some(posts_at),
+        posted_at: None,
+        decline_reason: decline.as_ref().map(|d| d.code().to_owned()),
+        refund_of: None,
     };
     let transaction = transaction_json(&tx);
     user.transactions.push(tx);
     Ok(match decline {
-        Some(reason) => {
-            Reply::ok("spend declined", json!({"approved": false, "reason": reason, "transaction": transaction}))
-        }
+        Some(decline) => Reply::ok(
+            "spend declined",
+            json!({"approved": false, "reason": decline.text(), "transaction": transaction}),
+        ),
         None => {
             user.pending_charges += amount;
             Reply::ok("spend authorized", json!({"approved": true, "transaction": transaction}))
@@ -58,10 +62,41 @@ pub fn spend(sim: &Sim, st: &mut State, req: &Req) -> Answer {
     })
 }
 
+/// Why a spend is declined: a code kept on the transaction (`declineReason`, which the client reads as
+/// an enum) and words for the `/_sim` answer, which a person running the simulator reads.
+#[derive(Debug, Clone, PartialEq)]
+enum Decline {
+    /// The card is not `active`; holds its status.
+    CardStatus(String),
+    /// The card's limit would be passed; holds the limit's frequency.
+    Limit(String),
+    SpendingPower,
+}
+
+impl Decline {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::CardStatus(status) if status == "locked" => "card_locked",
+            Self::CardStatus(status) if status == "canceled" => "card_canceled",
+            Self::CardStatus(_) => "card_inactive",
+            Self::Limit(_) => "limit_exceeded",
+            Self::SpendingPower => "insufficient_funds",
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Self::CardStatus(status) => format!("card is {status}"),
+            Self::Limit(frequency) => format!("card limit exceeded ({frequency})"),
+            Self::SpendingPower => "insufficient spending power".to_owned(),
+        }
+    }
+}
+
 /// Why `amount` on `card` must be declined now, if it must.
-fn decline_reason(user: &User, card: &CardRec, amount: i64, now: OffsetDateTime) -> Option<String> {
+fn decline_reason(user: &User, card: &CardRec, amount: i64, now: OffsetDateTime) -> Option<Decline> {
     if card.status != "active" {
-        return Some(format!("card is {}", card.status));
+        return Some(Decline::CardStatus(card.status.clone()));
     }
     if let (Some(cap), Some(frequency)) =
         (card.limit.get("amountCents").and_then(|v| v.as_i64()), card.limit.get("frequency").and_then(|v| v.as_str()))
@@ -75,11 +110,11 @@ fn decline_reason(user: &User, card: &CardRec, amount: i64, now: OffsetDateTime)
             }
         };
         if exceeded {
-            return Some(format!("card limit exceeded ({frequency})"));
+            return Some(Decline::Limit(frequency.to_owned()));
         }
     }
     if amount > user.spending_power() {
-        return Some("insufficient spending power".to_owned());
+        return Some(Decline::SpendingPower);
     }
     None
 }
@@ -95,11 +130,13 @@ fn window(frequency: &str) -> Option<Duration> {
     }
 }
 
-/// The card's authorised (pending or posted) spend made after `since` (all of it when `None`).
+/// The card's authorised (pending or posted) spend made after `since` (all of it when `None`). A refund
+/// does not give the limit back: a limit caps what is spent, as most issuers count it, and the person's
+/// money comes back through the balance instead.
 fn spent(user: &User, card_id: &str, since: Option<OffsetDateTime>) -> i64 {
     user.transactions
         .iter()
-        .filter(|tx| tx.kind == "spend" && tx.card_id.as_deref() == Some(card_id))
+        .filter(|tx| tx.kind == "spend" && !tx.is_refund() && tx.card_id.as_deref() == Some(card_id))
         .filter(|tx| tx.status == "pending" || tx.status == "posted")
         .filter(|tx| since.is_none_or(|since| tx.created_at > since))
         .map(|tx| tx.amount_cents)
@@ -107,9 +144,10 @@ fn spent(user: &User, card_id: &str, since: Option<OffsetDateTime>) -> i64 {
 }
 
 /// `POST /_sim/transactions/settle`: posts every pending spend of every user now.
-pub fn settle(_sim: &Sim, st: &mut State, _req: &Req) -> Answer {
+pub fn settle(sim: &Sim, st: &mut State, _req: &Req) -> Answer {
+    let now = sim.clock.now();
     let posted: usize =
-        st.partners.values_mut().flat_map(|p| p.users.values_mut()).map(|user| post_where(user, |_| true)).sum();
+        st.partners.values_mut().flat_map(|p| p.users.values_mut()).map(|user| post_where(user, |_| Some(now))).sum();
     Ok(Reply::ok("transactions settled", json!({"posted": posted})))
 }
 
@@ -159,6 +197,7 @@ mod tests {
         let tx = &reply.body["data"]["transaction"];
         assert_eq!(tx["type"], "spend");
         assert_eq!(tx["status"], "pending");
+        assert_eq!((&tx["postedAt"], &tx["declineReason"]), (&Value::Null, &Value::Null));
         assert_eq!(tx["amountCents"], 1_250);
         assert_eq!(tx["merchantName"], "Coffee Shop");
         assert_eq!(tx["cardId"], json!(card));
@@ -178,6 +217,8 @@ mod tests {
             assert_eq!((u.pending_charges, u.posted_charges, u.balance_due), (0, 1_300, 1_300));
             assert_eq!(u.spending_power(), 8_700);
             assert!(u.transactions.iter().all(|t| t.status == "posted"));
+            // Posted when it was due (a minute after it was made), not when the late tick came.
+            assert!(u.transactions.iter().all(|t| t.posted_at == Some(t.created_at + Duration::seconds(60))));
         });
     }
 
@@ -214,6 +255,8 @@ mod tests {
         assert_eq!(reply.body["summary"], "spend declined");
         assert_eq!(reply.body["data"]["reason"], "card is locked");
         assert_eq!(reply.body["data"]["transaction"]["status"], "declined");
+        assert_eq!(reply.body["data"]["transaction"]["declineReason"], "card_locked");
+        assert_eq!(reply.body["data"]["transaction"]["postedAt"], Value::Null, "a decline never posts");
         lock("active");
         assert_eq!(attempt(&sim, &card, 1_001).body["data"]["reason"], "insufficient spending power");
         assert!(approved(&attempt(&sim, &card, 1_000)));
@@ -224,6 +267,18 @@ mod tests {
             let statuses: Vec<&str> = u.transactions.iter().map(|t| t.status.as_str()).collect();
             assert_eq!(statuses, ["declined", "declined", "pending", "declined", "declined"]);
             assert_eq!(u.pending_charges, 1_000, "declines move no money");
+            let reasons: Vec<Option<&str>> = u.transactions.iter().map(|t| t.decline_reason.as_deref()).collect();
+            assert_eq!(
+                reasons,
+                [
+                    Some("card_locked"),
+                    Some("insufficient_funds"),
+                    None,
+                    Some("insufficient_funds"),
+                    Some("card_canceled")
+                ],
+                "each decline keeps why"
+            );
         });
     }
 
@@ -237,6 +292,7 @@ mod tests {
         let over = attempt(&sim, &card, 2_501);
         assert!(!approved(&over));
         assert_eq!(over.body["data"]["reason"], "card limit exceeded (perAuthorization)");
+        assert_eq!(over.body["data"]["transaction"]["declineReason"], "limit_exceeded");
     }
 
     #[test]
