@@ -115,6 +115,18 @@ describe("the list", () => {
     expect(activityFilters.search).toBe("");
   });
 
+  it("counts what a search or dates leave of the total, and a card's own list plainly", async () => {
+    await open((q) => (q.search ? { pending: [], settled: [VIEW.settled[0]!], declined: [], total: 4 } : q.cardId ? { ...EMPTY, settled: [VIEW.settled[0]!], total: 1 } : VIEW));
+    activityFilters.cardId = "card_a";
+    await settle();
+    expect(document.querySelector(".result")?.textContent).toContain("1 transaction.");
+    activityFilters.cardId = "";
+    typeInto("tx-search", "coffee");
+    await vi.advanceTimersByTimeAsync(400);
+    await settle();
+    expect(document.querySelector(".result")?.textContent).toContain("1 of 4 transactions matches.");
+  });
+
   it("asks again when the core's watch says something changed, and never on a timer", async () => {
     let answer = EMPTY;
     await open(() => answer);
