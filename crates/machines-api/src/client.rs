@@ -150,6 +150,7 @@ pub(crate) fn invalid_argument(field: &str, message: &str) -> ApiError {
                 message: format!("{field} {message}"),
                 field: Some(field.to_owned()),
             }],
+            ..Problem::default()
         },
     }
 }

@@ -143,7 +143,7 @@ fn parse_wire<T: DeserializeOwned>(status: u16, body: &[u8], depth: u8) -> Resul
     if wire.ok.is_none() && wire.object.as_deref() == Some("response") && depth == 0 {
         return unwrap_open_responses(status, wire.output.unwrap_or_default());
     }
-    let problem = Problem { status, summary: wire.summary.clone(), errors: wire.errors };
+    let problem = Problem { status, summary: wire.summary.clone(), errors: wire.errors, ..Problem::default() };
     match (wire.ok, wire.data) {
         (Some(true), Some(raw)) if (200..300).contains(&status) => {
             let data = parse_data::<T>(raw.get())?;
@@ -237,7 +237,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
         Ok(Parsed::Failed(problem)) => problem,
         // A 404 that is not the API's envelope means this address does not serve the API at all.
         _ if status == 404 => return Err(ApiError::NotTheApi { status }),
-        _ => Problem { status, summary: None, errors: Vec::new() },
+        _ => Problem { status, ..Problem::default() },
     };
     Ok(Err(Failure { status, problem, retry_after }))
 }
@@ -264,8 +264,9 @@ impl Failure {
             (_, Some("idempotency_conflict")) => ApiError::Conflict { problem },
             (429, _) | (_, Some("rate_limited")) => ApiError::RateLimited { retry_after, problem },
             (409, _) | (_, Some("invalid_state" | "missing_contract")) => ApiError::invalid_state(problem),
-            // A 408 is the server giving up on a slow request: transient, like a 5xx.
-            (408 | 500..=599, _) => ApiError::Server { problem },
+            // A 408 is the server giving up on a slow request: transient, like a 5xx. Its Retry-After (a 503
+            // from a busy server sends one) says how long it will be busy.
+            (408 | 500..=599, _) => ApiError::Server { problem, retry_after },
             _ => ApiError::Validation { problem },
         }
     }
@@ -390,6 +391,22 @@ mod tests {
             ApiError::Forbidden { required, .. } => assert_eq!(required, vec!["cards.read".to_owned()]),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_busy_503_keeps_its_retry_after_and_one_without_stays_a_plain_server_error() {
+        let body = r#"{"ok":false,"summary":"upstream busy","errors":[{"code":"upstream_unavailable","message":"x"}]}"#;
+        let busy = match parse::<Thing>(503, body.as_bytes(), Some(Duration::from_secs(45))) {
+            Ok(Err(failure)) => failure.into_error(&[]),
+            _ => panic!("a 503 is a failure"),
+        };
+        assert_eq!((busy.code(), busy.retry_after()), ("server", Some(Duration::from_secs(45))));
+        assert!(busy.is_transient());
+        let broken = match parse::<Thing>(503, body.as_bytes(), None) {
+            Ok(Err(failure)) => failure.into_error(&[]),
+            _ => panic!("a 503 is a failure"),
+        };
+        assert_eq!((broken.code(), broken.retry_after()), ("server", None));
     }
 
     #[test]

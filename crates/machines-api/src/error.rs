@@ -4,7 +4,8 @@
 //! state gate it names (`StateGate`), read once from the envelope. The `Display` text states facts: what
 //! failed, the status, and the API's own `summary` and `errors[].message` when it sent them. What a person
 //! should do about it is `wallet-core`'s to say. No variant ever carries a secret: request bodies and
-//! tokens are not kept in errors.
+//! tokens are not kept in errors. An error also says which server gave it ([`Service`]): in Partner
+//! sign-in the partner's gateway mints every session, and its failures are not the Machines API's.
 
 use std::fmt;
 use std::time::Duration;
@@ -22,19 +23,60 @@ pub struct FieldError {
     pub field: Option<String>,
 }
 
-/// What the server said about a failed call: its HTTP status and the envelope's words.
+/// Which server gave an error: the Machines API, or the partner's wallet gateway that mints the sessions
+/// in Partner sign-in. Callers word a failure by it: "the Machines API is busy" is not what a person who
+/// signed in with their partner was talking to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Service {
+    #[default]
+    MachinesApi,
+    /// The partner's gateway; `partner` is the name the partner goes by, when the app was given one
+    /// ([`GatewayClient::named`](crate::GatewayClient::named)).
+    Gateway { partner: Option<String> },
+}
+
+impl Service {
+    /// The service as the subject of a sentence: "The Machines API", "Acme Pay's gateway".
+    fn subject(&self) -> String {
+        match self {
+            Self::MachinesApi => "The Machines API".to_owned(),
+            Self::Gateway { partner: Some(name) } => format!("{name}'s gateway"),
+            Self::Gateway { partner: None } => "The partner's gateway".to_owned(),
+        }
+    }
+
+    /// The service inside a sentence: "the Machines API", "Acme Pay's gateway".
+    fn object(&self) -> String {
+        match self {
+            Self::MachinesApi => "the Machines API".to_owned(),
+            Self::Gateway { partner: Some(name) } => format!("{name}'s gateway"),
+            Self::Gateway { partner: None } => "the partner's gateway".to_owned(),
+        }
+    }
+}
+
+/// What the server said about a failed call: its HTTP status, the envelope's words, and which server it was.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Problem {
     pub status: u16,
     pub summary: Option<String>,
     pub errors: Vec<FieldError>,
+    pub service: Service,
 }
 
 impl Problem {
-    /// The sentence the official clients show: `summary: message; message`, or whichever part exists.
+    /// The sentence the official clients show: `summary: message; message`, or whichever part exists. A
+    /// message that only repeats the summary (or an earlier message) is said once: the gateway, for one,
+    /// puts the same sentence in both.
     pub fn message(&self) -> Option<String> {
-        let details: Vec<&str> = self.errors.iter().map(|e| e.message.trim()).filter(|m| !m.is_empty()).collect();
         let summary = self.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let mut details: Vec<&str> = Vec::new();
+        for message in self.errors.iter().map(|e| e.message.trim()).filter(|m| !m.is_empty()) {
+            let repeated = summary.into_iter().chain(details.iter().copied()).any(|said| same_words(said, message));
+            if !repeated {
+                details.push(message);
+            }
+        }
         match (summary, details.is_empty()) {
             (Some(s), true) => Some(s.to_owned()),
             (Some(s), false) => Some(format!("{s}: {}", details.join("; "))),
@@ -63,6 +105,12 @@ impl Problem {
     fn or(&self, fallback: &str) -> String {
         self.message().unwrap_or_else(|| fallback.to_owned())
     }
+}
+
+/// The same sentence, whatever its case or closing stop.
+fn same_words(a: &str, b: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_end_matches(['.', '!', '?']).trim_end().to_lowercase();
+    bare(a) == bare(b)
 }
 
 /// Which of the user's states a 409 says is in the way. Read once, when the failure is classified
@@ -120,12 +168,12 @@ impl StateGate {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The server could not be reached at all (DNS, refused connection, TLS, dropped connection).
-    #[error("Could not reach the Machines API at {host}: {detail}.")]
-    Network { host: String, detail: String },
+    #[error("Could not reach {} at {host}: {detail}.", .service.object())]
+    Network { host: String, detail: String, service: Service },
 
     /// No answer within the configured time.
-    #[error("The Machines API did not answer within {} s.", .after.as_secs().max(1))]
-    Timeout { after: Duration },
+    #[error("{} did not answer within {} s.", .service.subject(), .after.as_secs().max(1))]
+    Timeout { after: Duration, service: Service },
 
     /// 401: the partner key was refused, a session token was refused even after one fresh session, or the
     /// partner's gateway refused the person's sign-in even after one renewal.
@@ -155,16 +203,17 @@ pub enum ApiError {
     Conflict { problem: Problem },
 
     /// 429 after the retries allowed for this call.
-    #[error("The Machines API is busy ({}).", .problem.or("rate limited"))]
+    #[error("{} is busy ({}).", .problem.service.subject(), .problem.or("rate limited"))]
     RateLimited { retry_after: Option<Duration>, problem: Problem },
 
-    /// 5xx after the retries allowed for this call.
-    #[error("The Machines API had a problem (HTTP {}: {}).", .problem.status, .problem.or("server error"))]
-    Server { problem: Problem },
+    /// 5xx after the retries allowed for this call. `retry_after` is the server's `Retry-After`: a 503 that
+    /// sends one is busy for that long, not broken.
+    #[error("{} had a problem (HTTP {}: {}).", .problem.service.subject(), .problem.status, .problem.or("server error"))]
+    Server { problem: Problem, retry_after: Option<Duration> },
 
     /// The server answered with something that is not the documented envelope.
-    #[error("The Machines API sent a response this app cannot read: {detail}.")]
-    Decode { detail: String },
+    #[error("{} sent a response this app cannot read: {detail}.", .service.subject())]
+    Decode { detail: String, service: Service },
 
     /// The address answered, but not as the partner API does: a redirect (never followed, since it would
     /// carry the partner key elsewhere) or a 404 without the API's envelope. The base URL is wrong.
@@ -198,7 +247,14 @@ fn unauthorized_text(credential: Credential, problem: &Problem) -> String {
     match credential {
         Credential::PartnerKey => format!("The Machines API refused the partner key ({said})."),
         Credential::Session => format!("The Machines API refused this session even after signing in again ({said})."),
-        Credential::SignIn => format!("The partner's gateway refused the sign-in ({said})."),
+        Credential::SignIn => {
+            // Only the gateway checks the sign-in; an error made before it was asked has no service yet.
+            let gateway = match &problem.service {
+                Service::MachinesApi => Service::Gateway { partner: None },
+                named => named.clone(),
+            };
+            format!("{} refused the sign-in ({said}).", gateway.subject())
+        }
     }
 }
 
@@ -242,7 +298,63 @@ impl ApiError {
             | Self::NotFound { problem }
             | Self::Conflict { problem }
             | Self::RateLimited { problem, .. }
-            | Self::Server { problem } => Some(problem),
+            | Self::Server { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+
+    fn problem_mut(&mut self) -> Option<&mut Problem> {
+        match self {
+            Self::Unauthorized { problem, .. }
+            | Self::Forbidden { problem, .. }
+            | Self::InvalidState { problem, .. }
+            | Self::Validation { problem }
+            | Self::NotFound { problem }
+            | Self::Conflict { problem }
+            | Self::RateLimited { problem, .. }
+            | Self::Server { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+
+    /// Which server gave this error. Errors made on this side (settings, decryption, a cancel) are the
+    /// Machines API client's own.
+    pub fn service(&self) -> &Service {
+        const OWN: &Service = &Service::MachinesApi;
+        match self {
+            Self::Network { service, .. } | Self::Timeout { service, .. } | Self::Decode { service, .. } => service,
+            other => other.problem().map_or(OWN, |problem| &problem.service),
+        }
+    }
+
+    /// This error as given by `service`: the transport words its failures as the Machines API's, and the
+    /// gateway's client says they are the gateway's. A redirect or a bare 404 from the gateway's address
+    /// is not "not the Machines API" (whose URL the person could check): it is an answer the app cannot
+    /// read from that service.
+    pub(crate) fn given_by(mut self, given: &Service) -> Self {
+        if let (Self::NotTheApi { status }, Service::Gateway { .. }) = (&self, given) {
+            self = Self::Decode {
+                detail: format!("it answered HTTP {status} without the gateway's envelope"),
+                service: Service::MachinesApi,
+            };
+        }
+        match &mut self {
+            Self::Network { service, .. } | Self::Timeout { service, .. } | Self::Decode { service, .. } => {
+                *service = given.clone();
+            }
+            other => {
+                if let Some(problem) = other.problem_mut() {
+                    problem.service = given.clone();
+                }
+            }
+        }
+        self
+    }
+
+    /// How long the server asked us to wait before trying again (`Retry-After` on a 429 or a 5xx).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } | Self::Server { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -283,7 +395,7 @@ impl ApiError {
     }
 
     pub(crate) fn decode(detail: impl fmt::Display) -> Self {
-        Self::Decode { detail: detail.to_string() }
+        Self::Decode { detail: detail.to_string(), service: Service::MachinesApi }
     }
 }
 
@@ -301,6 +413,7 @@ mod tests {
                 .iter()
                 .map(|m| FieldError { code: Some("invalid_request".into()), message: (*m).into(), field: None })
                 .collect(),
+            ..Problem::default()
         }
     }
 
@@ -311,6 +424,65 @@ mod tests {
         assert_eq!(problem(400, None, &["missing wallet"]).message().as_deref(), Some("missing wallet"));
         assert_eq!(problem(400, Some("invalid request"), &[]).message().as_deref(), Some("invalid request"));
         assert_eq!(problem(400, Some("  "), &[" "]).message(), None);
+    }
+
+    #[test]
+    fn a_message_that_repeats_the_summary_is_said_once() {
+        let taken = "This wallet is linked to another account.";
+        assert_eq!(problem(409, Some(taken), &[taken]).message().as_deref(), Some(taken));
+        // The same words with another case or without the stop, and a message repeated in errors[].
+        assert_eq!(
+            problem(401, Some("Token expired"), &["token expired", "token expired."]).message().as_deref(),
+            Some("Token expired")
+        );
+        // Different words are all kept, in order.
+        assert_eq!(
+            problem(409, Some(taken), &[taken, "use another wallet"]).message().as_deref(),
+            Some("This wallet is linked to another account.: use another wallet")
+        );
+        let refused = ApiError::Validation { problem: problem(409, Some(taken), &[taken]) };
+        assert_eq!(refused.to_string(), taken);
+    }
+
+    #[test]
+    fn an_error_says_which_service_gave_it() {
+        let gateway = Service::Gateway { partner: Some("Acme Pay".into()) };
+        let busy = ApiError::RateLimited { retry_after: Some(Duration::from_secs(9)), problem: Problem::default() };
+        assert_eq!(busy.service(), &Service::MachinesApi);
+        let busy = busy.given_by(&gateway);
+        assert_eq!((busy.service(), busy.retry_after()), (&gateway, Some(Duration::from_secs(9))));
+        assert_eq!(busy.to_string(), "Acme Pay's gateway is busy (rate limited).");
+
+        let down =
+            ApiError::Network { host: "127.0.0.1".into(), detail: "refused".into(), service: Service::MachinesApi }
+                .given_by(&Service::Gateway { partner: None });
+        assert_eq!(down.code(), "network");
+        assert_eq!(down.to_string(), "Could not reach the partner's gateway at 127.0.0.1: refused.");
+
+        let unavailable = ApiError::Server { problem: problem(503, Some("upstream busy"), &[]), retry_after: None };
+        assert_eq!(
+            unavailable.given_by(&gateway).to_string(),
+            "Acme Pay's gateway had a problem (HTTP 503: upstream busy)."
+        );
+
+        // What the gateway's address answered without its envelope is not "not the Machines API".
+        let elsewhere = ApiError::NotTheApi { status: 404 }.given_by(&gateway);
+        assert_eq!((elsewhere.code(), elsewhere.service()), ("decode", &gateway));
+        assert!(!elsewhere.to_string().contains("Machines"), "{elsewhere}");
+
+        // The gates, the codes and the credential stay what they were.
+        let unlinked = ApiError::invalid_state(Problem {
+            errors: vec![FieldError { code: Some("not_linked".into()), message: "m".into(), field: None }],
+            ..problem(409, Some("Link a wallet first"), &[])
+        })
+        .given_by(&gateway);
+        assert_eq!(unlinked.gate(), Some(StateGate::NotLinked));
+        let ended =
+            ApiError::Unauthorized { credential: Credential::SignIn, problem: problem(401, Some("expired"), &[]) }
+                .given_by(&gateway);
+        assert!(matches!(ended, ApiError::Unauthorized { credential: Credential::SignIn, .. }), "{ended:?}");
+        assert_eq!(ended.to_string(), "Acme Pay's gateway refused the sign-in (expired).");
+        assert_eq!(ApiError::Cancelled.given_by(&gateway).service(), &Service::MachinesApi);
     }
 
     #[test]
@@ -335,9 +507,13 @@ mod tests {
         assert!(!kyc.is_transient());
         assert_eq!(limited.gate(), None);
 
-        let network = ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into() };
-        let timeout = ApiError::Timeout { after: Duration::from_secs(20) };
-        let server = ApiError::Server { problem: problem(502, Some("bad gateway"), &[]) };
+        let network = ApiError::Network {
+            host: "api.machines.cash".into(),
+            detail: "refused".into(),
+            service: Service::MachinesApi,
+        };
+        let timeout = ApiError::Timeout { after: Duration::from_secs(20), service: Service::MachinesApi };
+        let server = ApiError::Server { problem: problem(502, Some("bad gateway"), &[]), retry_after: None };
         let key = ApiError::Unauthorized { credential: Credential::PartnerKey, problem: Problem::default() };
         for error in [&kyc, &limited, &network, &timeout, &server, &key] {
             let text = error.to_string();
@@ -356,6 +532,7 @@ mod tests {
                 message: message.unwrap_or_default().to_owned(),
                 field: None,
             }],
+            ..Problem::default()
         };
         StateGate::of(&problem)
     }

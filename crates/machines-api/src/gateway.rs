@@ -6,18 +6,20 @@
 //! transport reads it: no redirects, the body cap, timeouts, retries on 429/5xx with `Retry-After`, wiped
 //! request bodies. Its refusals become [`ApiError`]s: a refused sign-in is
 //! `Unauthorized { credential: SignIn }`, "no wallet linked yet" a 409 whose gate is
-//! [`StateGate::NotLinked`](crate::StateGate::NotLinked), "busy" `RateLimited` with the wait, "down"
-//! `Network`.
+//! [`StateGate::NotLinked`](crate::StateGate::NotLinked), "busy" `RateLimited` (or a 503 `Server`) with
+//! the wait, "down" `Network`; each of them says it is the gateway's ([`Service::Gateway`]), by the
+//! partner's name when the client was [`named`](GatewayClient::named).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{BaseUrl, ClientConfig};
 use crate::envelope::Envelope;
-use crate::error::ApiError;
+use crate::error::{ApiError, Service};
 use crate::scopes::{self, ScopeSet};
 use crate::secret::{SecretString, SessionToken};
 use crate::transport::{Auth, Call, Transport};
@@ -134,6 +136,8 @@ struct SessionRequest {
 /// The gateway's client. Holds no credential: each call is given the person's access token.
 pub struct GatewayClient {
     transport: Transport,
+    /// Who answers: every error this client returns says it came from the partner's gateway.
+    service: Service,
 }
 
 impl GatewayClient {
@@ -141,7 +145,27 @@ impl GatewayClient {
     /// timeouts, retries and body cap. The same URL rules as the API's: https, or http on loopback only.
     pub fn new(url: &str, http: &ClientConfig) -> Result<Self, ApiError> {
         let config = ClientConfig { base_url: routes_base(url)?, ..http.clone() };
-        Ok(Self { transport: Transport::new(config)? })
+        Ok(Self { transport: Transport::new(config)?, service: Service::Gateway { partner: None } })
+    }
+
+    /// The same client, its failures named for `partner` (the name in the partner's config, "Acme Pay"):
+    /// "Acme Pay's gateway is busy" rather than a nameless partner's.
+    pub fn named(self, partner: &str) -> Self {
+        let partner = Some(partner.trim().to_owned()).filter(|name| !name.is_empty());
+        Self { service: Service::Gateway { partner }, ..self }
+    }
+
+    /// Which service this client's errors name.
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        access_token: &SecretString,
+    ) -> Result<Envelope<T>, ApiError> {
+        self.transport.send(call, Auth::SignIn(access_token)).await.map_err(|error| error.given_by(&self.service))
     }
 
     /// The base of the gateway's `/v1` routes.
@@ -158,7 +182,7 @@ impl GatewayClient {
         label: Option<&str>,
     ) -> Result<Envelope<Link>, ApiError> {
         let call = Call::post(vec!["link"], &LinkRequest { wallet_address, wallet_label: label })?;
-        self.transport.send(&call, Auth::SignIn(access_token)).await
+        self.send(&call, access_token).await
     }
 
     /// `POST /v1/session {purpose}`: a Machines session for the linked user. Safe to repeat: another mint.
@@ -168,18 +192,18 @@ impl GatewayClient {
         purpose: Purpose,
     ) -> Result<Envelope<GatewaySession>, ApiError> {
         let call = Call::post(vec!["session"], &SessionRequest { purpose })?;
-        self.transport.send(&call, Auth::SignIn(access_token)).await
+        self.send(&call, access_token).await
     }
 
     /// `GET /v1/me`: the person as the gateway sees them, and their link.
     pub async fn me(&self, access_token: &SecretString) -> Result<Envelope<Me>, ApiError> {
-        self.transport.send(&Call::get(vec!["me"]), Auth::SignIn(access_token)).await
+        self.send(&Call::get(vec!["me"]), access_token).await
     }
 }
 
 impl fmt::Debug for GatewayClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GatewayClient").field("url", self.base_url()).finish()
+        f.debug_struct("GatewayClient").field("url", self.base_url()).field("service", &self.service).finish()
     }
 }
 

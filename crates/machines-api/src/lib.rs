@@ -30,7 +30,7 @@ mod transport;
 pub use client::{Client, UserClient, ViaGateway};
 pub use config::{BaseUrl, ClientConfig, Environment};
 pub use endpoints::CardReveal;
-pub use error::{ApiError, Credential, FieldError, Problem, Result, StateGate};
+pub use error::{ApiError, Credential, FieldError, Problem, Result, Service, StateGate};
 pub use gateway::{AccessTokens, GatewayClient, Purpose, TokenFuture};
 pub use idempotency::IdempotencyKey;
 pub use secret::{CardSecretKey, PartnerKey, SecretString, SessionToken};

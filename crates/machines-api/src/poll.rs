@@ -137,10 +137,7 @@ where
                     on_event(PollEvent::Retrying(&error));
                 }
                 // The server's Retry-After is honoured, up to an hour, so a hostile value cannot park the watch.
-                let floor = match &error {
-                    ApiError::RateLimited { retry_after: Some(after), .. } => (*after).min(MAX_RETRY_AFTER),
-                    _ => Duration::ZERO,
-                };
+                let floor = error.retry_after().map_or(Duration::ZERO, |after| after.min(MAX_RETRY_AFTER));
                 let wait = grow(&mut backoff, policy).max(floor);
                 if limited && !asked {
                     on_event(PollEvent::SlowedDown(&error, wait));
@@ -239,7 +236,7 @@ mod tests {
             &PollControl::new(),
             scripted(|n| match n {
                 0 => Ok(env(0, Some(2_000))),
-                1 => Err(ApiError::Server { problem: Problem::default() }),
+                1 => Err(ApiError::Server { problem: Problem::default(), retry_after: None }),
                 2 => Ok(env(0, None)),
                 _ => Ok(env(7, None)),
             }),
@@ -276,6 +273,24 @@ mod tests {
         .await;
         assert_eq!(result.unwrap_err().code(), "not_found");
         assert_eq!(started.elapsed(), Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_503s_retry_after_is_a_floor_too() {
+        let started = tokio::time::Instant::now();
+        let result = watch(
+            &PollPolicy::default(),
+            &PollControl::new(),
+            scripted(|n| match n {
+                0 => Err(ApiError::Server { problem: Problem::default(), retry_after: Some(Duration::from_secs(40)) }),
+                _ => Err(ApiError::NotFound { problem: Problem::default() }),
+            }),
+            |_: &u32| false,
+            |_| {},
+        )
+        .await;
+        assert_eq!(result.unwrap_err().code(), "not_found");
+        assert_eq!(started.elapsed(), Duration::from_secs(40));
     }
 
     #[tokio::test(start_paused = true)]

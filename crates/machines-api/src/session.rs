@@ -273,6 +273,7 @@ impl SessionBroker {
                 message: format!("kyc required: an onboarding session came instead of {}", purpose.name()),
                 field: None,
             }],
+            ..Problem::default()
         }))
     }
 

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{BaseUrl, ClientConfig};
 use crate::envelope::{self, Envelope};
-use crate::error::{ApiError, Credential};
+use crate::error::{ApiError, Credential, Service};
 use crate::idempotency::IdempotencyKey;
 use crate::retry::Replay;
 use crate::secret::{PartnerKey, SecretString, SessionToken};
@@ -292,7 +292,7 @@ impl Transport {
 
     fn transport_error(&self, err: &reqwest::Error) -> ApiError {
         if err.is_timeout() {
-            return ApiError::Timeout { after: self.config.timeout };
+            return ApiError::Timeout { after: self.config.timeout, service: Service::MachinesApi };
         }
         let detail = if err.is_connect() {
             "the connection was refused or could not be made"
@@ -301,7 +301,11 @@ impl Transport {
         } else {
             "the connection failed"
         };
-        ApiError::Network { host: self.config.base_url.host(), detail: detail.to_owned() }
+        ApiError::Network {
+            host: self.config.base_url.host(),
+            detail: detail.to_owned(),
+            service: Service::MachinesApi,
+        }
     }
 }
 

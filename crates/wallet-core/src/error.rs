@@ -3,7 +3,9 @@
 //! it, said here and nowhere else) and one action the UI offers; field errors go to their inputs. The UI
 //! switches on `code` and `action`, never on text, and never sees a Rust debug string or raw JSON.
 
-use machines_api::{ApiError, Credential, StateGate};
+use machines_api::{ApiError, Credential, Service, StateGate};
+use std::time::Duration;
+
 use serde::Serialize;
 
 use crate::kyc_form::FieldProblem;
@@ -143,8 +145,20 @@ impl UiError {
     }
 }
 
+/// An API failure in words. One that the partner's gateway gave (Partner sign-in: it mints every session, so
+/// a card or KYC call meets it too) speaks of the partner's service, by the partner's name.
 impl From<&ApiError> for UiError {
     fn from(error: &ApiError) -> Self {
+        match error.service() {
+            Service::Gateway { partner } => Self::from_gateway(error, partner.as_deref().unwrap_or("the partner")),
+            Service::MachinesApi => Self::in_api_words(error),
+        }
+    }
+}
+
+impl UiError {
+    /// The words of a failure as the Machines API's.
+    fn in_api_words(error: &ApiError) -> Self {
         let (title, action, advice) = words(error);
         let message = with_advice(error.to_string(), advice.as_deref());
         let fields: Vec<FieldProblem> = error
@@ -158,45 +172,45 @@ impl From<&ApiError> for UiError {
         } else {
             action
         };
-        let retry_after_seconds = match error {
-            ApiError::RateLimited { retry_after: Some(after), .. } => {
-                Some(after.as_secs().min(u64::from(u32::MAX)) as u32)
-            }
-            _ => None,
-        };
+        let retry_after_seconds = error.retry_after().map(|after| after.as_secs().min(u64::from(u32::MAX)) as u32);
         Self { code: code_of(error), title: title.to_owned(), message, action, fields, retry_after_seconds }
     }
-}
 
-impl UiError {
     /// An answer (or silence) of the partner's wallet gateway, in words about the partner's service: the
-    /// API layer's text names "the Machines API", which is not what the person was talking to. Failures
-    /// that are not the gateway's own (a refused sign-in, a field to fix) read as [`UiError::from`] says.
+    /// API layer's text names a gateway, which is not a word a person signing in with their partner knows.
+    /// Failures that are not about the service itself (a refused sign-in, a gate, a field to fix) read as
+    /// the API's words say. `partner` is the partner's name, or "the partner" when the app has none.
     pub fn from_gateway(error: &ApiError, partner: &str) -> Self {
-        let mut ui = Self::from(error);
+        let mut ui = Self::in_api_words(error);
         let service = format!("{partner}'s service");
+        let service_ = capitalized(&service);
+        let wait = |after: Duration| format!("Try again in {} s.", after.as_secs().max(1));
         let (title, message) = match error {
             ApiError::Network { .. } => (
-                format!("{service} could not be reached"),
-                format!("{service} could not be reached. Check your connection and try again."),
+                format!("{service_} could not be reached"),
+                format!("{service_} could not be reached. Check your connection and try again."),
             ),
             ApiError::Timeout { .. } => {
-                (format!("{service} did not answer"), format!("{service} did not answer in time. Try again."))
+                (format!("{service_} did not answer"), format!("{service_} did not answer in time. Try again."))
             }
             ApiError::RateLimited { retry_after, .. } => {
-                let when = match retry_after {
-                    Some(after) => format!("Try again in {} s.", after.as_secs().max(1)),
-                    None => "Try again in a moment.".to_owned(),
-                };
-                (format!("{service} is busy"), format!("{service} is busy. {when}"))
+                let when = retry_after.map_or_else(|| "Try again in a moment.".to_owned(), wait);
+                (format!("{service_} is busy"), format!("{service_} is busy. {when}"))
+            }
+            // A 503 with a wait is a service too busy for now (its own upstream may be): the wait is the news.
+            ApiError::Server { retry_after: Some(after), .. } => {
+                (format!("{service_} is busy"), format!("{service_} is busy. {}", wait(*after)))
             }
             ApiError::Server { .. } | ApiError::Decode { .. } | ApiError::NotTheApi { .. } => (
-                format!("{service} is not available"),
-                format!("{service} is not available right now. Try again later."),
+                format!("{service_} is not available"),
+                format!("{service_} is not available right now. Try again later."),
             ),
             ApiError::Forbidden { .. } => (
-                format!("{partner} refused"),
-                format!("{partner} did not allow this for your account. Contact {partner} if you think it should."),
+                format!("{} refused", capitalized(partner)),
+                format!(
+                    "{} did not allow this for your account. Contact {partner} if you think it should.",
+                    capitalized(partner)
+                ),
             ),
             _ => return ui,
         };
@@ -204,6 +218,12 @@ impl UiError {
         ui.message = message;
         ui
     }
+}
+
+/// `text` with its first letter in capitals, for a name that starts a sentence ("the partner's service").
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The title, the action and the sentence of advice a person reads for an API failure. `machines-api`'s
@@ -260,6 +280,11 @@ fn words(error: &ApiError) -> (&'static str, UiAction, Option<String>) {
             };
             ("Busy \u{2014} please wait", UiAction::Retry, Some(when))
         }
+        ApiError::Server { retry_after: Some(after), .. } => (
+            "Machines Cash had a problem",
+            UiAction::Retry,
+            Some(format!("Try again in {} s.", after.as_secs().max(1))),
+        ),
         ApiError::Server { .. } => ("Machines Cash had a problem", UiAction::Retry, advice("Try again later.")),
         ApiError::Decode { .. } => ("Unexpected answer", UiAction::Retry, None),
         ApiError::NotTheApi { .. } => {
@@ -322,14 +347,19 @@ mod tests {
                     field: Some((*f).into()),
                 })
                 .collect(),
+            ..Problem::default()
         }
     }
 
     #[test]
     fn every_code_has_a_title_and_an_action() {
         let errors = [
-            ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into() },
-            ApiError::Timeout { after: Duration::from_secs(20) },
+            ApiError::Network {
+                host: "api.machines.cash".into(),
+                detail: "refused".into(),
+                service: Service::MachinesApi,
+            },
+            ApiError::Timeout { after: Duration::from_secs(20), service: Service::MachinesApi },
             ApiError::Unauthorized { credential: Credential::PartnerKey, problem: Problem::default() },
             ApiError::Forbidden { required: vec!["cards.read".into()], problem: Problem::default() },
             ApiError::invalid_state(problem("kyc required", &[])),
@@ -337,8 +367,8 @@ mod tests {
             ApiError::NotFound { problem: Problem::default() },
             ApiError::Conflict { problem: Problem::default() },
             ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)), problem: Problem::default() },
-            ApiError::Server { problem: Problem::default() },
-            ApiError::Decode { detail: "x".into() },
+            ApiError::Server { problem: Problem::default(), retry_after: None },
+            ApiError::Decode { detail: "x".into(), service: Service::MachinesApi },
             ApiError::Crypto(machines_api::crypto::CryptoError::Authentication),
             ApiError::Config { detail: "The API URL must start with https://".into() },
             ApiError::Cancelled,
@@ -377,6 +407,7 @@ mod tests {
             status: 409,
             summary: Some("Link a wallet first".into()),
             errors: vec![FieldError { code: Some("not_linked".into()), message: "no link".into(), field: None }],
+            ..Problem::default()
         };
         let unlinked = UiError::from(&ApiError::invalid_state(problem));
         assert_eq!((unlinked.title.as_str(), unlinked.action), ("Account not linked", UiAction::Dismiss));
@@ -387,7 +418,11 @@ mod tests {
     #[test]
     fn the_gateways_failures_name_the_partners_service() {
         let said = |error: ApiError| UiError::from_gateway(&error, "Acme Pay");
-        let down = said(ApiError::Network { host: "wallet-gateway.acme.example".into(), detail: "refused".into() });
+        let down = said(ApiError::Network {
+            host: "wallet-gateway.acme.example".into(),
+            detail: "refused".into(),
+            service: Service::MachinesApi,
+        });
         assert_eq!((down.code, down.title.as_str()), (ErrorCode::Network, "Acme Pay's service could not be reached"));
         assert!(!down.message.contains("Machines API"), "{}", down.message);
         let busy =
@@ -396,10 +431,65 @@ mod tests {
         assert_eq!(busy.message, "Acme Pay's service is busy. Try again in 9 s.");
         let refused = said(ApiError::Forbidden { required: Vec::new(), problem: Problem::default() });
         assert_eq!((refused.code, refused.title.as_str()), (ErrorCode::Forbidden, "Acme Pay refused"));
-        let unavailable = said(ApiError::Server { problem: Problem { status: 503, ..Problem::default() } });
+        let unavailable =
+            said(ApiError::Server { problem: Problem { status: 503, ..Problem::default() }, retry_after: None });
         assert_eq!(unavailable.title, "Acme Pay's service is not available");
         let ended = said(ApiError::Unauthorized { credential: Credential::SignIn, problem: Problem::default() });
         assert_eq!(ended.code, ErrorCode::SignInAgain, "a sign-in that ended reads as it does everywhere");
+    }
+
+    #[test]
+    fn a_failure_the_gateway_gave_reads_as_the_partners_service_wherever_it_is_met() {
+        // A card or KYC call in Partner mode meets the gateway when its session is minted: the error says
+        // which service it was, and the plain conversion every command uses words it in the partner's name.
+        let acme = Service::Gateway { partner: Some("Acme Pay".into()) };
+        let down = UiError::from(&ApiError::Network {
+            host: "127.0.0.1".into(),
+            detail: "refused".into(),
+            service: acme.clone(),
+        });
+        assert_eq!((down.code, down.title.as_str()), (ErrorCode::Network, "Acme Pay's service could not be reached"));
+        assert!(!down.message.contains("Machines"), "{}", down.message);
+        let busy = UiError::from(&ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(42)),
+            problem: Problem { status: 429, service: acme.clone(), ..Problem::default() },
+        });
+        assert_eq!((busy.code, busy.retry_after_seconds), (ErrorCode::RateLimited, Some(42)));
+        assert_eq!(busy.message, "Acme Pay's service is busy. Try again in 42 s.");
+        // A 503 with Retry-After: busy for that long, with the wait, still the server's code.
+        let upstream = UiError::from(&ApiError::Server {
+            problem: Problem { status: 503, service: acme.clone(), ..Problem::default() },
+            retry_after: Some(Duration::from_secs(20)),
+        });
+        assert_eq!((upstream.code, upstream.retry_after_seconds), (ErrorCode::Server, Some(20)));
+        assert_eq!(upstream.message, "Acme Pay's service is busy. Try again in 20 s.");
+        // Without a name, still not the Machines API.
+        let nameless = Service::Gateway { partner: None };
+        let unnamed = UiError::from(&ApiError::Timeout { after: Duration::from_secs(20), service: nameless });
+        assert_eq!(unnamed.title, "The partner's service did not answer");
+        // The Machines API's own failures keep their words.
+        let api = UiError::from(&ApiError::Network {
+            host: "api.machines.cash".into(),
+            detail: "refused".into(),
+            service: Service::MachinesApi,
+        });
+        assert_eq!(api.title, "Can't reach Machines Cash");
+    }
+
+    #[test]
+    fn a_busy_server_that_names_its_wait_gives_it() {
+        let busy = UiError::from(&ApiError::Server {
+            problem: Problem { status: 503, ..Problem::default() },
+            retry_after: Some(Duration::from_secs(12)),
+        });
+        assert_eq!((busy.code, busy.action, busy.retry_after_seconds), (ErrorCode::Server, UiAction::Retry, Some(12)));
+        assert!(busy.message.ends_with("Try again in 12 s."), "{}", busy.message);
+        let broken = UiError::from(&ApiError::Server {
+            problem: Problem { status: 503, ..Problem::default() },
+            retry_after: None,
+        });
+        assert_eq!(broken.retry_after_seconds, None);
+        assert!(broken.message.ends_with("Try again later."), "{}", broken.message);
     }
 
     #[test]
@@ -439,6 +529,7 @@ mod tests {
                     field: None,
                 })
                 .collect(),
+            ..Problem::default()
         }
     }
 
@@ -482,17 +573,18 @@ mod tests {
                 message: "invalid partner key".into(),
                 field: None,
             }],
+            ..Problem::default()
         };
         assert_eq!(
             message(ApiError::Unauthorized { credential: Credential::PartnerKey, problem: key }),
             "The Machines API refused the partner key (unauthorized: invalid partner key). Check it in Settings."
         );
         assert_eq!(
-            message(ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into() }),
+            message(ApiError::Network { host: "api.machines.cash".into(), detail: "refused".into(), service: Service::MachinesApi }),
             "Could not reach the Machines API at api.machines.cash: refused. Check the connection and the environment in Settings."
         );
         assert_eq!(
-            message(ApiError::Timeout { after: Duration::from_secs(20) }),
+            message(ApiError::Timeout { after: Duration::from_secs(20), service: Service::MachinesApi }),
             "The Machines API did not answer within 20 s. Try again in a moment."
         );
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use machines_api::{ApiError, Credential, Problem};
+use machines_api::{ApiError, Credential, Problem, Service};
 
 use crate::error::{ErrorCode, UiAction, UiError};
 
@@ -107,10 +107,12 @@ impl From<SignInError> for ApiError {
         match error {
             SignInError::SignInAgain | SignInError::Refused { .. } => ApiError::Unauthorized {
                 credential: Credential::SignIn,
-                problem: Problem { status: 401, summary: Some(error.to_string()), errors: Vec::new() },
+                problem: Problem { status: 401, summary: Some(error.to_string()), ..Problem::default() },
             },
-            SignInError::Unreachable { detail } => ApiError::Network { host: "sign-in provider".into(), detail },
-            SignInError::TimedOut { after } => ApiError::Timeout { after },
+            SignInError::Unreachable { detail } => {
+                ApiError::Network { host: "sign-in provider".into(), detail, service: Service::default() }
+            }
+            SignInError::TimedOut { after } => ApiError::Timeout { after, service: Service::default() },
             SignInError::Cancelled => ApiError::Cancelled,
             other => ApiError::Config { detail: other.to_string() },
         }
