@@ -47,6 +47,8 @@ struct LocalStack {
     provider: Option<OidcProvider>,
     gateway_url: String,
     gateway: Option<tokio::task::JoinHandle<()>>,
+    /// Ends the gateway gracefully: its listener and its kept-alive connections close.
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
     _db: tempdir::Dir,
     runtime: tokio::runtime::Runtime,
 }
@@ -97,6 +99,7 @@ impl LocalStack {
         .map(|(k, v)| (k.to_owned(), v))
         .chain(settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
         .collect();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (gateway_url, gateway) = runtime.block_on(async {
             let config = Config::read(|name| env.get(name).cloned()).expect("gateway config");
             // Keys fetched again at once for a `kid` it does not know, so a provider restarted with new keys
@@ -110,11 +113,22 @@ impl LocalStack {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
             let server = tokio::spawn(async move {
-                app::serve(Gateway { router, state }, listener, std::future::pending()).await.expect("serve");
+                let stopped = async move {
+                    let _ = stopped.await;
+                };
+                app::serve(Gateway { router, state }, listener, stopped).await.expect("serve");
             });
             (url, server)
         });
-        LocalStack { sim, provider: Some(provider), gateway_url, gateway: Some(gateway), _db: db, runtime }
+        LocalStack {
+            sim,
+            provider: Some(provider),
+            gateway_url,
+            gateway: Some(gateway),
+            stop: Some(stop),
+            _db: db,
+            runtime,
+        }
     }
 
     fn issuer(&self) -> String {
@@ -146,11 +160,19 @@ impl LocalStack {
         partner_config::parse(file.to_string().as_bytes()).expect("a usable partner file")
     }
 
-    /// Stops the gateway: its port refuses connections from now on.
+    /// Stops the gateway: its port refuses connections from now on, and the connections the app keeps
+    /// alive are closed too (aborting the server's task alone would leave them served).
     fn stop_gateway(&mut self) {
-        if let Some(server) = self.gateway.take() {
-            server.abort();
-            let _ = self.runtime.block_on(server);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut server) = self.gateway.take() {
+            let ended =
+                self.runtime.block_on(async { tokio::time::timeout(Duration::from_secs(10), &mut server).await });
+            if ended.is_err() {
+                server.abort();
+                let _ = self.runtime.block_on(server);
+            }
         }
     }
 }
@@ -559,6 +581,10 @@ fn a_busy_gateway_says_how_long_to_wait() {
     let first = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap_err();
     assert_eq!(first["code"], json!("rate_limited"), "{first}");
     assert!(first["retryAfterSeconds"].as_u64().is_some(), "{first}");
+    // That refusal came while a session was minted (the broker, not the link): the partner's words too.
+    let first_wait = first["retryAfterSeconds"].as_u64().unwrap();
+    assert_eq!(first["title"], json!(format!("{PARTNER}'s service is busy")), "{first}");
+    assert_eq!(first["message"], json!(format!("{PARTNER}'s service is busy. Try again in {first_wait} s.")));
     assert!(app.settings()["userId"].as_str().unwrap().starts_with("gw_"), "the link itself was kept");
     // Pressed again: the gateway's own refusal, in the partner's name, with the wait.
     let busy = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap_err();
@@ -569,6 +595,62 @@ fn a_busy_gateway_says_how_long_to_wait() {
     let wait = busy["retryAfterSeconds"].as_u64().expect("the wait is given");
     assert!((31..=60).contains(&wait), "{busy}");
     assert!(busy["message"].as_str().unwrap().ends_with(&format!("Try again in {wait} s.")), "{busy}");
-    assert_eq!(app.call("stage", json!({})).unwrap_err()["code"], json!("rate_limited"));
+    let stage = app.call("stage", json!({})).unwrap_err();
+    assert_eq!(stage["code"], json!("rate_limited"));
+    assert_eq!(stage["title"], json!(format!("{PARTNER}'s service is busy")), "{stage}");
+    assert_no_partner_key(&[&app.h.transcript]);
+}
+
+#[test]
+#[ignore = "needs Node.js and the npm oidc-provider: scripts/test runs it"]
+fn a_gateway_that_stops_mid_journey_is_named_by_the_command_that_meets_it() {
+    let mut stack = LocalStack::start();
+    let mut app = App::first_run(&stack);
+    app.sign_in(Person::SignsIn("alice")).unwrap();
+    let stage = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap();
+    assert_eq!(stage, json!({"stage": "kycForm"}));
+
+    // The card session is minted when a card command first needs it; the gateway is gone by then.
+    stack.stop_gateway();
+    for command in ["cards", "balances"] {
+        let down = app.call(command, json!({})).unwrap_err();
+        assert_eq!(down["code"], json!("network"), "{command}: {down}");
+        assert_eq!(down["title"], json!(format!("{PARTNER}'s service could not be reached")), "{command}: {down}");
+        let message = down["message"].as_str().unwrap();
+        assert!(!message.contains("Machines") && message.contains(PARTNER), "{command}: {down}");
+        assert_eq!(down["action"], json!("retry"), "{command}: {down}");
+    }
+    assert_no_partner_key(&[&app.h.transcript]);
+}
+
+#[test]
+#[ignore = "needs Node.js and the npm oidc-provider: scripts/test runs it"]
+fn a_wallet_linked_to_another_account_is_a_field_error_on_the_address() {
+    let stack = LocalStack::start();
+    let mut app = App::first_run(&stack);
+    app.sign_in(Person::SignsIn("alice")).unwrap();
+    app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": null})).unwrap();
+    app.call("sign_out", json!({})).unwrap();
+
+    // bob types alice's wallet: the gateway refuses (409 address_taken); the address is what to change.
+    app.sign_in(Person::SignsIn("bob")).unwrap();
+    let taken = app.call("link_wallet", json!({"walletAddress": WALLET, "walletLabel": "Mine"})).unwrap_err();
+    assert_eq!((taken["code"].clone(), taken["action"].clone()), (json!("validation"), json!("fixFields")), "{taken}");
+    assert_eq!(taken["title"], json!("Wallet linked to another account"), "{taken}");
+    let said = format!(
+        "This wallet is linked to another {PARTNER} account. Use another wallet, or sign in with the account it is \
+         linked to."
+    );
+    assert_eq!(taken["message"], json!(said), "{taken}");
+    assert_eq!(taken["fields"], json!([{"field": "walletAddress", "message": said}]), "{taken}");
+    assert_eq!(app.settings()["userId"], Value::Null, "nothing was linked for bob");
+
+    // Another wallet goes through.
+    let other = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    assert_eq!(
+        app.call("link_wallet", json!({"walletAddress": other, "walletLabel": null})).unwrap(),
+        json!({"stage": "kycForm"})
+    );
+    assert_eq!(app.settings()["walletAddress"], json!(other));
     assert_no_partner_key(&[&app.h.transcript]);
 }

@@ -196,9 +196,15 @@ impl AppState {
         let config = partner.config();
         let mut http = ClientConfig::new(config.machines_api.clone());
         http.session_ttl = Duration::from_secs(u64::from(settings.session_ttl_seconds));
-        let words = |e: ApiError| UiError::from_gateway(&e, &config.name);
-        let gateway = Arc::new(GatewayClient::new(&config.gateway_url, &http).map_err(words)?);
-        let for_client = GatewayClient::new(&config.gateway_url, &http).map_err(words)?;
+        // Named for the partner, so a failure of the gateway met anywhere (a session minted for a card call
+        // too) reads as the partner's service.
+        let gateway_client = || {
+            GatewayClient::new(&config.gateway_url, &http)
+                .map(|gateway| gateway.named(&config.name))
+                .map_err(|e: ApiError| UiError::from_gateway(&e, &config.name))
+        };
+        let gateway = Arc::new(gateway_client()?);
+        let for_client = gateway_client()?;
         let client = Client::with_gateway(http, for_client, partner.tokens()).map_err(|e| UiError::from(&e))?;
         let client = ApiClient::Gateway { client, gateway };
         let production = config.machines_api.as_url().as_str() == machines_api::config::PRODUCTION_URL;

@@ -218,10 +218,14 @@ impl AppState {
         persist: impl FnOnce(&Settings) -> Result<(), UiError>,
     ) -> Result<SignedIn, UiError> {
         let gateway = self.gateway().await?;
-        let me = with_access(partner, |token| {
-            let gateway = gateway.clone();
-            async move { gateway.me(&token).await }
-        })
+        let me = with_access(
+            partner,
+            |token| {
+                let gateway = gateway.clone();
+                async move { gateway.me(&token).await }
+            },
+            |error: &ApiError| UiError::from(error),
+        )
         .await?
         .data;
         let link = me.link.filter(|_| me.linked);
@@ -255,10 +259,14 @@ impl AppState {
             return Err(invalid("walletLabel", problem));
         }
         let gateway = self.gateway().await?;
-        let link = with_access(&partner, |token| {
-            let (gateway, address, label) = (gateway.clone(), wallet_address.clone(), wallet_label.clone());
-            async move { gateway.link(&token, &address, label.as_deref()).await }
-        })
+        let link = with_access(
+            &partner,
+            |token| {
+                let (gateway, address, label) = (gateway.clone(), wallet_address.clone(), wallet_label.clone());
+                async move { gateway.link(&token, &address, label.as_deref()).await }
+            },
+            |error| link_refusal(error, &partner.config.name),
+        )
         .await?
         .data;
         self.keep_identity(Some((link.user_id, link.wallet_address)), link.wallet_label, persist).await?;
@@ -328,14 +336,18 @@ impl AppState {
 }
 
 /// Runs a gateway call with the person's access token; a 401 for the sign-in renews it once and tries
-/// again (the gateway may have seen the token expire first). The gateway's failures read as the partner's
-/// service, a sign-in that cannot be renewed as `sign_in_again`.
-async fn with_access<T, F, Fut>(partner: &PartnerSignIn, call: F) -> Result<T, UiError>
+/// again (the gateway may have seen the token expire first). The gateway's failures are put in `words` (its
+/// client is named for the partner, so `UiError::from` says "<partner>'s service"); a sign-in that cannot
+/// be renewed reads as `sign_in_again`.
+async fn with_access<T, F, Fut>(
+    partner: &PartnerSignIn,
+    call: F,
+    words: impl Fn(&ApiError) -> UiError,
+) -> Result<T, UiError>
 where
     F: Fn(SecretString) -> Fut,
     Fut: std::future::Future<Output = Result<T, ApiError>>,
 {
-    let words = |e: &ApiError| UiError::from_gateway(e, &partner.config.name);
     let token = partner.sign_in.access_token().await.map_err(|e| signed_out_words(&e, partner))?;
     match call(token).await {
         Err(ApiError::Unauthorized { credential: Credential::SignIn, .. }) => {
@@ -343,6 +355,22 @@ where
             call(token).await.map_err(|e| words(&e))
         }
         other => other.map_err(|e| words(&e)),
+    }
+}
+
+/// The gateway's answer to a link, in words. A wallet another account linked (its 409 `address_taken`) is
+/// about the address typed: a field error on it, since trying again cannot help and another wallet can.
+fn link_refusal(error: &ApiError, partner: &str) -> UiError {
+    match error.api_code() {
+        Some("address_taken") => UiError::on_field(
+            "Wallet linked to another account",
+            "walletAddress",
+            format!(
+                "This wallet is linked to another {partner} account. Use another wallet, or sign in with the account \
+                 it is linked to."
+            ),
+        ),
+        _ => UiError::from(error),
     }
 }
 
