@@ -5,6 +5,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import { commands, type CardView, type DepositView, type FormDefinition, type KycView, type UiError } from "./api";
+import { stopActivity } from "./lib/activityFeed.svelte";
 import { app } from "./lib/app.svelte";
 import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
@@ -108,6 +109,8 @@ beforeEach(() => {
 afterEach(() => {
   if (component) unmount(component);
   component = null;
+  // The app-wide watch of transactions is module state: each test starts from none.
+  stopActivity();
   clearMocks();
   vi.useRealTimers();
 });
@@ -332,6 +335,53 @@ describe("the journey against a mocked core", () => {
     expect(text()).toContain("Machines Wallet is locked");
     expect(text()).not.toContain("Groceries");
     expect(get(kycValues)).toEqual({});
+  });
+
+  it("follows the transactions from the wallet on, whatever screen shows (for notifications), until a lock", async () => {
+    let lock: unknown = null;
+    let news: unknown = null;
+    core({
+      app_state: () => ({ environment: "demo", demo: true, apiHost: "127.0.0.1", locked: false, hasPartnerKey: true, needsPassphrase: false, userId: "alice", walletAddress: "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226E", notes: [] }),
+      stage: () => ({ stage: "wallet" }),
+      balances: () => ({ spendingPower: "$1.00", creditLimit: "$1.00", pendingCharges: "$0.00", postedCharges: "$0.00", balanceDue: "$0.00" }),
+      cards: () => [CARD],
+      get_settings: () => ({ environment: { kind: "demo" }, userId: "alice", walletAddress: null, walletLabel: null, revealSeconds: 30, clipboardClearSeconds: 20, idleLockMinutes: 10, sessionTtlSeconds: 900, reauthMinutes: 5, notifyTransactions: true }),
+      activity_log: () => [],
+      watch_lock: (args) => {
+        lock = args.onChange;
+        return 2;
+      },
+      watch_activity: (args) => {
+        news = args.onUpdate;
+        return 5;
+      },
+      stop_watch: () => null,
+    });
+    component = mount(App, { target: document.getElementById("app")! });
+    await settle();
+    // On the Cards tab, not Activity: the core is followed anyway, in the person's time zone.
+    expect(text()).toContain("Groceries");
+    const started = calls.filter(([c]) => c === "watch_activity");
+    expect(started).toHaveLength(1);
+    expect(started[0]?.[1]?.utcOffsetMinutes).toBe(-new Date().getTimezoneOffset());
+
+    // News of a transaction reads the balances again.
+    const before = calls.filter(([c]) => c === "balances").length;
+    send(news, { kind: "changed", new: [], updated: [] });
+    await settle();
+    expect(calls.filter(([c]) => c === "balances")).toHaveLength(before + 1);
+
+    // Settings and back: still the same watch, not a second one.
+    button("Settings").click();
+    await settle();
+    button("Back").click();
+    await settle();
+    expect(calls.filter(([c]) => c === "watch_activity")).toHaveLength(1);
+    expect(calls.some(([c]) => c === "stop_watch")).toBe(false);
+
+    send(lock, { locked: true });
+    await settle();
+    expect(calls.some(([c, args]) => c === "stop_watch" && args?.watch === 5)).toBe(true);
   });
 
   it("shows a note the core learns later (a card finished after a crash) without asking for it", async () => {

@@ -7,6 +7,7 @@ import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActivityLine, ActivityView } from "../../api";
 import { activityFilters, clearFilters } from "../../lib/activity.svelte";
+import { stopActivity } from "../../lib/activityFeed.svelte";
 import { clearToasts, toasts } from "../../lib/toast.svelte";
 import { wallet } from "../../lib/wallet.svelte";
 import { button, calls, card, mockCore, send, settle, typeInto } from "../../testing/mockCore";
@@ -71,6 +72,8 @@ beforeEach(() => {
 afterEach(() => {
   if (component) unmount(component);
   component = null;
+  // The app-wide watch outlives the tab: each test starts its own.
+  stopActivity();
   clearMocks();
   vi.useRealTimers();
 });
@@ -158,10 +161,17 @@ describe("the list", () => {
     expect(calls.filter(([c]) => c === "watch_activity")).toHaveLength(before + 1);
   });
 
-  it("stops the watch when the tab goes away", async () => {
+  it("keeps the core's watch when the tab goes away (notifications come from it), until the app stops it", async () => {
     await open();
     unmount(component!);
     component = null;
+    await settle();
+    expect(calls.some(([c]) => c === "stop_watch")).toBe(false);
+    // Opening the tab again does not start a second watch.
+    component = mount(ActivityPanel, { target: document.getElementById("app")! });
+    await settle();
+    expect(calls.filter(([c]) => c === "watch_activity")).toHaveLength(1);
+    stopActivity();
     await settle();
     expect(calls.some(([c, args]) => c === "stop_watch" && args.watch === 7)).toBe(true);
   });
