@@ -228,8 +228,8 @@ fn a_person_sees_searches_exports_and_hears_of_their_spending_and_edits_the_card
         (&json!("Food"), &json!("#1f6feb"), &json!("\u{1F6D2}"), &json!("Weekly shop"))
     );
     assert_eq!(
-        (&edited["limitText"], &edited["pinned"], &edited["sortOrder"]),
-        (&json!("$75.00 per 7 days"), &json!(true), &json!(3))
+        (&edited["limitText"], &edited["limitFrequency"], &edited["pinned"], &edited["sortOrder"]),
+        (&json!("$75.00 per 7 days"), &json!("per7DayPeriod"), &json!(true), &json!(3))
     );
     let listed = h.call("cards", json!({})).unwrap();
     assert_eq!(listed[0]["memo"], json!("Weekly shop"), "{listed}");

@@ -518,6 +518,8 @@ export type CardView_Deserialize = {
 	limitText?: string | null,
 	/**  The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there. */
 	limitCents?: number | null,
+	/**  How often the limit applies, as the API spells it (`"per7DayPeriod"`), for the edit dialog's choice. */
+	limitFrequency?: string | null,
 	/**  Pinned on the server (`isPinned`): such cards lead the list. */
 	pinned: boolean,
 	/**
@@ -562,6 +564,8 @@ export type CardView_Serialize = {
 	limitText: string | null,
 	/**  The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there. */
 	limitCents: number | null,
+	/**  How often the limit applies, as the API spells it (`"per7DayPeriod"`), for the edit dialog's choice. */
+	limitFrequency: string | null,
 	/**  Pinned on the server (`isPinned`): such cards lead the list. */
 	pinned: boolean,
 	/**

@@ -55,6 +55,8 @@ pub struct CardView {
     pub limit_text: Option<String>,
     /// The limit in cents, when it fits an `i32` (every limit this app sets does); the text is always there.
     pub limit_cents: Option<i32>,
+    /// How often the limit applies, as the API spells it (`"per7DayPeriod"`), for the edit dialog's choice.
+    pub limit_frequency: Option<String>,
     /// Pinned on the server (`isPinned`): such cards lead the list.
     pub pinned: bool,
     /// Where the card sits in the list: the list reads in ascending order of this text. See [`list_order`];
@@ -184,6 +186,7 @@ pub fn card_view(card: &Card, label: Option<String>) -> CardView {
         can_reveal: allowed.reveal,
         limit_text,
         limit_cents,
+        limit_frequency: card.limit.as_ref().map(|l| l.frequency.as_str().to_owned()),
         pinned: card.is_pinned == Some(true),
         list_order: list_order(card),
         color: None,
@@ -408,6 +411,7 @@ mod tests {
                 can_reveal: true,
                 limit_text: Some("$25.00 per transaction".into()),
                 limit_cents: Some(2500),
+                limit_frequency: Some("perAuthorization".into()),
                 pinned: false,
                 // Not pinned, no `createdAt`: after every dated card, then by id.
                 list_order: "11000000000000000".to_owned() + "9f970d1a-fd8e-41ac-a6fd-5993417942e3",

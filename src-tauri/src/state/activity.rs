@@ -147,7 +147,9 @@ impl AppState {
     pub async fn update_card(&self, id: &str, edit: &CardEdit) -> Result<CardView, UiError> {
         let user = self.user().await?;
         let draft = edit.check()?;
-        // A fresh key per press: the transport resends with it, so a lost answer is not applied twice.
+        // A fresh key per press, which the transport's own resends reuse. A person's second press gets another:
+        // the edit sets values rather than adding to them, so applying it again changes nothing more, and
+        // the same key would need the same body, which a fresh encryption (a new IV) never is.
         let card = send_edit(&user, id, &draft, &IdempotencyKey::generate()).await.map_err(ui)?;
         Ok(labelled_card_view(&user, &card).await)
     }
