@@ -18,9 +18,10 @@ if (window.__e2eIpcAnswers) return 'installed';
 const answers = [];
 const text = (data) => {
   const bytes = (v) => new TextDecoder().decode(v);
+  const raw = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
   try {
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return bytes(data);
-    return JSON.stringify(data, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? bytes(v) : v)) ?? String(data);
+    if (raw(data)) return bytes(data);
+    return JSON.stringify(data, (_k, v) => (raw(v) ? bytes(v) : v)) ?? String(data);
   } catch (e) {
     return String(data);
   }

@@ -1,8 +1,9 @@
 //! A partner's end user, in the real window, with the partner's config beside the app and no partner key
-//! anywhere on their machine: the unlock passphrase, "Sign in with Acme Pay", the provider's real login
-//! page in the browser (the stand-in fills its forms over HTTP and lands on the app's loopback redirect),
-//! set-up asking only the wallet address, KYC, agreements, a deposit, a card copied and revealed,
-//! sign-out back to the sign-in screen, and a second sign-in that goes straight back to the card.
+//! anywhere on their machine: the unlock passphrase, "Sign in with Acme Pay" (cancelled once), the
+//! provider's real login page in the browser (the stand-in fills its forms over HTTP and lands on the
+//! app's loopback redirect), set-up asking only the wallet address, KYC, agreements, a deposit, a card
+//! copied and revealed, sign-out back to the sign-in screen, and a second sign-in that goes straight back
+//! to the card.
 //!
 //! Then the proof that the partner key never reached the app's side: its environment, every file under its
 //! home, its keychain, its logs, every IPC answer and its process memory each hold 0 copies, and each scan
@@ -78,11 +79,20 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     shots(&w, "sign-in").await;
     w.assert_accessible("sign-in").await.unwrap();
 
-    // Sign in: the app waits while the person is in the browser.
+    // Sign in: the app waits while the person is in the browser. Cancelled first: the app stops listening
+    // for the provider's answer and says so.
     w.click_button(&title).await.unwrap();
     w.wait_for_text("Waiting for you to finish signing in in your browser").await.unwrap();
     shots(&w, "sign-in-waiting").await;
-    let landing = provider_login::sign_in(&w.browser, 1, &stack.issuer, "alice", "alice-password").await.unwrap();
+    let abandoned = url::Url::parse(&w.browser.wait_for_link(1).await.unwrap()).unwrap();
+    let abandoned = abandoned.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned()).unwrap();
+    w.click_button("Cancel").await.unwrap();
+    w.wait_for_text("Sign-in cancelled").await.unwrap();
+    let late = reqwest::get(format!("{abandoned}?code=late&state=late")).await;
+    assert!(late.is_err(), "the cancelled sign-in's loopback port is closed: {late:?}");
+    w.shot("sign-in-cancelled").await.unwrap();
+    w.click_button(&title).await.unwrap();
+    let landing = provider_login::sign_in(&w.browser, 2, &stack.issuer, "alice", "alice-password").await.unwrap();
     assert_eq!(landing.asked("code_challenge_method").as_deref(), Some("S256"), "PKCE with S256");
     assert!(landing.asked("state").is_some_and(|s| s.len() >= 16), "a state to check the answer by");
     assert_eq!(landing.callback.host_str(), Some("127.0.0.1"), "the loopback redirect (RFC 8252)");
@@ -190,7 +200,7 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
 
     // The same person signs in again: the wallet is linked, so the app goes straight to the card.
     w.click_button(&title).await.unwrap();
-    provider_login::sign_in(&w.browser, 2, &stack.issuer, "alice", "alice-password").await.unwrap();
+    provider_login::sign_in(&w.browser, 3, &stack.issuer, "alice", "alice-password").await.unwrap();
     w.wait_for_css(&card, Duration::from_secs(30)).await.unwrap();
     w.shot("signed-in-again").await.unwrap();
 
