@@ -33,6 +33,9 @@ pub enum Service {
     /// The partner's gateway; `partner` is the name the partner goes by, when the app was given one
     /// ([`GatewayClient::named`](crate::GatewayClient::named)).
     Gateway { partner: Option<String> },
+    /// The person's OpenID provider, met when an access token is renewed in the middle of a call (the app's
+    /// sign-in reports it this way through [`AccessTokens`](crate::AccessTokens)).
+    SignInProvider,
 }
 
 impl Service {
@@ -42,6 +45,7 @@ impl Service {
             Self::MachinesApi => "The Machines API".to_owned(),
             Self::Gateway { partner: Some(name) } => format!("{name}'s gateway"),
             Self::Gateway { partner: None } => "The partner's gateway".to_owned(),
+            Self::SignInProvider => "The sign-in provider".to_owned(),
         }
     }
 
@@ -51,6 +55,7 @@ impl Service {
             Self::MachinesApi => "the Machines API".to_owned(),
             Self::Gateway { partner: Some(name) } => format!("{name}'s gateway"),
             Self::Gateway { partner: None } => "the partner's gateway".to_owned(),
+            Self::SignInProvider => "the sign-in provider".to_owned(),
         }
     }
 }

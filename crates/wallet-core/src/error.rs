@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::kyc_form::FieldProblem;
+use crate::signin::SignInError;
 
 /// The stable machine code the UI switches on, exported to TypeScript as a string-literal union so that
 /// `svelte-check` rejects a comparison with a code that does not exist. Add a variant only when a consumer
@@ -152,6 +153,12 @@ impl From<&ApiError> for UiError {
         match error.service() {
             Service::Gateway { partner } => Self::from_gateway(error, partner.as_deref().unwrap_or("the partner")),
             Service::MachinesApi => Self::in_api_words(error),
+            // Met while an access token was renewed in the middle of a call: the same words as at sign-in.
+            Service::SignInProvider => Self::from(&match error {
+                ApiError::Timeout { .. } => SignInError::Unreachable { detail: "it did not answer in time".into() },
+                ApiError::Network { detail, .. } => SignInError::Unreachable { detail: detail.clone() },
+                _ => SignInError::Refused { reason: error.to_string() },
+            }),
         }
     }
 }

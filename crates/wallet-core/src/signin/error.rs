@@ -110,9 +110,9 @@ impl From<SignInError> for ApiError {
                 problem: Problem { status: 401, summary: Some(error.to_string()), ..Problem::default() },
             },
             SignInError::Unreachable { detail } => {
-                ApiError::Network { host: "sign-in provider".into(), detail, service: Service::default() }
+                ApiError::Network { host: String::new(), detail, service: Service::SignInProvider }
             }
-            SignInError::TimedOut { after } => ApiError::Timeout { after, service: Service::default() },
+            SignInError::TimedOut { after } => ApiError::Timeout { after, service: Service::SignInProvider },
             SignInError::Cancelled => ApiError::Cancelled,
             other => ApiError::Config { detail: other.to_string() },
         }
@@ -150,5 +150,19 @@ mod tests {
         assert_eq!(UiError::from(&api).code, ErrorCode::SignInAgain, "the UI shows the sign-in, not a failure");
         let api = ApiError::from(SignInError::Unreachable { detail: "connection refused".into() });
         assert_eq!(api.code(), "network");
+    }
+
+    #[test]
+    fn a_provider_met_in_the_middle_of_a_call_is_named_as_the_provider() {
+        // A card command whose access token had to be renewed, with the provider down: the person reads
+        // about the sign-in provider, not the Machines API they never dealt with.
+        for failure in [
+            SignInError::Unreachable { detail: "connection refused".into() },
+            SignInError::TimedOut { after: Duration::from_secs(15) },
+        ] {
+            let ui = UiError::from(&ApiError::from(failure));
+            assert_eq!((ui.code, ui.title.as_str()), (ErrorCode::Network, "Sign-in provider unreachable"));
+            assert!(!ui.message.contains("Machines API"), "{}", ui.message);
+        }
     }
 }
