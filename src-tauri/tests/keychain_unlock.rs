@@ -82,3 +82,53 @@ fn a_forgotten_passphrase_is_reset_only_by_forgetting_the_partner_keys() {
     assert_eq!(refused["code"], json!("partner_key"), "nothing is reachable without a key again: {refused}");
     runtime.block_on(Gate::new(Arc::new(KeychainCredential), None).forget()).unwrap();
 }
+
+/// No browser is opened here: the test signs nobody in, it finds a sign-in already kept.
+struct NoBrowser;
+
+impl wallet_core::signin::OpenBrowser for NoBrowser {
+    fn open(&self, url: &url::Url) -> Result<(), wallet_core::signin::BrowserError> {
+        panic!("nothing in this test signs in, yet the browser was asked for {url}");
+    }
+}
+
+#[test]
+#[ignore = "needs a Secret Service: scripts/test runs it under dbus-run-session with gnome-keyring-daemon"]
+fn a_forgotten_passphrase_in_partner_mode_is_reset_only_by_forgetting_the_sign_in() {
+    use machines_api::SecretString;
+    use wallet_core::settings::{EnvironmentSetting, Settings};
+    use wallet_core::signin::RefreshTokenStore;
+
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let config = wallet_core::partner_config::parse(
+        br#"{"version":1,"name":"Acme Pay","gatewayUrl":"https://wallet-gateway.acme.example",
+            "issuer":"https://login.acme.example","clientId":"machines-wallet-reset-test"}"#,
+    )
+    .unwrap();
+    let account = config.keychain_account();
+    // The person signed in on an earlier run: their refresh token is in the real keychain.
+    let store = Arc::new(vault::KeychainRefreshTokens::new(account.clone()));
+    store.save(&SecretString::new("refresh-token-of-the-person".to_owned())).unwrap();
+    let partner = machines_wallet::state::PartnerSignIn::new(config, store.clone(), Arc::new(NoBrowser)).unwrap();
+    let settings = Settings { environment: EnvironmentSetting::Partner, ..Settings::default() };
+    let (_app, mut h) = common::partner_harness(partner, settings, |state| {
+        state.with_gate(Gate::new(Arc::new(KeychainCredential), None), false)
+    });
+    h.call("set_passphrase", json!({"passphrase": PASSPHRASE, "confirmation": PASSPHRASE})).unwrap();
+    assert_eq!(h.call("app_state", json!({})).unwrap()["signIn"]["signedIn"], json!(true));
+
+    // Locked out with the passphrase forgotten: the reset must not be a way into the person's cards.
+    h.call("lock_app", json!({})).unwrap();
+    h.call("reset_passphrase", json!({})).unwrap();
+    assert_eq!(lookup(&account), "", "the refresh token left the keychain with the passphrase's hash");
+    assert!(store.load().unwrap().is_none());
+    h.call("set_passphrase", json!({"passphrase": "a brand new phrase", "confirmation": "a brand new phrase"}))
+        .unwrap();
+    let view = h.call("app_state", json!({})).unwrap();
+    assert_eq!(view["signIn"]["signedIn"], json!(false), "{view}");
+    let refused = h.call("cards", json!({})).unwrap_err();
+    assert_eq!(refused["code"], json!("sign_in_again"), "the cards need the person's own sign-in: {refused}");
+    store.forget().unwrap();
+    runtime.block_on(Gate::new(Arc::new(KeychainCredential), None).forget()).unwrap();
+}

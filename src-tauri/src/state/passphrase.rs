@@ -46,6 +46,9 @@ impl AppState {
     pub async fn reset_passphrase(&self) -> Result<(), UiError> {
         self.lock().await;
         vault::forget_all().await?;
+        // A reset must not get anyone past the person's own sign-in either: in Partner mode the refresh
+        // token is what the partner key is elsewhere, so it goes too.
+        self.end_partner_sign_in()?;
         self.gate.forget().await?;
         self.forget_launch_key().await;
         self.disconnect().await;

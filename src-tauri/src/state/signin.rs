@@ -203,6 +203,15 @@ impl AppState {
         self.after_sign_in(&partner, persist).await
     }
 
+    /// Forgets the partner sign-in on this computer (the refresh token in the keychain, the access token
+    /// in memory, a sign-in waiting for the browser), as a passphrase reset must. Without a partner file
+    /// there is nothing to forget.
+    pub(super) fn end_partner_sign_in(&self) -> Result<(), UiError> {
+        let Some(partner) = &self.partner else { return Ok(()) };
+        partner.cancel_waiting();
+        partner.sign_in.sign_out().map_err(|e| UiError::from(&e))
+    }
+
     /// Ends a sign-in that is waiting for the browser; its `sign_in` answers `cancelled`.
     pub fn cancel_sign_in(&self) {
         if let Some(partner) = &self.partner {
