@@ -332,6 +332,7 @@ async fn two_gateway_processes_on_one_postgres_serve_the_same_users() {
 
     // Each stops cleanly on SIGTERM, and neither logged a secret or a token.
     secrets.extend([alice.token, bob.token, carol.token]);
+    let mut both_logs = String::new();
     for gateway in [&mut a, &mut b] {
         let status = gateway.stop();
         let log = gateway.log_text();
@@ -340,5 +341,14 @@ async fn two_gateway_processes_on_one_postgres_serve_the_same_users() {
         for secret in &secrets {
             assert!(!log.contains(secret.as_str()), "gateway {} logged a secret or token:\n{log}", gateway.name);
         }
+        both_logs.push_str(&log);
+    }
+    // The control: the same scan over the same files finds what the gateways did write about these requests
+    // (each link's user id, logged as "wallet linked"), so an empty or unread log cannot pass the check above.
+    for id in [&alice_id, &bob_id, &carol_id] {
+        assert!(
+            both_logs.contains(id.as_str()),
+            "the scan did not find user id {id} in the gateways' logs:\n{both_logs}"
+        );
     }
 }
