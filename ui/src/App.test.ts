@@ -34,7 +34,7 @@ const CARD: CardView = {
   cardId: "card_1", label: "Groceries", name: "Groceries", brand: "VISA", last4: "4242", masked: "\u2022\u2022\u2022\u2022 4242",
   expiry: "12/29", status: "active", statusText: "Active", canLock: true, canUnlock: false, canDelete: true, canReveal: true,
   limitText: "$25.00 per transaction", limitCents: 2500, pinned: false, listOrder: "10000000000000000card_1",
-  color: null, emoji: null, memo: null, sortOrder: null,
+  color: null, emoji: null, memo: null, sortOrder: null, limitFrequency: "perAuthorization",
 };
 
 const DEPOSIT: DepositView = {

@@ -3,7 +3,6 @@
 // text as "clear" (`wallet-core` `card_edit`), and checks every value again.
 
 import { call, commands, type CardEdit, type CardView } from "../api";
-import { FREQUENCIES } from "./cards";
 
 export interface CardEditForm {
   label: string;
@@ -20,16 +19,9 @@ export interface CardEditForm {
   sortOrder: string | number | null;
 }
 
-/** How often a card's limit applies, read from its words ("$25.00 per 7 days"), for the select. */
-function frequencyOf(card: Pick<CardView, "limitText">): string {
-  const text = card.limitText ?? "";
-  const found = FREQUENCIES.find((f) => text.endsWith(` ${f.label}`));
-  return found?.value ?? "perAuthorization";
-}
-
 /** The form as the card stands now. */
 export function formOf(
-  card: Pick<CardView, "label" | "color" | "emoji" | "memo" | "limitCents" | "limitText" | "pinned" | "sortOrder">,
+  card: Pick<CardView, "label" | "color" | "emoji" | "memo" | "limitCents" | "limitFrequency" | "pinned" | "sortOrder">,
 ): CardEditForm {
   return {
     label: card.label ?? "",
@@ -37,7 +29,7 @@ export function formOf(
     emoji: card.emoji ?? "",
     memo: card.memo ?? "",
     limit: card.limitCents === null ? "" : (card.limitCents / 100).toFixed(2),
-    frequency: frequencyOf(card),
+    frequency: card.limitFrequency ?? "perAuthorization",
     pinned: card.pinned,
     sortOrder: card.sortOrder === null ? "" : String(card.sortOrder),
   };

@@ -102,7 +102,7 @@ export function card(id: string, label: string | null, last4: string, created: n
     cardId: id, label, name: label ?? `VISA \u2022\u2022\u2022\u2022 ${last4}`, brand: "VISA", last4,
     masked: `\u2022\u2022\u2022\u2022 ${last4}`, expiry: "12/29", status: "active", statusText: "Active",
     canLock: true, canUnlock: false, canDelete: true, canReveal: true, limitText: null, limitCents: null,
-    pinned, listOrder: `${pinned ? "0" : "1"}${age}${id}`, color: null, emoji: null, memo: null, sortOrder: null,
+    pinned, listOrder: `${pinned ? "0" : "1"}${age}${id}`, color: null, emoji: null, memo: null, sortOrder: null, limitFrequency: null,
   };
 }
 

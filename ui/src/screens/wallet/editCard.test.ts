@@ -13,6 +13,7 @@ const GROCERIES: CardView = {
   ...card("card_g", "Groceries", "4242", 3),
   limitText: "$250.00 per 7 days",
   limitCents: 25_000,
+  limitFrequency: "per7DayPeriod",
   memo: "Weekly shop",
   emoji: "\u{1F6D2}",
   color: "#115e59",
