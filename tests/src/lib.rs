@@ -19,6 +19,8 @@ pub mod local_stack;
 pub mod memory;
 pub mod processes;
 pub mod provider_login;
+pub mod save_dialog;
+pub mod sim_admin;
 pub mod steps;
 pub mod theme;
 pub mod verification;
