@@ -17,6 +17,7 @@ pub mod launch;
 pub mod leaks;
 pub mod local_stack;
 pub mod memory;
+pub mod notifications;
 pub mod processes;
 pub mod provider_login;
 pub mod save_dialog;

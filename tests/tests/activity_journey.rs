@@ -2,16 +2,19 @@
 //! the settlement, the decline and the refund through the simulator's own routes, as a card network
 //! would): the Activity tab keeps pending, settled and declined apart, with the decline's reason, signed
 //! amounts and the local time; a merchant search and a card filter narrow it; a purchase made while it is
-//! open appears without a reload; Export CSV goes through the system's save dialog to a file with the
-//! rows and no card number; a card's own Activity; the card edit dialog (name, limit and frequency,
-//! colour, emoji, memo, pin), read back on the card after the page reloads. Each new screen is shot at
-//! 800×600 and 1600×1000 in light and dark, and checked with axe.
+//! open appears without a reload, and its desktop notification (read off the app's session bus) holds
+//! the merchant, the amount and the last four only; Export CSV goes through the system's save dialog to a
+//! file with the rows and no card number; a card's own Activity; the card edit dialog (name, limit and
+//! frequency, colour, emoji, memo, pin), read back on the card after the page reloads. Each new screen is
+//! shot at 800×600 and 1600×1000 in light and dark, and checked with axe.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
 use machines_sim::{SimConfig, Simulator};
+use machines_wallet_e2e::leaks::environment_value;
+use machines_wallet_e2e::notifications::NotificationMonitor;
 use machines_wallet_e2e::sim_admin::SimAdmin;
 use machines_wallet_e2e::theme::Theme;
 use machines_wallet_e2e::window::xpath_literal;
@@ -144,6 +147,10 @@ async fn purchases_a_decline_and_a_refund_searched_exported_and_a_card_edited() 
     let w =
         Launch::new("activity").against(&sim.base_url(), sim.partner_key()).env("TZ", TIME_ZONE).start().await.unwrap();
     w.resize(1600, 1000).await.unwrap();
+    // What the desktop's notification service would be asked to show, off the app's own session bus.
+    let app = w.processes().into_iter().find(|(_, name)| name == "machines-wallet").expect("the app is running").0;
+    let notifications =
+        NotificationMonitor::start(&environment_value(app, "DBUS_SESSION_BUS_ADDRESS").unwrap()).await.unwrap();
 
     // A funded wallet with two cards, the way the other journeys get there.
     steps::set_passphrase(&w).await.unwrap();
@@ -159,6 +166,9 @@ async fn purchases_a_decline_and_a_refund_searched_exported_and_a_card_edited() 
     w.wait_for_text("Travel created").await.unwrap();
     let groceries = card_id(&w, "Groceries").await;
     let travel = card_id(&w, "Travel").await;
+    let masked = w.text_of(&format!("#card-{travel} .digits.masked")).await.unwrap();
+    let travel_last4 = masked.trim_start_matches(|c: char| !c.is_ascii_digit()).trim().to_owned();
+    assert_eq!(travel_last4.len(), 4, "Travel's last four: {masked:?}");
 
     // The card network's side: three purchases settled, one refunded, one over the limit declined, one
     // still pending.
@@ -243,6 +253,18 @@ async fn purchases_a_decline_and_a_refund_searched_exported_and_a_card_edited() 
         "the pushed purchase is pending: {pushed}"
     );
     shoot(&w, "activity-pushed", ACTIVITY_TOP).await;
+
+    // The same purchase as a desktop notification: the merchant, the amount and the last four, never more.
+    let sent = notifications.wait_for("Harbour Hotel", Duration::from_secs(30)).await.unwrap();
+    assert_eq!(sent.summary, "Card payment pending");
+    assert_eq!(sent.body, format!("Harbour Hotel \u{2212}$45.00 \u{00B7} \u{2022}\u{2022}{travel_last4}"));
+    let all = notifications.sent();
+    eprintln!("notifications: {all:#?}");
+    for sent in &all {
+        for private in ["Groceries", "Travel", USER] {
+            assert!(!sent.summary.contains(private) && !sent.body.contains(private), "{private} in {sent:?}");
+        }
+    }
 
     // Export CSV: the system's save dialog, a path typed into its Name field, the file written there.
     let folder = tempfile::tempdir().unwrap();
