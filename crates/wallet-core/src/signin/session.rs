@@ -58,6 +58,10 @@ impl SignIn {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(REQUEST_LIMIT)
+            // No idle connection kept: a pooled connection keeps its read buffer, which still holds the last
+            // token answer (a refresh token among it) for as long as the pool lives. Closed, its buffers are
+            // freed, and the zeroing allocator wipes them. A sign-in or a refresh is worth one handshake.
+            .pool_max_idle_per_host(0)
             .build()
             .map_err(|e| SignInError::Config { detail: e.to_string() })?;
         Ok(Self {
