@@ -166,6 +166,15 @@ impl ActivityQuery {
     }
 }
 
+/// A reversal's status in words; the notice tells a reversal by it.
+const REVERSED: &str = "Reversed";
+
+/// Whether the transaction's money moved: a decline never took it, and a reversal let the hold go whole
+/// (a refund is a transaction of its own). A status the app does not know counts, as in `state_of`.
+fn money_moved(status: Option<&TransactionStatus>) -> bool {
+    !matches!(status, Some(TransactionStatus::Declined | TransactionStatus::Reversed))
+}
+
 /// Which group a status puts a transaction in, and its words. No status reads as posted (the only value
 /// the contract documents). An unknown status is shown as sent, in the settled group: the server reports
 /// it as done, and hiding it would hide money.
@@ -174,7 +183,7 @@ fn state_of(status: Option<&TransactionStatus>) -> (ActivityState, String) {
         None | Some(TransactionStatus::Posted) => (ActivityState::Settled, "Posted".to_owned()),
         Some(TransactionStatus::Pending) => (ActivityState::Pending, "Pending".to_owned()),
         Some(TransactionStatus::Declined) => (ActivityState::Declined, "Declined".to_owned()),
-        Some(TransactionStatus::Reversed) => (ActivityState::Settled, "Reversed".to_owned()),
+        Some(TransactionStatus::Reversed) => (ActivityState::Settled, REVERSED.to_owned()),
         Some(TransactionStatus::Other(raw)) => (ActivityState::Settled, raw.clone()),
     }
 }
@@ -309,7 +318,13 @@ fn unwritable() -> UiError {
 }
 
 /// The header row of the export.
-pub const CSV_HEADER: [&str; 10] = [
+///
+/// A declined or reversed purchase moved no money, so its Amount is `0.00` and what was tried is in
+/// "Attempted amount" beside it (empty on every other row). `0.00` rather than an empty cell: it is
+/// true, a spreadsheet's SUM and a pivot table total the column right either way, and a column with a
+/// number in every row stays a number column where a tool guesses types from the cells (an empty cell
+/// reads as missing data, and some imports then take the column as text).
+pub const CSV_HEADER: [&str; 11] = [
     "Date",
     "Time",
     "Status",
@@ -318,6 +333,7 @@ pub const CSV_HEADER: [&str; 10] = [
     "Card",
     "Last four",
     "Amount (USD)",
+    "Attempted amount (USD)",
     "Decline reason",
     "Transaction id",
 ];
@@ -331,11 +347,12 @@ pub fn activity_csv(transactions: &[Transaction], cards: &[CardView], filters: &
     let internal = |_| unwritable();
     writer.write_record(CSV_HEADER).map_err(internal)?;
     for line in view.pending.iter().chain(&view.settled).chain(&view.declined) {
-        let cents = transactions
-            .iter()
-            .find(|t| t.transaction_id == line.id)
-            .map(Transaction::signed_cents)
-            .unwrap_or_default();
+        let transaction = transactions.iter().find(|t| t.transaction_id == line.id);
+        let cents = transaction.map(Transaction::signed_cents).unwrap_or_default();
+        let (moved, attempted) = match transaction {
+            Some(t) if !money_moved(t.status.as_ref()) => (csv_amount(0), csv_amount(cents)),
+            _ => (csv_amount(cents), String::new()),
+        };
         let time = line.time_text.as_deref().and_then(|t| t.split(", ").nth(1)).unwrap_or_default();
         writer
             .write_record([
@@ -346,7 +363,8 @@ pub fn activity_csv(transactions: &[Transaction], cards: &[CardView], filters: &
                 &as_text_cell(&line.title),
                 &as_text_cell(line.card_name.as_deref().unwrap_or_default()),
                 line.card_last4.as_deref().unwrap_or_default(),
-                &csv_amount(cents),
+                &moved,
+                &attempted,
                 &as_text_cell(line.decline_reason.as_deref().unwrap_or_default()),
                 &line.id,
             ])
@@ -363,8 +381,8 @@ pub fn export_file_name(now: OffsetDateTime, offset: UtcOffset) -> String {
     format!("machines-activity-{day}.csv")
 }
 
-/// A desktop notification for a new transaction. It says the merchant, the amount and the card's last
-/// four, never more: a notification shows on a locked screen and in the OS's history, where the card's
+/// A desktop notification for a new transaction. It says what happened (a payment pending or declined,
+/// a refund, a reversal), the merchant, the amount and the card's last four, never more: a notification shows on a locked screen and in the OS's history, where the card's
 /// name (which a person may have made personal) and anything else do not belong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -372,13 +390,22 @@ pub struct Notice {
     pub body: String,
 }
 
+/// A decline or a reversal moved no money: its notice gives the sum tried without a sign, as not
+/// charged, so it does not read as "−$900.00" gone from the person's account.
 pub fn notice(line: &ActivityLine) -> Notice {
+    let reversed = line.state == ActivityState::Settled && line.status_text == REVERSED;
     let title = match line.state {
         ActivityState::Declined => "Card payment declined",
         ActivityState::Pending => "Card payment pending",
+        ActivityState::Settled if reversed => "Purchase reversed",
+        ActivityState::Settled if line.refund => "Refund",
         ActivityState::Settled => "New transaction",
     };
-    let mut body = format!("{} {}", line.title, line.amount_text);
+    let mut body = if line.state == ActivityState::Declined || reversed {
+        format!("{} {} not charged", line.title, line.amount_text.trim_start_matches(['\u{2212}', '+']))
+    } else {
+        format!("{} {}", line.title, line.amount_text)
+    };
     if let Some(last4) = &line.card_last4 {
         body.push_str(&format!(" \u{00B7} \u{2022}\u{2022}{last4}"));
     }
@@ -518,12 +545,39 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 7);
         assert!(text.contains("\r\n"), "RFC 4180 line ends");
-        let row = |id: &str| rows.iter().find(|r| &r[9] == id).unwrap().clone();
+        let row = |id: &str| rows.iter().find(|r| &r[10] == id).unwrap().clone();
         assert_eq!(&row("t7")[4], "'=HYPERLINK(\"http://x\"), \"quoted\"", "read back whole, and as text");
         assert_eq!((&row("t2")[0], &row("t2")[1], &row("t2")[7]), ("2026-01-16", "12:00", "-12.50"));
         assert_eq!((&row("t4")[7], &row("t4")[3]), ("5.00", "Refund"));
         assert_eq!((&row("t1")[5], &row("t1")[6], &row("t1")[2]), ("Groceries", "4242", "Pending"));
-        assert!(row("t3")[8].contains("collateral"));
+        assert!(row("t3")[9].contains("collateral"));
+    }
+
+    /// A pending hotel hold the merchant let go: reversed whole, so no money moved either.
+    fn reversed_hold() -> Transaction {
+        transaction(json!({"transactionId": "t8", "type": "spend", "status": "reversed", "amountCents": 4500,
+            "merchantName": "Harbour Hotel", "cardId": "card-1", "createdAt": "2026-01-16T16:00:00Z"}))
+    }
+
+    #[test]
+    fn summing_the_amount_column_gives_only_money_that_moved() {
+        let mut all = day();
+        all.push(reversed_hold());
+        let text = activity_csv(&all, &cards(), &filters(ActivityQuery::default())).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (amount, attempted, id) =
+            (column("Amount (USD)"), column("Attempted amount (USD)"), column("Transaction id"));
+        assert_eq!(attempted, amount + 1, "the attempted sum sits beside the amount");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let cents = |cell: &str| -> i64 { (cell.parse::<f64>().unwrap() * 100.0).round() as i64 };
+        // Coffee −4.50 (pending, held), lunch −12.50, refund +5.00, collateral +50.00, fee −1.00.
+        assert_eq!(rows.iter().map(|r| cents(&r[amount])).sum::<i64>(), 3700, "{text}");
+        let row = |id_: &str| rows.iter().find(|r| &r[id] == id_).unwrap().clone();
+        assert_eq!((&row("t3")[amount], &row("t3")[attempted]), ("0.00", "-1200.00"), "declined: {text}");
+        assert_eq!((&row("t8")[amount], &row("t8")[attempted]), ("0.00", "-45.00"), "reversed: {text}");
+        assert_eq!((&row("t2")[amount], &row("t2")[attempted]), ("-12.50", ""), "money that moved: {text}");
     }
 
     #[test]
@@ -535,6 +589,25 @@ mod tests {
         assert!(!notice.body.contains("Groceries"), "the card's own name stays in the app");
         let declined = notice_of(&day()[2]);
         assert_eq!(declined.title, "Card payment declined");
+    }
+
+    #[test]
+    fn a_notice_says_a_decline_refund_or_reversal_for_what_it_is() {
+        let declined = notice_of(&day()[2]);
+        assert_eq!(
+            (declined.title.as_str(), declined.body.as_str()),
+            ("Card payment declined", "Laptop Store $1,200.00 not charged \u{00B7} \u{2022}\u{2022}4242")
+        );
+        let refund = notice_of(&day()[3]);
+        assert_eq!(
+            (refund.title.as_str(), refund.body.as_str()),
+            ("Refund", "Noodle Bar +$5.00 \u{00B7} \u{2022}\u{2022}4242")
+        );
+        let reversed = notice_of(&reversed_hold());
+        assert_eq!(
+            (reversed.title.as_str(), reversed.body.as_str()),
+            ("Purchase reversed", "Harbour Hotel $45.00 not charged \u{00B7} \u{2022}\u{2022}4242")
+        );
     }
 
     fn notice_of(t: &Transaction) -> Notice {
