@@ -87,7 +87,7 @@ macro_rules! commands_for {
                 $crate::commands::updates::watch_notes,
                 $crate::commands::updates::window_visible,
                 $crate::commands::activity::activity_list,
-                $crate::commands::activity::export_activity,
+                $crate::commands::activity::export_activity::<$runtime>,
                 $crate::commands::activity::watch_activity::<$runtime>,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.
@@ -199,11 +199,16 @@ struct NativeSaveDialog(tauri::AppHandle);
 impl state::SaveDialog for NativeSaveDialog {
     fn ask(
         &self,
+        folder: Option<&std::path::Path>,
         file_name: &str,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::path::PathBuf>> + Send + 'static>> {
         use tauri_plugin_dialog::DialogExt;
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.0.dialog().file().set_file_name(file_name).add_filter("CSV", &["csv"]).save_file(move |path| {
+        let mut dialog = self.0.dialog().file().set_file_name(file_name).add_filter("CSV", &["csv"]);
+        if let Some(folder) = folder {
+            dialog = dialog.set_directory(folder);
+        }
+        dialog.save_file(move |path| {
             let _ = tx.send(path.and_then(|p| p.into_path().ok()));
         });
         Box::pin(async move { rx.await.ok().flatten() })

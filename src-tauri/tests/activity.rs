@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
@@ -36,13 +36,21 @@ impl Notify for Shown {
     }
 }
 
-/// A save dialog whose answer the test sets: a path, or `None` for Cancel.
+/// A save dialog whose answer the test sets: a path, or `None` for Cancel. It keeps the folder it was
+/// opened in and the name it suggested.
 #[derive(Clone, Default)]
-struct Answer(Arc<Mutex<Option<PathBuf>>>, Arc<Mutex<Vec<String>>>);
+struct Answer(Arc<Mutex<Option<PathBuf>>>, Arc<Mutex<Vec<Asked>>>);
+
+/// The folder a save dialog opened in and the file name it suggested.
+type Asked = (Option<PathBuf>, String);
 
 impl SaveDialog for Answer {
-    fn ask(&self, file_name: &str) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<PathBuf>> + Send>> {
-        self.1.lock().unwrap().push(file_name.to_owned());
+    fn ask(
+        &self,
+        folder: Option<&Path>,
+        file_name: &str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<PathBuf>> + Send>> {
+        self.1.lock().unwrap().push((folder.map(Path::to_path_buf), file_name.to_owned()));
         let answer = self.0.lock().unwrap().clone();
         Box::pin(async move { answer })
     }
@@ -152,6 +160,13 @@ fn a_person_sees_searches_exports_and_hears_of_their_spending_and_edits_the_card
     let laptop = spend(&sim, &card_id, 8000, "Laptop Store");
     assert_eq!(laptop["approved"], json!(false), "{laptop}");
     assert_eq!(ids(&changed(&rx)["new"]), ["Laptop Store"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let declined = shown.0.lock().unwrap()[1].clone();
+    assert_eq!(
+        (declined.title.as_str(), declined.body),
+        ("Card payment declined", format!("Laptop Store $80.00 not charged \u{00B7} \u{2022}\u{2022}{last4}")),
+        "a decline is no money gone"
+    );
 
     // Activity: pending, settled and declined apart; the card named; the amounts signed.
     let view = h.call("activity_list", json!({"query": {"utcOffsetMinutes": 60}})).unwrap();
@@ -187,6 +202,12 @@ fn a_person_sees_searches_exports_and_hears_of_their_spending_and_edits_the_card
     refund(&sim, coffee_id, 250);
     let back = changed(&rx);
     assert_eq!((&back["new"][0]["amountText"], &back["new"][0]["refund"]), (&json!("+$2.50"), &json!(true)), "{back}");
+    std::thread::sleep(Duration::from_millis(200));
+    let refunded = shown.0.lock().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (refunded.title.as_str(), refunded.body.as_str()),
+        ("Refund", &*format!("Cafe Lumen +$2.50 \u{00B7} \u{2022}\u{2022}{last4}"))
+    );
 
     // Export: the dialog suggests a name; the file holds what the screen shows and nothing secret.
     let folder = tempdir();
@@ -194,13 +215,22 @@ fn a_person_sees_searches_exports_and_hears_of_their_spending_and_edits_the_card
     *dialog.0.lock().unwrap() = Some(path.clone());
     let receipt = h.call("export_activity", json!({"query": {"utcOffsetMinutes": 60}})).unwrap();
     assert_eq!(receipt, json!({"fileName": "my-activity.csv", "rows": 4}));
-    assert!(dialog.1.lock().unwrap()[0].starts_with("machines-activity-"), "{:?}", dialog.1);
+    let (opened_in, suggested) = dialog.1.lock().unwrap()[0].clone();
+    assert!(suggested.starts_with("machines-activity-"), "{suggested}");
+    // In the person's Downloads folder (home when there is none), not the app's working directory.
+    let paths = app.path();
+    let expected = [paths.download_dir(), paths.home_dir()].into_iter().filter_map(Result::ok).find(|d| d.is_dir());
+    assert!(expected.is_some(), "this machine has neither Downloads nor a home folder");
+    assert_eq!(opened_in, expected);
+    assert_ne!(opened_in, std::env::current_dir().ok(), "the dialog opened in the working directory");
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 5, "{text}");
     assert!(lines[0].starts_with("Date,Time,Status,Type,Merchant,Card,Last four,Amount (USD)"), "{text}");
     assert!(text.contains(&format!("Cafe Lumen,Groceries,{last4},-12.50")), "{text}");
     assert!(text.contains("Refund,Cafe Lumen") && text.contains("Declined,Card spend,Laptop Store"), "{text}");
+    // The decline moved no money: its Amount does not count, the sum tried is beside it.
+    assert!(text.contains(&format!("Laptop Store,Groceries,{last4},0.00,-80.00,")), "{text}");
     for secret in [sim.partner_key(), user, common::WALLET] {
         assert!(!text.contains(secret), "the export holds {secret}");
     }

@@ -155,7 +155,10 @@ export const commands = {
 	windowVisible: (visible: boolean) => __TAURI_INVOKE<void>("window_visible", { visible }),
 	/**  The transactions `query` selects: pending, settled and declined apart, the newest first. */
 	activityList: (query: ActivityQuery_Deserialize) => typedError<ActivityView_Serialize, UiError_Serialize>(__TAURI_INVOKE("activity_list", { query })),
-	/**  Saves what `query` selects as a CSV file where the person chooses; `null` when they cancel. */
+	/**
+	 *  Saves what `query` selects as a CSV file where the person chooses (the dialog opens in their
+	 *  Downloads folder); `null` when they cancel.
+	 */
 	exportActivity: (query: ActivityQuery_Deserialize) => typedError<ExportReceipt | null, UiError_Serialize>(__TAURI_INVOKE("export_activity", { query })),
 	/**
 	 *  Pushes new and changed transactions while the app runs (times in `utcOffsetMinutes`), in place of

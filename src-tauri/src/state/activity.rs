@@ -5,7 +5,7 @@
 //! command tests can stand in for them.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -35,9 +35,14 @@ impl Notify for Silent {
     fn notify(&self, _: &Notice) {}
 }
 
-/// Asks the person where to save a file, suggesting `file_name`; `None` when they cancel.
+/// Asks the person where to save a file, opening in `folder` (the OS's choice when `None`) and
+/// suggesting `file_name`; `None` when they cancel.
 pub trait SaveDialog: Send + Sync {
-    fn ask(&self, file_name: &str) -> Pin<Box<dyn Future<Output = Option<PathBuf>> + Send + 'static>>;
+    fn ask(
+        &self,
+        folder: Option<&Path>,
+        file_name: &str,
+    ) -> Pin<Box<dyn Future<Output = Option<PathBuf>> + Send + 'static>>;
 }
 
 /// What the export did, for the toast.
@@ -94,9 +99,13 @@ impl AppState {
         Ok(activity_view(&transactions, &cards, &filters))
     }
 
-    /// Writes what the Activity screen shows for `query` as CSV where the person chooses; `None` when
-    /// they cancel the dialog. The file holds no secret (see `activity_csv`).
-    pub async fn export_activity(&self, query: &ActivityQuery) -> Result<Option<ExportReceipt>, UiError> {
+    /// Writes what the Activity screen shows for `query` as CSV where the person chooses, the dialog
+    /// opening in `folder`; `None` when they cancel it. The file holds no secret (see `activity_csv`).
+    pub async fn export_activity(
+        &self,
+        query: &ActivityQuery,
+        folder: Option<&Path>,
+    ) -> Result<Option<ExportReceipt>, UiError> {
         let user = self.user().await?;
         let filters = query.check()?;
         let dialog = self
@@ -108,7 +117,7 @@ impl AppState {
         let rows = u32::try_from(view.pending.len() + view.settled.len() + view.declined.len()).unwrap_or(u32::MAX);
         let text = activity_csv(&transactions, &cards, &filters)?;
         let suggested = export_file_name(time::OffsetDateTime::now_utc(), filters.offset);
-        let Some(path) = dialog.ask(&suggested).await else {
+        let Some(path) = dialog.ask(folder, &suggested).await else {
             return Ok(None);
         };
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(suggested);
