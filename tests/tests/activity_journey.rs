@@ -100,6 +100,14 @@ fn local_hh_mm(iso: &str) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// `"15:05"` as the page may write it: the webview's locale picks the clock through Intl (`"3:05 PM"` under
+/// en-US, which is what `LANG=C` gives WebKitGTK; `"15:05"` under a 24-hour locale).
+fn clock_forms(hh_mm: &str) -> [String; 2] {
+    let (h, m): (u32, &str) = (hh_mm[..2].parse().unwrap(), &hh_mm[3..]);
+    let twelve = if h % 12 == 0 { 12 } else { h % 12 };
+    [hh_mm.to_owned(), format!("{twelve}:{m}\u{202f}{}", if h < 12 { "AM" } else { "PM" })]
+}
+
 /// The screen at both sizes in both themes, after `prepare` (a scroll) at each size, each checked with axe
 /// in its theme; back to 1600×1000 in light afterwards.
 async fn shoot(w: &Wallet, name: &str, prepare: &str) {
@@ -216,7 +224,9 @@ async fn purchases_a_decline_and_a_refund_searched_exported_and_a_card_edited() 
     let meta = coffee_line["meta"].as_str().unwrap();
     assert!(meta.contains("Groceries \u{2022}\u{2022}"), "the card's name and last four: {meta}");
     let at = local_hh_mm(coffee["transaction"]["createdAt"].as_str().unwrap());
-    assert!(meta.ends_with(&at), "the purchase's local time {at} in {TIME_ZONE}: {meta}");
+    let shown_at = meta.replace(' ', "\u{202f}");
+    let shown = |form: &String| shown_at.ends_with(&format!("\u{202f}{form}"));
+    assert!(clock_forms(&at).iter().any(shown), "the purchase's local time {at} in {TIME_ZONE}: {meta}");
     shoot(&w, "activity", ACTIVITY_TOP).await;
 
     // A merchant search narrows the list as typing pauses: the purchase and its refund.
