@@ -9,6 +9,8 @@
 //! a missing part fails the test with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
+#[path = "../../crates/wallet-core/tests/support/memory_keychain.rs"]
+mod memory_keychain;
 #[path = "../../crates/machines-gateway/tests/support/oidc_provider.rs"]
 mod oidc_provider;
 
@@ -20,19 +22,19 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Harness, Outliving};
-use machines_api::SecretString;
 use machines_gateway::app::{self, Gateway};
 use machines_gateway::config::Config;
 use machines_gateway::oidc::{Options, Verifier};
 use machines_sim::{SimConfig, SimHandle, Simulator};
 use machines_wallet::state::{AppState, PartnerSignIn};
+use memory_keychain::MemoryKeychain as Keychain;
 use oidc_provider::{follow_to_redirect, OidcProvider, CLIENT_ID};
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
 use url::Url;
 use wallet_core::partner_config::{self, PartnerConfig};
 use wallet_core::settings::{EnvironmentSetting, Settings};
-use wallet_core::signin::{BrowserError, OpenBrowser, RefreshTokenStore, StoreError};
+use wallet_core::signin::{BrowserError, OpenBrowser};
 
 const AUDIENCE: &str = "http://127.0.0.1/machines-gateway";
 const PARTNER_KEY: &str = "pk_partner_signin_0123456789abcdef";
@@ -180,33 +182,6 @@ impl LocalStack {
 impl Drop for LocalStack {
     fn drop(&mut self) {
         self.stop_gateway();
-    }
-}
-
-/// The OS keychain, in memory: one slot the test can read and plant.
-#[derive(Default)]
-struct Keychain(Mutex<Option<String>>);
-
-impl Keychain {
-    fn held(&self) -> Option<String> {
-        self.0.lock().unwrap().clone()
-    }
-    fn put(&self, token: &str) {
-        *self.0.lock().unwrap() = Some(token.to_owned());
-    }
-}
-
-impl RefreshTokenStore for Keychain {
-    fn load(&self) -> Result<Option<SecretString>, StoreError> {
-        Ok(self.held().map(SecretString::new))
-    }
-    fn save(&self, token: &SecretString) -> Result<(), StoreError> {
-        self.put(token.expose());
-        Ok(())
-    }
-    fn forget(&self) -> Result<(), StoreError> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
     }
 }
 

@@ -4,52 +4,21 @@
 //! Node.js); `scripts/test` runs them, and they fail, not skip, when node or `npm ci` is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
+#[path = "support/memory_keychain.rs"]
+mod memory_keychain;
 #[path = "../../machines-gateway/tests/support/oidc_provider.rs"]
 mod oidc_provider;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use machines_api::SecretString;
+use memory_keychain::MemoryKeychain as Keychain;
 use oidc_provider::{follow_to_redirect, OidcProvider, CLIENT_ID};
 use tokio_util::sync::CancellationToken;
 use url::Url;
-use wallet_core::signin::{
-    BrowserError, OpenBrowser, RefreshTokenStore, SignIn, SignInConfig, SignInError, StoreError,
-};
+use wallet_core::signin::{BrowserError, OpenBrowser, SignIn, SignInConfig, SignInError};
 
 const AUDIENCE: &str = "http://127.0.0.1/gateway";
-
-/// The OS keychain: one slot, and a count of the writes.
-#[derive(Default)]
-struct Keychain {
-    slot: Mutex<Option<String>>,
-    saves: Mutex<usize>,
-}
-
-impl Keychain {
-    fn held(&self) -> Option<String> {
-        self.slot.lock().unwrap().clone()
-    }
-    fn put(&self, token: &str) {
-        *self.slot.lock().unwrap() = Some(token.to_owned());
-    }
-}
-
-impl RefreshTokenStore for Keychain {
-    fn load(&self) -> Result<Option<SecretString>, StoreError> {
-        Ok(self.held().map(SecretString::new))
-    }
-    fn save(&self, token: &SecretString) -> Result<(), StoreError> {
-        *self.saves.lock().unwrap() += 1;
-        self.put(token.expose());
-        Ok(())
-    }
-    fn forget(&self) -> Result<(), StoreError> {
-        *self.slot.lock().unwrap() = None;
-        Ok(())
-    }
-}
 
 /// What the person does in the browser.
 #[derive(Clone, Copy)]
