@@ -1,7 +1,9 @@
-//! The activity log the product spec promises: one line per reveal, copy and unlock ("Revealed card
-//! ••4242", "Copied the expiry of ••4242"), with its time, kept as JSON lines in the app's data folder
-//! under a size cap. It is secret-free by construction: an entry is built from an event whose only
-//! card detail is the last four digits, checked to be exactly four digits before they are written.
+//! The activity log the product spec promises: one line per reveal, copy, fill and unlock ("Revealed card
+//! ••4242", "Copied the expiry of ••4242", "Typed the number of ••4242 into “Checkout”"), with its time,
+//! kept as JSON lines in the app's data folder under a size cap. It is secret-free by construction: an
+//! entry is built from an event whose only card detail is the last four digits, checked to be exactly
+//! four digits before they are written, and a window title goes through `fill::window_title::logged`,
+//! which leaves no run of five digits in it.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,6 +13,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::card_view::CopyWhat;
+use crate::fill::{window_title, FillScope};
 
 /// The file's cap. Past it the oldest half goes, so the log stays small and keeps the recent past.
 pub const LOG_CAP_BYTES: u64 = 64 * 1024;
@@ -18,8 +21,20 @@ pub const LOG_CAP_BYTES: u64 = 64 * 1024;
 /// What happened. Cards are named by their last four digits only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActivityEvent {
-    Revealed { last4: String },
-    Copied { what: CopyWhat, last4: String },
+    Revealed {
+        last4: String,
+    },
+    Copied {
+        what: CopyWhat,
+        last4: String,
+    },
+    /// Fill typed `scope` of the card into the window titled `window` (`complete`), or stopped part way.
+    Filled {
+        scope: FillScope,
+        last4: String,
+        window: String,
+        complete: bool,
+    },
     Unlocked,
     Reauthenticated,
     UnlockRefused,
@@ -57,6 +72,12 @@ impl ActivityEvent {
         Self::Copied { what, last4: last_four(number) }
     }
 
+    /// A fill of `scope` of the card whose number is `number` into the window titled `window`; only the last
+    /// four digits and the title as the log keeps it are kept.
+    pub fn filled(scope: FillScope, number: &str, window: &str, complete: bool) -> Self {
+        Self::Filled { scope, last4: last_four(number), window: window_title::logged(window), complete }
+    }
+
     /// The entry's words.
     pub fn text(&self) -> String {
         match self {
@@ -68,6 +89,20 @@ impl ActivityEvent {
                     CopyWhat::Cvc => "the CVC",
                 };
                 format!("Copied {thing} of ••{}", four(last4))
+            }
+            Self::Filled { scope, last4, window, complete } => {
+                // Cleaned again here: the variant can be built without the constructor.
+                let window = window_title::logged(window);
+                let into = if window.is_empty() {
+                    "a window without a title".to_owned()
+                } else {
+                    format!("\u{201c}{window}\u{201d}")
+                };
+                if *complete {
+                    format!("Typed {} of ••{} into {into}", scope.words(), four(last4))
+                } else {
+                    format!("Stopped typing ••{} into {into}", four(last4))
+                }
             }
             Self::Unlocked => "Unlocked".to_owned(),
             Self::Reauthenticated => "Passphrase entered again".to_owned(),

@@ -88,6 +88,9 @@ pub enum ErrorCode {
     Keychain,
     /// The card-create journal could not be written (src-tauri `crash_create` test).
     Journal,
+    /// Fill cannot type on this desktop (Wayland without X11, no X server): the UI shows the reason and
+    /// the Copy buttons instead (`ui/src/screens/wallet/CardsPanel.svelte`).
+    FillUnavailable,
     /// Something on this computer failed that nobody tells apart: the clipboard, the browser, the
     /// settings file, the demo server, the stored passphrase record, a busy lock. Also `api.ts`'s
     /// fallback when what was thrown is not a `UiError`.
@@ -135,6 +138,16 @@ impl UiError {
             fields: Vec::new(),
             retry_after_seconds: None,
         }
+    }
+
+    /// Fill cannot type here; `reason` says why in words (`wallet_core::fill::NO_X11_REASON`).
+    pub fn fill_unavailable(reason: &str) -> Self {
+        let reason = if reason.trim().is_empty() {
+            "This desktop offers no way for an app to type into another app's window. Use the Copy buttons instead."
+        } else {
+            reason
+        };
+        Self::new(ErrorCode::FillUnavailable, "Fill is not available here", reason, UiAction::Dismiss)
     }
 
     /// A validation error on one input: the message shows in the banner and under the field.

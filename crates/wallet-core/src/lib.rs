@@ -22,6 +22,7 @@ pub mod deposit_routes;
 pub mod deposit_view;
 pub mod environment;
 pub mod error;
+pub mod fill;
 pub mod intents;
 pub mod kyc_form;
 pub mod kyc_tidy;

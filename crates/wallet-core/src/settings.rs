@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::fill::{FillSettings, FILL_KEY_DELAY_MS, FILL_START_DELAY_MS};
 use crate::kyc_form::FieldProblem;
 
 /// Which API the app talks to, as stored.
@@ -44,6 +45,9 @@ pub struct Settings {
     /// Absent in what an older version saved or sent: on, the default.
     #[serde(default = "notify_by_default")]
     pub notify_transactions: bool,
+    /// How Fill types a card into a checkout page. Absent in what an older version saved: the defaults.
+    #[serde(default)]
+    pub fill: FillSettings,
 }
 
 fn notify_by_default() -> bool {
@@ -84,6 +88,8 @@ pub struct SettingsBounds {
     pub clipboard_clear_seconds: Bound,
     pub idle_lock_minutes: Bound,
     pub reauth_minutes: Bound,
+    pub fill_start_delay_ms: Bound,
+    pub fill_key_delay_ms: Bound,
 }
 
 /// The bounds, from the ranges above and the defaults of [`Settings::default`].
@@ -98,6 +104,8 @@ pub fn bounds() -> SettingsBounds {
         ),
         idle_lock_minutes: Bound::of(&IDLE_LOCK_MINUTES, defaults.idle_lock_minutes, "minutes"),
         reauth_minutes: Bound::of(&REAUTH_MINUTES, defaults.reauth_minutes, "minutes"),
+        fill_start_delay_ms: Bound::of(&FILL_START_DELAY_MS, defaults.fill.start_delay_ms, "milliseconds"),
+        fill_key_delay_ms: Bound::of(&FILL_KEY_DELAY_MS, defaults.fill.key_delay_ms, "milliseconds"),
     }
 }
 
@@ -114,6 +122,7 @@ impl Default for Settings {
             session_ttl_seconds: 900,
             reauth_minutes: 5,
             notify_transactions: notify_by_default(),
+            fill: FillSettings::default(),
         }
     }
 }
@@ -139,6 +148,7 @@ impl Settings {
         .into_iter()
         .flatten()
         .collect();
+        problems.extend(self.fill.validate());
         if let Some(problem) = self.user_id.as_deref().and_then(crate::account::user_id_problem) {
             problems.push(FieldProblem { field: "userId".into(), message: problem });
         }
@@ -195,6 +205,11 @@ impl Settings {
         field!("sessionTtlSeconds", "session lifetime", settings.session_ttl_seconds);
         field!("reauthMinutes", "passphrase re-entry time", settings.reauth_minutes);
         field!("notifyTransactions", "transaction notification setting", settings.notify_transactions);
+        if let Some(stored_fill) = map.get("fill") {
+            let (fill, bad_fill) = FillSettings::from_stored(stored_fill);
+            settings.fill = fill;
+            bad.extend(bad_fill);
+        }
         for label in bad {
             notes.push(format!("The saved {label} could not be read; the default is in use."));
         }
@@ -209,6 +224,7 @@ impl Settings {
                 "userId" => settings.user_id = None,
                 "walletAddress" => settings.wallet_address = None,
                 "environment.url" => settings.environment = EnvironmentSetting::Demo,
+                fill if settings.fill.reset(fill) => {}
                 _ => continue,
             }
             notes.push(format!("The saved {} was not valid ({}); it was reset.", problem.field, problem.message));
