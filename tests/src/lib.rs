@@ -9,10 +9,13 @@
 pub mod answers;
 pub mod axe;
 pub mod browser;
+pub mod checkout_pages;
+pub mod chromium;
 pub mod display;
 pub mod failure;
 pub mod files;
 pub mod ipc_recorder;
+pub mod keyboard;
 pub mod launch;
 pub mod leaks;
 pub mod local_stack;
@@ -26,6 +29,7 @@ pub mod steps;
 pub mod theme;
 pub mod verification;
 pub mod window;
+pub mod window_manager;
 
 /// The real OpenID Connect provider (npm `oidc-provider`) as a child process, and the filling of its sign-in
 /// and consent forms: one file shared with the gateway's and wallet-core's tests.

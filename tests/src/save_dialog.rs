@@ -57,7 +57,7 @@ impl Display {
         Ok(())
     }
 
-    async fn xdotool(&self, args: &[&str]) -> Result<std::process::Output> {
+    pub(crate) async fn xdotool(&self, args: &[&str]) -> Result<std::process::Output> {
         let run = Command::new("xdotool").args(args).env("DISPLAY", self.name()).kill_on_drop(true).output();
         tokio::time::timeout(Duration::from_secs(20), run)
             .await
