@@ -168,7 +168,7 @@ export const commands = {
 };
 
 /* Constants */
-export const SETTINGS_BOUNDS = {"clipboardClearSeconds":{"default":20,"max":300,"min":10,"unit":"seconds"},"idleLockMinutes":{"default":10,"max":240,"min":1,"unit":"minutes"},"reauthMinutes":{"default":5,"max":60,"min":1,"unit":"minutes"},"revealSeconds":{"default":30,"max":120,"min":5,"unit":"seconds"}} as const;
+export const SETTINGS_BOUNDS = {"clipboardClearSeconds":{"default":20,"max":300,"min":10,"unit":"seconds"},"fillKeyDelayMs":{"default":25,"max":500,"min":0,"unit":"milliseconds"},"fillStartDelayMs":{"default":2000,"max":10000,"min":500,"unit":"milliseconds"},"idleLockMinutes":{"default":10,"max":240,"min":1,"unit":"minutes"},"reauthMinutes":{"default":5,"max":60,"min":1,"unit":"minutes"},"revealSeconds":{"default":30,"max":120,"min":5,"unit":"seconds"}} as const;
 
 export const TEXT_LIMITS = {"cardLabel":60,"userId":120,"walletLabel":120} as const;
 
@@ -833,11 +833,27 @@ export type ErrorCode =
 /**  The card-create journal could not be written (src-tauri `crash_create` test). */
 "journal" | 
 /**
+ *  Fill cannot type on this desktop (Wayland without X11, no X server): the UI shows the reason and
+ *  the Copy buttons instead (`ui/src/screens/wallet/CardsPanel.svelte`).
+ */
+"fill_unavailable" | 
+/**
  *  Something on this computer failed that nobody tells apart: the clipboard, the browser, the
  *  settings file, the demo server, the stored passphrase record, a busy lock. Also `api.ts`'s
  *  fallback when what was thrown is not a `UiError`.
  */
 "internal";
+
+/**  How the expiry is typed. Month always two digits; `Yy` is the year's last two digits. */
+export type ExpiryFormat = 
+/**  `05/27` into one field. */
+"mmYy" | 
+/**  `05/2027` into one field. */
+"mmYyyy" | 
+/**  `05`, advance, `27`: month and year in fields (or selects) of their own. */
+"separateMmYy" | 
+/**  `05`, advance, `2027`. */
+"separateMmYyyy";
 
 /**  What the export did, for the toast. */
 export type ExportReceipt = {
@@ -846,6 +862,16 @@ export type ExportReceipt = {
 	/**  Transactions written, the header not counted. */
 	rows: number,
 };
+
+/**  How typing gets from one field to the next. */
+export type FieldAdvance = 
+/**  Press Tab, then wait for the page to move focus. */
+"tab" | 
+/**
+ *  No Tab: the page moves focus by itself once a field is full (a Tab there would skip a field), so
+ *  only wait for it.
+ */
+"pageMovesFocus";
 
 /**  One input of the form. Public data only: this is the form's shape, never its contents. */
 export type FieldDef = FieldDef_Serialize | FieldDef_Deserialize;
@@ -923,6 +949,51 @@ export type FieldProblem = {
 	field: string,
 	/**  A short sentence a person understands. Never contains the value that was typed. */
 	message: string,
+};
+
+/**  What one press of Fill (or the shortcut) types. */
+export type FillMode = 
+/**
+ *  One field per press: the number, then the expiry, then the CVC, each into the field the person
+ *  clicked. For pages whose fields are far apart or in frames that Tab does not reach.
+ */
+"perField" | 
+/**  Number, advance, expiry, advance, CVC in one go. */
+"sequence";
+
+/**  The Fill preferences. */
+export type FillSettings = FillSettings_Serialize | FillSettings_Deserialize;
+
+/**  The Fill preferences. */
+export type FillSettings_Deserialize = {
+	mode: FillMode,
+	expiryFormat: ExpiryFormat,
+	advance: FieldAdvance,
+	/**  See [`FILL_START_DELAY_MS`]. */
+	startDelayMs: number,
+	/**  See [`FILL_KEY_DELAY_MS`]. */
+	keyDelayMs: number,
+	/**
+	 *  The global shortcut as accelerator text (`Ctrl+Alt+F`); `None`: no global shortcut. Only its shape
+	 *  is checked here; the shell asks the shortcut plugin whether it is a real accelerator.
+	 */
+	shortcut?: string | null,
+};
+
+/**  The Fill preferences. */
+export type FillSettings_Serialize = {
+	mode: FillMode,
+	expiryFormat: ExpiryFormat,
+	advance: FieldAdvance,
+	/**  See [`FILL_START_DELAY_MS`]. */
+	startDelayMs: number,
+	/**  See [`FILL_KEY_DELAY_MS`]. */
+	keyDelayMs: number,
+	/**
+	 *  The global shortcut as accelerator text (`Ctrl+Alt+F`); `None`: no global shortcut. Only its shape
+	 *  is checked here; the shell asks the shortcut plugin whether it is a real accelerator.
+	 */
+	shortcut: string | null,
 };
 
 /**  The whole form, in the server's order. */
@@ -1109,6 +1180,8 @@ export type SettingsBounds = {
 	clipboardClearSeconds: Bound,
 	idleLockMinutes: Bound,
 	reauthMinutes: Bound,
+	fillStartDelayMs: Bound,
+	fillKeyDelayMs: Bound,
 };
 
 export type Settings_Deserialize = {
@@ -1131,6 +1204,8 @@ export type Settings_Deserialize = {
 	 *  Absent in what an older version saved or sent: on, the default.
 	 */
 	notifyTransactions?: boolean,
+	/**  How Fill types a card into a checkout page. Absent in what an older version saved: the defaults. */
+	fill?: FillSettings_Deserialize,
 };
 
 export type Settings_Serialize = {
@@ -1153,6 +1228,8 @@ export type Settings_Serialize = {
 	 *  Absent in what an older version saved or sent: on, the default.
 	 */
 	notifyTransactions: boolean,
+	/**  How Fill types a card into a checkout page. Absent in what an older version saved: the defaults. */
+	fill: FillSettings_Serialize,
 };
 
 /**
