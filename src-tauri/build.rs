@@ -56,6 +56,10 @@ const COMMANDS: &[&str] = &[
     "activity_list",
     "export_activity",
     "watch_activity",
+    "fill_card",
+    "cancel_fill",
+    "fill_availability",
+    "listen_fill",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@
 mod clipboard;
 pub mod commands;
 pub mod environment;
+pub mod fill;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
 #[cfg(target_os = "linux")]
@@ -89,6 +90,10 @@ macro_rules! commands_for {
                 $crate::commands::activity::activity_list,
                 $crate::commands::activity::export_activity::<$runtime>,
                 $crate::commands::activity::watch_activity::<$runtime>,
+                $crate::commands::fill::fill_card,
+                $crate::commands::fill::cancel_fill,
+                $crate::commands::fill::fill_availability,
+                $crate::commands::fill::listen_fill,
             ])
             // The Settings form's bounds, written once in wallet-core and read by the UI from the bindings.
             .constant("SETTINGS_BOUNDS", wallet_core::settings::bounds())
@@ -241,13 +246,22 @@ pub fn run(environment: environment::StartEnvironment) {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             let state = load_state_from(app, |name| environment.var(name))
                 .with_notifier(std::sync::Arc::new(DesktopNotifier(app.handle().clone())))
                 .with_save_dialog(std::sync::Arc::new(NativeSaveDialog(app.handle().clone())));
+            // Fill types on this X11 desktop, Escape and the Fill shortcut through the global-shortcut plugin.
+            #[cfg(target_os = "linux")]
+            let state = state.with_fill(
+                std::sync::Arc::new(fill::app_desktop::AppDesktop::new(app.handle().clone())),
+                state::FillTimings::default(),
+            );
             app.manage(state);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move { handle.state::<AppState>().register_fill_shortcut().await });
             start_idle_lock(app.handle().clone());
             signals::quit_on_termination(app.handle().clone());
             #[cfg(target_os = "linux")]

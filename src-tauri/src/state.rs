@@ -3,13 +3,14 @@
 //! live here only as `machines-api` secret types; nothing here is ever serialized to the webview.
 //!
 //! The fields are private; commands reach them through the methods here and in the children, one per
-//! job: `connection` (making and dropping the connection), `activity` (transactions, export, card edits), `cards`, `funding`, `kyc`, `onboarding`,
+//! job: `connection` (making and dropping the connection), `activity` (transactions, export, card edits), `cards`, `fill` (typing a card into another window), `funding`, `kyc`, `onboarding`,
 //! `settings`, `passphrase`, `panic`, `signin` (the partner's sign-in) and `view` (what the header shows). The rules they apply and the views
 //! they return are `wallet-core`'s; what is here is state and the OS.
 
 mod activity;
 mod cards;
 mod connection;
+mod fill;
 mod funding;
 mod kyc;
 mod onboarding;
@@ -40,6 +41,7 @@ use wallet_core::settings::Settings;
 
 pub use activity::{ExportReceipt, Notify, SaveDialog, Silent};
 pub use connection::custom_base_url;
+pub use fill::{FillTimings, Fills};
 pub use signin::PartnerSignIn;
 
 use crate::clipboard::SystemClipboard;
@@ -113,7 +115,8 @@ pub struct AppState {
     /// How long a keychain read may take before the command that needed it gives up with a message.
     keychain_wait: Duration,
     clipboard: SharedClipboard,
-    locked: AtomicBool,
+    /// Shared with a fill's typing thread, which asks it before every key.
+    locked: Arc<AtomicBool>,
     last_activity: LastActivity,
     /// Environment-variable overrides, read once at start.
     overrides: Mutex<Overrides>,
@@ -128,8 +131,9 @@ pub struct AppState {
     /// Where Demo mode keeps its simulator's state between runs (in the app's data folder); `None` keeps
     /// Demo in memory only, as the command tests that start many apps at once want.
     demo_state_file: Option<PathBuf>,
-    /// The unlock credential, wrong attempts, the reveal and copy rate limit and the activity log.
-    gate: crate::unlock::Gate,
+    /// The unlock credential, wrong attempts, the reveal and copy rate limit and the activity log (shared
+    /// with a fill, which writes its line when the typing ends).
+    gate: Arc<crate::unlock::Gate>,
     /// The status watches (KYC, a deposit), the lock's listener, and the switches that pause the watches
     /// while locked or hidden (`wallet_core::updates`).
     watches: wallet_core::updates::Watches,
@@ -139,6 +143,8 @@ pub struct AppState {
     notifier: Arc<dyn activity::Notify>,
     /// Where an export is saved (`tauri-plugin-dialog` in the app); `None` refuses exports.
     save_dialog: Option<Arc<dyn activity::SaveDialog>>,
+    /// Typing a card into another window (`state::fill`): the desktop, the fill under way, its listener.
+    fill: Fills,
 }
 
 /// When the person last did something, for the idle lock, in atomics rather than behind a lock, so
@@ -185,18 +191,19 @@ impl AppState {
             key_read: Mutex::new(()),
             keychain_wait: connection::KEYCHAIN_WAIT,
             clipboard: SharedClipboard::new(Box::new(SystemClipboard::new())),
-            locked: AtomicBool::new(false),
+            locked: Arc::new(AtomicBool::new(false)),
             last_activity: LastActivity::new(),
             overrides: Mutex::new(overrides),
             pending_writes: PendingWrites::default(),
             intents: None,
             finishing: Mutex::new(()),
             demo_state_file: None,
-            gate: crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None),
+            gate: Arc::new(crate::unlock::Gate::new(Arc::new(vault::KeychainCredential), None)),
             watches: wallet_core::updates::Watches::new(false),
             partner: None,
             notifier: Arc::new(activity::Silent),
             save_dialog: None,
+            fill: Fills::default(),
         }
     }
 
@@ -204,7 +211,19 @@ impl AppState {
     /// the person gives their passphrase, or sets one, first).
     pub fn with_gate(self, gate: crate::unlock::Gate, locked: bool) -> Self {
         self.watches.pauses().set_locked(locked);
-        Self { gate, locked: AtomicBool::new(locked), ..self }
+        self.locked.store(locked, Ordering::SeqCst);
+        Self { gate: Arc::new(gate), ..self }
+    }
+
+    /// The same state filling on `desktop` (the app's X11 desktop; tests use a fake), its clock as
+    /// `timings` says.
+    pub fn with_fill(self, desktop: Arc<dyn crate::fill::Desktop>, timings: FillTimings) -> Self {
+        Self { fill: Fills::new(desktop, timings), ..self }
+    }
+
+    /// Fill's desktop.
+    pub fn fill_desktop(&self) -> &Arc<dyn crate::fill::Desktop> {
+        self.fill.desktop()
     }
 
     /// The same state, waiting as `policy` says between status checks (tests use short waits).
@@ -362,6 +381,8 @@ impl AppState {
         self.locked.store(true, Ordering::SeqCst);
         // The watches pause (a check would mint the session about to be dropped) and the UI hears it.
         self.watches.pauses().set_locked(true);
+        // A fill types nothing more (its typist also reads the lock before every key).
+        self.fill.cancel(wallet_core::fill::FillStop::Locked);
     }
 
     /// Locks: clears the clipboard if it still holds our value and signs the user's sessions out.

@@ -76,6 +76,8 @@ pub fn passphrase_needed() -> UiError {
 pub enum SecretUse {
     Reveal,
     Copy,
+    /// Typed into another window (`state::fill`): like a copy, the digits are never shown.
+    Fill,
 }
 
 impl Gate {
@@ -263,13 +265,15 @@ impl Gate {
         ))
     }
 
-    /// The checks before a reveal or copy, once the app is unlocked: a credential exists (outside Demo),
-    /// a reveal's re-auth window, then the rate limit shared by both.
+    /// The checks before a reveal, copy or fill, once the app is unlocked: a credential exists (outside
+    /// Demo), a reveal's re-auth window, then the rate limit they share.
     pub async fn authorize(&self, demo: bool, use_: SecretUse, reauth_window: Duration) -> Result<(), UiError> {
         match use_ {
             SecretUse::Reveal => self.require_recent(demo, reauth_window, "to show the card's details").await?,
-            SecretUse::Copy if !demo && !self.has_credential().await? => return Err(passphrase_needed()),
-            SecretUse::Copy => {}
+            SecretUse::Copy | SecretUse::Fill if !demo && !self.has_credential().await? => {
+                return Err(passphrase_needed())
+            }
+            SecretUse::Copy | SecretUse::Fill => {}
         }
         let taken = self.inner.lock().map_err(|_| gate_error())?.uses.take(Instant::now());
         taken.map_err(|wait| {
@@ -277,7 +281,7 @@ impl Gate {
                 ErrorCode::TooMany,
                 "Slow down",
                 format!(
-                    "Card details were shown or copied {} times in a minute. Try again in {}.",
+                    "Card details were shown, copied or typed {} times in a minute. Try again in {}.",
                     rules::SECRET_USES_PER_MINUTE,
                     rules::wait_words(wait)
                 ),

@@ -165,6 +165,20 @@ export const commands = {
 	 *  the page's earlier watch; new ones are also desktop notifications when the setting is on.
 	 */
 	watchActivity: (utcOffsetMinutes: number, onUpdate: Channel<ActivityUpdate_Deserialize>) => typedError<number, UiError_Serialize>(__TAURI_INVOKE("watch_activity", { utcOffsetMinutes, onUpdate })),
+	/**
+	 *  Arms a fill of card `id`: `field` alone, or (none named) what the mode types first: everything in
+	 *  sequence mode, the number in per-field mode. A fill under way is cancelled.
+	 */
+	fillCard: (id: string, field: FillField | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("fill_card", { id, field })),
+	/**  The Cancel button or Escape in our window: stops the fill under way and forgets the next field. */
+	cancelFill: () => typedError<null, UiError_Serialize>(__TAURI_INVOKE("cancel_fill")),
+	/**  Whether Fill can type on this desktop (and why not, in words), and the shortcut that starts it. */
+	fillAvailability: () => typedError<FillAvailability_Serialize, UiError_Serialize>(__TAURI_INVOKE("fill_availability")),
+	/**
+	 *  Sends the page each fill's news, and `pick` when the shortcut asks for the card picker; until the
+	 *  page listens again (a reload).
+	 */
+	listenFill: (onUpdate: Channel<FillUpdate_Deserialize>) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("listen_fill", { onUpdate })),
 };
 
 /* Constants */
@@ -951,6 +965,49 @@ export type FieldProblem = {
 	message: string,
 };
 
+/**  Whether Fill can type on this desktop, and what to tell the person about it. */
+export type FillAvailability = FillAvailability_Serialize | FillAvailability_Deserialize;
+
+/**  Whether Fill can type on this desktop, and what to tell the person about it. */
+export type FillAvailability_Deserialize = {
+	available: boolean,
+	/**  Why not, when unavailable; a caveat when available with one (XWayland reaches only X11 apps). */
+	reason?: string | null,
+	/**  The global shortcut as registered, `None` when off or not registered. */
+	shortcut?: string | null,
+};
+
+/**  Whether Fill can type on this desktop, and what to tell the person about it. */
+export type FillAvailability_Serialize = {
+	available: boolean,
+	/**  Why not, when unavailable; a caveat when available with one (XWayland reaches only X11 apps). */
+	reason: string | null,
+	/**  The global shortcut as registered, `None` when off or not registered. */
+	shortcut: string | null,
+};
+
+/**  The card a fill is for, as the card list names it. */
+export type FillCardLabel = FillCardLabel_Serialize | FillCardLabel_Deserialize;
+
+/**  The card a fill is for, as the card list names it. */
+export type FillCardLabel_Deserialize = {
+	id: string,
+	label?: string | null,
+	/**  Exactly four digits, or "????" (see [`FillCardLabel::new`]). */
+	last4: string,
+};
+
+/**  The card a fill is for, as the card list names it. */
+export type FillCardLabel_Serialize = {
+	id: string,
+	label: string | null,
+	/**  Exactly four digits, or "????" (see [`FillCardLabel::new`]). */
+	last4: string,
+};
+
+/**  One field of a checkout form. */
+export type FillField = "number" | "expiry" | "cvc";
+
 /**  What one press of Fill (or the shortcut) types. */
 export type FillMode = 
 /**
@@ -960,6 +1017,12 @@ export type FillMode =
 "perField" | 
 /**  Number, advance, expiry, advance, CVC in one go. */
 "sequence";
+
+/**
+ *  What one press types: everything in sequence, or one field.
+ *  In TypeScript: `{ kind: "all" } | { kind: "one"; field: FillField }`.
+ */
+export type FillScope = { kind: "all" } | { kind: "one"; field: FillField };
 
 /**  The Fill preferences. */
 export type FillSettings = FillSettings_Serialize | FillSettings_Deserialize;
@@ -995,6 +1058,69 @@ export type FillSettings_Serialize = {
 	 */
 	shortcut: string | null,
 };
+
+/**  Why a fill stopped. Sent to the UI inside `FillUpdate::Stopped`. */
+export type FillStop = 
+/**  Escape, or the Cancel button. */
+{ reason: "cancelled" } | 
+/**  The app locked (idle, the OS screen lock, the panic button, the Lock button). */
+{ reason: "locked" } | 
+/**  Another window became active while typing: the rest would have gone to the wrong place. */
+{ reason: "windowChanged" } | 
+/**  No other window became active within [`ARMED_TIMEOUT`]. */
+{ reason: "timedOut" } | 
+/**
+ *  The input system refused a key. `detail` is short printable ASCII with no run of digits (see
+ *  [`FillStop::input`]).
+ */
+{ reason: "input"; detail: string } | 
+/**
+ *  The card's details could not be had when the countdown ended (the reveal failed, or the card has
+ *  no expiry): nothing was typed. `message` is the words of that failure.
+ */
+{ reason: "cardDetails"; message: string };
+
+/**
+ *  A fill's news, pushed to the UI as it happens (the shell sends them down a channel).
+ *  `windowTitle` is the title as [`super::window_title::shown`] makes it.
+ */
+export type FillUpdate = FillUpdate_Serialize | FillUpdate_Deserialize;
+
+/**
+ *  A fill's news, pushed to the UI as it happens (the shell sends them down a channel).
+ *  `windowTitle` is the title as [`super::window_title::shown`] makes it.
+ */
+export type FillUpdate_Deserialize = 
+/**  The global shortcut was pressed with nothing to continue: open the card picker. */
+{ phase: "pick" } | 
+/**  Armed: waiting for the person to click into `scope`'s first field in another window. */
+{ phase: "waiting"; card: FillCardLabel_Deserialize; scope: FillScope } | 
+/**  Another window is active; typing starts in `startsInMs` unless it changes or Escape is pressed. */
+{ phase: "counting"; card: FillCardLabel_Deserialize; scope: FillScope; windowTitle: string; startsInMs: number } | 
+/**  Typing now. */
+{ phase: "typing"; card: FillCardLabel_Deserialize; scope: FillScope; windowTitle: string } | 
+/**  Everything in `scope` was typed. `next`: in per-field mode, the field a following press types. */
+{ phase: "typed"; card: FillCardLabel_Deserialize; scope: FillScope; windowTitle: string; next?: FillField | null } | 
+/**  The fill ended early; `title` and `message` are `stop`'s words. */
+{ phase: "stopped"; card?: FillCardLabel_Deserialize | null; stop: FillStop; title: string; message: string };
+
+/**
+ *  A fill's news, pushed to the UI as it happens (the shell sends them down a channel).
+ *  `windowTitle` is the title as [`super::window_title::shown`] makes it.
+ */
+export type FillUpdate_Serialize = 
+/**  The global shortcut was pressed with nothing to continue: open the card picker. */
+{ phase: "pick" } | 
+/**  Armed: waiting for the person to click into `scope`'s first field in another window. */
+{ phase: "waiting"; card: FillCardLabel_Serialize; scope: FillScope } | 
+/**  Another window is active; typing starts in `startsInMs` unless it changes or Escape is pressed. */
+{ phase: "counting"; card: FillCardLabel_Serialize; scope: FillScope; windowTitle: string; startsInMs: number } | 
+/**  Typing now. */
+{ phase: "typing"; card: FillCardLabel_Serialize; scope: FillScope; windowTitle: string } | 
+/**  Everything in `scope` was typed. `next`: in per-field mode, the field a following press types. */
+{ phase: "typed"; card: FillCardLabel_Serialize; scope: FillScope; windowTitle: string; next: FillField | null } | 
+/**  The fill ended early; `title` and `message` are `stop`'s words. */
+{ phase: "stopped"; card: FillCardLabel_Serialize | null; stop: FillStop; title: string; message: string };
 
 /**  The whole form, in the server's order. */
 export type FormDefinition = FormDefinition_Serialize | FormDefinition_Deserialize;

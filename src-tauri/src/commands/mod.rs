@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod app;
 pub mod cards;
+pub mod fill;
 pub mod funding;
 pub mod kyc;
 pub mod onboarding;

@@ -43,7 +43,23 @@ impl AppState {
         }
         self.authorize_settings(&next).await?;
         let previous = self.settings().await;
-        persist(&next)?;
+        // A changed Fill shortcut is registered before saving, so one the desktop refuses is not saved. An
+        // unchanged one is left as it is, even if it could not be registered at start: another app holding
+        // it is no reason to refuse the other settings (the start said so in a note).
+        let shortcut_changed = previous.fill.shortcut != next.fill.shortcut;
+        let registered = self.fill_desktop().shortcut();
+        if shortcut_changed {
+            self.set_fill_shortcut(next.fill.shortcut.as_deref()).await?;
+        }
+        if let Err(err) = persist(&next) {
+            if shortcut_changed {
+                // Not saved: the shortcut registered is the one before again.
+                if let Err(why) = self.set_fill_shortcut(registered.as_deref()).await {
+                    tracing::warn!(message = %why.message, "the previous Fill shortcut could not be registered again");
+                }
+            }
+            return Err(err);
+        }
         let switched = previous.environment != next.environment;
         let user_changed = previous.user_id != next.user_id || previous.wallet_address != next.wallet_address;
         *self.settings.lock().await = next.clone();
@@ -55,6 +71,22 @@ impl AppState {
             self.disconnect().await;
         }
         Ok(next)
+    }
+
+    /// Registers `accelerator` as the Fill shortcut (`None`: none). One the global-shortcut plugin cannot
+    /// read, or the desktop refuses (another app holds it), is an error on `fill.shortcut`, and the
+    /// shortcut before stays.
+    pub async fn set_fill_shortcut(&self, accelerator: Option<&str>) -> Result<(), UiError> {
+        let refused = |why: String| UiError::on_field("Choose another shortcut", "fill.shortcut", why);
+        if let Some(accelerator) = accelerator {
+            crate::fill::shortcut::parse(accelerator).map_err(refused)?;
+        }
+        let desktop = self.fill_desktop().clone();
+        let accelerator = accelerator.map(str::to_owned);
+        tokio::task::spawn_blocking(move || desktop.set_shortcut(accelerator.as_deref()))
+            .await
+            .unwrap_or_else(|_| Err("The shortcut could not be registered.".to_owned()))
+            .map_err(refused)
     }
 
     /// The kind of environment whose partner key is set or forgotten now: with `MACHINES_API_URL` set

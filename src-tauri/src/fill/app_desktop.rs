@@ -1,0 +1,107 @@
+//! The app's own [`Desktop`]: X11 for the active window and XTEST for the keys, the global-shortcut
+//! plugin for Escape and the Fill shortcut, and the main window.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use tauri::{AppHandle, Manager, Runtime};
+
+use super::session::{self, Session};
+use super::shortcut::{self, Shortcut};
+use super::typist::XtestKeyboard;
+use super::x11_window::X11Windows;
+use super::{ActiveWindows, Desktop, Keyboard};
+
+pub struct AppDesktop<R: Runtime> {
+    app: AppHandle<R>,
+    session: Session,
+    /// Asked once: the session does not change while the app runs.
+    availability: OnceLock<Result<Option<String>, String>>,
+    /// The Fill shortcut registered now, as the person wrote it.
+    fill_shortcut: Mutex<Option<(String, Shortcut)>>,
+    /// Whether Escape is taken now.
+    escape: Mutex<bool>,
+}
+
+/// Plain values a panic elsewhere cannot leave half-made.
+fn held<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<R: Runtime> AppDesktop<R> {
+    /// The desktop `app` runs on, its session read from the process environment.
+    pub fn new(app: AppHandle<R>) -> Self {
+        Self {
+            app,
+            session: Session::from_env(|name| std::env::var(name).ok()),
+            availability: OnceLock::new(),
+            fill_shortcut: Mutex::new(None),
+            escape: Mutex::new(false),
+        }
+    }
+}
+
+impl<R: Runtime> Desktop for AppDesktop<R> {
+    fn availability(&self) -> Result<Option<String>, String> {
+        self.availability.get_or_init(|| session::availability(self.session)).clone()
+    }
+
+    fn windows(&self) -> Result<Box<dyn ActiveWindows>, String> {
+        self.availability()?;
+        Ok(Box::new(X11Windows::connect()?))
+    }
+
+    fn keyboard(&self) -> Result<Keyboard, String> {
+        self.availability()?;
+        Ok(Box::new(XtestKeyboard::connect()?))
+    }
+
+    fn grab_escape(&self, grab: bool) {
+        let mut grabbed = held(&self.escape);
+        if grab == *grabbed {
+            return;
+        }
+        let done =
+            if grab { shortcut::grab_escape(&self.app) } else { shortcut::unregister(&self.app, shortcut::escape()) };
+        match done {
+            Ok(()) => *grabbed = grab,
+            // Escape in our own window still cancels (the page calls `cancel_fill`), and so do Cancel and
+            // the lock; another app holding Escape is no reason to refuse the fill.
+            Err(why) => tracing::warn!(%why, grab, "Escape could not be taken or given back"),
+        }
+    }
+
+    fn raise_main_window(&self) {
+        let Some(window) = self.app.get_webview_window("main") else { return };
+        let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
+        if let Err(err) = shown {
+            tracing::warn!(%err, "the main window could not be brought to the front");
+        }
+    }
+
+    fn set_shortcut(&self, accelerator: Option<&str>) -> Result<(), String> {
+        let next = accelerator.map(|text| shortcut::parse(text).map(|parsed| (text.to_owned(), parsed))).transpose()?;
+        let mut current = held(&self.fill_shortcut);
+        let same = match (&*current, &next) {
+            (Some((_, old)), Some((_, new))) => old.id() == new.id(),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            // The new one first: if the desktop refuses it, the old one is still registered and kept.
+            if let Some((_, new)) = &next {
+                shortcut::register_fill(&self.app, *new)?;
+            }
+            if let Some((_, old)) = current.take() {
+                if let Err(why) = shortcut::unregister(&self.app, old) {
+                    tracing::warn!(%why, "the previous Fill shortcut could not be given back");
+                }
+            }
+        }
+        *current = next;
+        Ok(())
+    }
+
+    fn shortcut(&self) -> Option<String> {
+        held(&self.fill_shortcut).as_ref().map(|(text, _)| text.clone())
+    }
+}

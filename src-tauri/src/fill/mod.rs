@@ -1,0 +1,96 @@
+//! What Fill needs from the desktop around the app: the active window (X11), a keyboard to type on
+//! (XTEST), Escape and the Fill shortcut (global shortcuts), and the main window brought to the front.
+//! `state::fill` runs a fill over the [`Desktop`] trait, so its rules are tested over a fake one; the
+//! app's is [`app_desktop::AppDesktop`]. The plan, the typist and the words are `wallet_core::fill`'s.
+
+#[cfg(target_os = "linux")]
+pub mod app_desktop;
+#[cfg(target_os = "linux")]
+pub mod session;
+pub mod shortcut;
+#[cfg(target_os = "linux")]
+pub mod typist;
+#[cfg(target_os = "linux")]
+pub mod x11_window;
+
+use wallet_core::fill::KeySink;
+
+/// The window that has the keyboard: an X11 window id, its title as set (`None` without one) and the
+/// process that says it owns it (`_NET_WM_PID`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveWindow {
+    pub id: u32,
+    pub title: Option<String>,
+    pub pid: Option<u32>,
+}
+
+impl ActiveWindow {
+    /// One of this app's windows: never typed into.
+    pub fn is_ours(&self) -> bool {
+        self.pid == Some(std::process::id())
+    }
+}
+
+/// Reads the active window, for one fill. Blocking (a round trip to the X server): called on the
+/// blocking pool, every 100 ms while a fill is armed and before every key while it types.
+pub trait ActiveWindows: Send {
+    /// `None` when no window has the keyboard (the desktop itself).
+    fn active(&mut self) -> Result<Option<ActiveWindow>, String>;
+}
+
+/// A keyboard for one fill's typing; dropped when the fill ends.
+pub type Keyboard = Box<dyn KeySink + Send>;
+
+/// The desktop a fill runs on. Calls may block; `state::fill` makes them on the blocking pool.
+pub trait Desktop: Send + Sync + 'static {
+    /// `Ok` with a caveat (or none) when Fill can type here, `Err` with the reason in words when not.
+    fn availability(&self) -> Result<Option<String>, String>;
+    /// A reader of the active window.
+    fn windows(&self) -> Result<Box<dyn ActiveWindows>, String>;
+    /// A keyboard, reading the layout as it is now.
+    fn keyboard(&self) -> Result<Keyboard, String>;
+    /// Takes Escape from every app while a fill is armed, counting or typing (it cancels), and gives it
+    /// back after.
+    fn grab_escape(&self, grab: bool);
+    /// Shows, unminimizes and focuses the main window (the shortcut opens the card picker there).
+    fn raise_main_window(&self);
+    /// Registers the Fill shortcut in place of the one before; `None` turns it off. On `Err` (words for
+    /// the person) the one before stays.
+    fn set_shortcut(&self, accelerator: Option<&str>) -> Result<(), String>;
+    /// The Fill shortcut registered now.
+    fn shortcut(&self) -> Option<String>;
+}
+
+/// No desktop to type on: what the state starts with until the app gives it its own (command tests run
+/// many apps at once on whatever display the machine has, and none of them may type into it).
+pub struct NoDesktop;
+
+/// What [`NoDesktop`] says.
+const NO_DESKTOP: &str =
+    "This copy of the app was started without a desktop to type into. Use the Copy buttons instead.";
+
+impl Desktop for NoDesktop {
+    fn availability(&self) -> Result<Option<String>, String> {
+        Err(NO_DESKTOP.to_owned())
+    }
+
+    fn windows(&self) -> Result<Box<dyn ActiveWindows>, String> {
+        Err(NO_DESKTOP.to_owned())
+    }
+
+    fn keyboard(&self) -> Result<Keyboard, String> {
+        Err(NO_DESKTOP.to_owned())
+    }
+
+    fn grab_escape(&self, _grab: bool) {}
+
+    fn raise_main_window(&self) {}
+
+    fn set_shortcut(&self, _accelerator: Option<&str>) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn shortcut(&self) -> Option<String> {
+        None
+    }
+}
