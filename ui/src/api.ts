@@ -37,6 +37,8 @@ export type AppStateView = Data<Commands["appState"]>;
 export type PanicReport = Data<Commands["panicButton"]>;
 export type Settings = Data<Commands["getSettings"]>;
 export type EnvironmentSetting = Settings["environment"];
+/** How Fill types a card: one field or all per press, the expiry's format, the delays, the shortcut. */
+export type FillSettings = Settings["fill"];
 export type Stage = Data<Commands["stage"]>;
 export type FormDefinition = Data<Commands["kycForm"]>;
 export type FieldDef = FormDefinition["fields"][number];
@@ -172,6 +174,7 @@ const CODES: Record<ErrorCode, true> = {
   not_demo: true,
   keychain: true,
   journal: true,
+  fill_unavailable: true,
   internal: true,
 };
 

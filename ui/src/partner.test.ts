@@ -52,6 +52,7 @@ const SETTINGS: Settings = {
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
   notifyTransactions: true,
+  fill: { mode: "sequence", expiryFormat: "mmYy", advance: "tab", startDelayMs: 2000, keyDelayMs: 25, shortcut: "Ctrl+Alt+F" },
 };
 
 const FORM: FormDefinition = {

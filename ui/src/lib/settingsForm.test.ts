@@ -13,6 +13,7 @@ const LOADED: Settings = {
   sessionTtlSeconds: 900,
   reauthMinutes: 5,
   notifyTransactions: true,
+  fill: { mode: "sequence", expiryFormat: "mmYy", advance: "tab", startDelayMs: 2000, keyDelayMs: 25, shortcut: "Ctrl+Alt+F" },
 };
 
 const FORM: SettingsForm = {
@@ -24,6 +25,13 @@ const FORM: SettingsForm = {
   idleLockMinutes: 10,
   reauthMinutes: 5,
   notifyTransactions: true,
+  fillMode: "sequence",
+  fillExpiryFormat: "mmYy",
+  fillAdvance: "tab",
+  fillStartDelayMs: "2000",
+  fillKeyDelayMs: 25,
+  fillShortcut: "Ctrl+Alt+F",
+  fillShortcutOff: false,
 };
 
 describe("settings form", () => {

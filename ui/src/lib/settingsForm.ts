@@ -1,7 +1,7 @@
 // The Settings form: what the inputs hold, and the Settings value they make. The ranges are wallet-core's
 // own (`settings::bounds`, exported in the bindings); the core checks again and has the last word.
 
-import { SETTINGS_BOUNDS, type EnvironmentSetting, type Settings } from "../api";
+import { SETTINGS_BOUNDS, type EnvironmentSetting, type FillSettings, type Settings } from "../api";
 
 /** Number inputs give numbers (or null when empty); text may come in too. */
 type NumberInput = number | string | null;
@@ -16,6 +16,30 @@ export interface SettingsForm {
   reauthMinutes: NumberInput;
   /** A desktop notification for each new transaction while the app runs. */
   notifyTransactions: boolean;
+  fillMode: FillSettings["mode"];
+  fillExpiryFormat: FillSettings["expiryFormat"];
+  fillAdvance: FillSettings["advance"];
+  fillStartDelayMs: NumberInput;
+  fillKeyDelayMs: NumberInput;
+  /** The global shortcut as captured (`Ctrl+Alt+F`); ignored while `fillShortcutOff`. */
+  fillShortcut: string;
+  fillShortcutOff: boolean;
+}
+
+/** The form's fields for `fill`, from saved settings. */
+export function fillForm(fill: FillSettings): Pick<
+  SettingsForm,
+  "fillMode" | "fillExpiryFormat" | "fillAdvance" | "fillStartDelayMs" | "fillKeyDelayMs" | "fillShortcut" | "fillShortcutOff"
+> {
+  return {
+    fillMode: fill.mode,
+    fillExpiryFormat: fill.expiryFormat,
+    fillAdvance: fill.advance,
+    fillStartDelayMs: String(fill.startDelayMs),
+    fillKeyDelayMs: String(fill.keyDelayMs),
+    fillShortcut: fill.shortcut ?? "",
+    fillShortcutOff: fill.shortcut === null,
+  };
 }
 
 
@@ -32,10 +56,11 @@ function inRange(
   field: keyof typeof SETTINGS_BOUNDS,
   value: NumberInput,
   problems: Record<string, string>,
+  problemField: string = field,
 ): number {
   const { min, max, unit } = SETTINGS_BOUNDS[field];
   const n = wholeNumber(value);
-  if (n === null || n < min || n > max) problems[field] = `Choose between ${min} and ${max} ${unit}.`;
+  if (n === null || n < min || n > max) problems[problemField] = `Choose between ${min} and ${max} ${unit}.`;
   return n ?? 0;
 }
 
@@ -70,6 +95,11 @@ export function settingsProblems(
     : inRange("clipboardClearSeconds", form.clipboardSeconds, problems);
   const idleLockMinutes = inRange("idleLockMinutes", form.idleLockMinutes, problems);
   const reauthMinutes = inRange("reauthMinutes", form.reauthMinutes, problems);
+  // Fill's fields carry the core's names (`fill.startDelayMs`), so its refusals land on the same inputs.
+  const startDelayMs = inRange("fillStartDelayMs", form.fillStartDelayMs, problems, "fill.startDelayMs");
+  const keyDelayMs = inRange("fillKeyDelayMs", form.fillKeyDelayMs, problems, "fill.keyDelayMs");
+  const shortcut = form.fillShortcutOff ? null : form.fillShortcut.trim();
+  if (shortcut === "") problems["fill.shortcut"] = "Press the keys of a shortcut, or choose Off.";
   const environment = environmentOf(form);
   if (environment.kind === "custom") {
     const url = environment.url;
@@ -86,6 +116,14 @@ export function settingsProblems(
       idleLockMinutes,
       reauthMinutes,
       notifyTransactions: form.notifyTransactions,
+      fill: {
+        mode: form.fillMode,
+        expiryFormat: form.fillExpiryFormat,
+        advance: form.fillAdvance,
+        startDelayMs,
+        keyDelayMs,
+        shortcut,
+      },
     },
   };
 }
