@@ -2,7 +2,7 @@
 // (`listen_fill`), whatever screen is on show, because the global shortcut can start one from anywhere.
 // The status dialog and the card picker (both mounted once by App) and the card list read this store;
 // the buttons call `startFill` and `cancelFill`. The page holds no digits: the core types them.
-import { asUiError, call, UiFailure } from "../api";
+import { asUiError, UiFailure } from "../api";
 import {
   cancelFill as cancelInCore,
   fillAvailability,
@@ -71,7 +71,8 @@ export function heard(update: FillUpdate): void {
 
 /** Opens the channel (once, at start; a reload opens a new one, which the core keeps instead). */
 export async function followFill(): Promise<void> {
-  await Promise.resolve(listenFill(heard)).catch(() => {});
+  // Without the channel Fill still works from the buttons; only its steps would not show.
+  await listenFill(heard).catch(() => {});
   await refreshFillAvailability();
 }
 
@@ -101,11 +102,10 @@ export async function startFill(cardId: string, name: string, field: FillField |
     return;
   }
   fill.picking = false;
-  // The fill under way is replaced: the core cancels it, and its "Cancelled" is not news.
-  if (isArmed(fill.shown)) cancelAsked = true;
+  // A fill under way is replaced: the core ends it without a word, and the new one's steps follow.
   lastArmed = { cardId, field };
   try {
-    await withReauth(() => call(fillCard(cardId, field)));
+    await withReauth(() => fillCard(cardId, field));
   } catch (e) {
     const ui = asUiError(e);
     if (ui.code === "fill_unavailable") {
@@ -127,7 +127,7 @@ export function cancelFill(): void {
   if (!isArmed(fill.shown)) return;
   cancelAsked = true;
   fill.shown = null;
-  void Promise.resolve(cancelInCore()).catch(() => {});
+  void cancelInCore().catch(() => {});
 }
 
 /** Closes the dialog; a fill still under way is cancelled, not left running unseen. */
