@@ -177,6 +177,7 @@ pub fn read(path: &Path, limit: usize) -> Vec<ActivityEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fill::FillField;
 
     fn at() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_780_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
@@ -211,6 +212,50 @@ mod tests {
             let text = ActivityEvent::Revealed { last4: bad.into() }.text();
             assert_eq!(text, "Revealed card ••????", "{bad}");
         }
+    }
+
+    #[test]
+    fn a_fill_reads_as_what_was_typed_into_which_window() {
+        let window = "Checkout \u{2013} Chromium";
+        let all = ActivityEvent::filled(FillScope::All, "4111 1111 1111 4242", window, true);
+        assert_eq!(all.text(), "Typed the number, expiry and CVC of ••4242 into “Checkout \u{2013} Chromium”");
+        let expiry = ActivityEvent::filled(FillScope::One(FillField::Expiry), "4242", window, true);
+        assert_eq!(expiry.text(), "Typed the expiry of ••4242 into “Checkout \u{2013} Chromium”");
+        let stopped = ActivityEvent::filled(FillScope::All, "4111111111114242", window, false);
+        assert_eq!(stopped.text(), "Stopped typing ••4242 into “Checkout \u{2013} Chromium”");
+        let untitled = ActivityEvent::filled(FillScope::One(FillField::Cvc), "4242", " \n ", true);
+        assert_eq!(untitled.text(), "Typed the CVC of ••4242 into a window without a title");
+    }
+
+    #[test]
+    fn a_fill_line_never_holds_more_than_the_last_four_whatever_the_window_is_called() {
+        // A page sets its own title; these would put a card number (or a line break) into the log.
+        let titles = [
+            "Pay 4111111111111111",
+            "Pay 4111 1111 1111 1111 \u{2013} Shop",
+            "4111-1111-1111-1111",
+            "Card \u{ff14}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}",
+            "Shop\n{\"at\":\"x\",\"text\":\"forged\"}\r\u{1b}[K",
+        ];
+        for title in titles {
+            for complete in [true, false] {
+                let event = ActivityEvent::filled(FillScope::All, "4111111111114242", title, complete);
+                let entry = ActivityEntry::new(&event, at());
+                let digits: String = entry.text.chars().filter(|c| c.is_numeric()).collect();
+                assert_eq!(digits, "4242", "{title:?} → {}", entry.text);
+                assert!(!entry.text.chars().any(char::is_control), "{title:?} → {:?}", entry.text);
+                let line = serde_json::to_string(&entry).unwrap_or_default();
+                assert!(!line.contains('\n') && !line.contains("4111"), "{line}");
+            }
+        }
+        // Built without the constructor, the words still clean the title and keep four digits only.
+        let direct = ActivityEvent::Filled {
+            scope: FillScope::All,
+            last4: "4111111111114242".into(),
+            window: "Pay 4111 1111 1111 1111".into(),
+            complete: true,
+        };
+        assert_eq!(direct.text(), "Typed the number, expiry and CVC of ••???? into “Pay …”");
     }
 
     #[test]

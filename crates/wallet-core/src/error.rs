@@ -405,6 +405,18 @@ mod tests {
     }
 
     #[test]
+    fn fill_unavailable_gives_the_reason_and_nothing_to_retry() {
+        let ui = UiError::fill_unavailable(crate::fill::NO_X11_REASON);
+        assert_eq!(
+            (ui.code, ui.title.as_str(), ui.message.as_str(), ui.action),
+            (ErrorCode::FillUnavailable, "Fill is not available here", crate::fill::NO_X11_REASON, UiAction::Dismiss)
+        );
+        assert_eq!(serde_json::to_value(ui.code).unwrap_or_default(), "fill_unavailable");
+        let unexplained = UiError::fill_unavailable(" ");
+        assert!(unexplained.message.contains("Copy buttons"), "{}", unexplained.message);
+    }
+
+    #[test]
     fn an_address_that_is_not_the_api_leads_to_settings_with_our_advice() {
         let ui = UiError::from(&ApiError::NotTheApi { status: 302 });
         assert_eq!(

@@ -263,6 +263,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fill::{ExpiryFormat, FieldAdvance, FillMode};
     use serde_json::json;
 
     #[test]
@@ -372,5 +373,124 @@ mod tests {
         assert!(at(r.min) && at(r.max) && !at(r.min - 1) && !at(r.max + 1));
         let json = serde_json::to_value(b).unwrap();
         assert_eq!(json["clipboardClearSeconds"]["max"], 300);
+        assert_eq!(b.fill_start_delay_ms, Bound { min: 500, max: 10_000, default: 2_000, unit: "milliseconds" });
+        assert_eq!(b.fill_key_delay_ms, Bound { min: 0, max: 500, default: 25, unit: "milliseconds" });
+        assert_eq!(json["fillStartDelayMs"]["min"], 500);
+        let fill = |start_delay_ms, key_delay_ms| {
+            let fill = FillSettings { start_delay_ms, key_delay_ms, ..FillSettings::default() };
+            Settings { fill, ..Settings::default() }.validate().is_empty()
+        };
+        let (s, k) = (b.fill_start_delay_ms, b.fill_key_delay_ms);
+        assert!(fill(s.min, k.min) && fill(s.max, k.max) && !fill(s.min - 1, k.min) && !fill(s.max + 1, k.max));
+        assert!(!fill(s.default, k.max + 1));
+    }
+
+    #[test]
+    fn fill_defaults_type_the_whole_card_as_mm_yy_with_tab_and_the_usual_shortcut() {
+        let fill = Settings::default().fill;
+        assert_eq!(
+            fill,
+            FillSettings {
+                mode: FillMode::Sequence,
+                expiry_format: ExpiryFormat::MmYy,
+                advance: FieldAdvance::Tab,
+                start_delay_ms: 2_000,
+                key_delay_ms: 25,
+                shortcut: Some("Ctrl+Alt+F".into()),
+            }
+        );
+        assert_eq!(
+            Settings::default().to_stored()["fill"],
+            json!({"mode": "sequence", "expiryFormat": "mmYy", "advance": "tab", "startDelayMs": 2000,
+                   "keyDelayMs": 25, "shortcut": "Ctrl+Alt+F"})
+        );
+    }
+
+    #[test]
+    fn settings_saved_before_fill_existed_load_with_its_defaults() {
+        let older = json!({
+            "environment": {"kind": "sandbox"}, "userId": "alice@example.com", "revealSeconds": 45,
+            "clipboardClearSeconds": 20, "idleLockMinutes": 10, "sessionTtlSeconds": 900, "reauthMinutes": 5,
+            "notifyTransactions": false
+        });
+        let (read, notes) = Settings::from_stored(&older);
+        assert!(notes.is_empty(), "nothing was damaged: {notes:?}");
+        assert_eq!((read.fill, read.reveal_seconds), (FillSettings::default(), 45));
+        // The same JSON through serde, as the settings form of an older page would send it.
+        let sent = serde_json::from_value::<Settings>(older).map(|s| s.fill);
+        assert_eq!(sent.ok(), Some(FillSettings::default()));
+        // A page that knows only some of the fill values: the others keep their defaults, and only an
+        // explicit null turns the shortcut off.
+        let partial = serde_json::from_value::<FillSettings>(json!({"mode": "perField"})).ok();
+        let expected = FillSettings { mode: FillMode::PerField, ..FillSettings::default() };
+        assert_eq!(partial, Some(expected));
+        let off = serde_json::from_value::<FillSettings>(json!({"shortcut": null})).map(|f| f.shortcut);
+        assert_eq!(off.ok(), Some(None));
+    }
+
+    #[test]
+    fn a_damaged_fill_value_loses_only_itself() {
+        let stored = json!({
+            "revealSeconds": 45,
+            "fill": {"mode": "perField", "expiryFormat": "yyMm", "advance": "pageMovesFocus",
+                     "startDelayMs": 50, "keyDelayMs": 0, "shortcut": null}
+        });
+        let (read, notes) = Settings::from_stored(&stored);
+        assert_eq!(
+            read.fill,
+            FillSettings {
+                mode: FillMode::PerField,
+                expiry_format: ExpiryFormat::MmYy,
+                advance: FieldAdvance::PageMovesFocus,
+                start_delay_ms: 2_000,
+                key_delay_ms: 0,
+                shortcut: None,
+            },
+            "an unknown format and a delay out of range go back to their defaults; the rest stays"
+        );
+        assert_eq!(read.reveal_seconds, 45);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("fill expiry format")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("fill.startDelayMs")), "{notes:?}");
+        let (broken, notes) = Settings::from_stored(&json!({"fill": "fast"}));
+        assert_eq!((broken.fill, notes.len()), (FillSettings::default(), 1));
+        let (bad_shortcut, notes) = Settings::from_stored(&json!({"fill": {"shortcut": "Ctrl+"}}));
+        assert_eq!((bad_shortcut.fill.shortcut.as_deref(), notes.len()), (Some("Ctrl+Alt+F"), 1));
+        let chosen = Settings {
+            fill: FillSettings {
+                expiry_format: ExpiryFormat::SeparateMmYyyy,
+                shortcut: None,
+                ..FillSettings::default()
+            },
+            ..Settings::default()
+        };
+        assert_eq!(Settings::from_stored(&chosen.to_stored()), (chosen, Vec::new()), "a round trip keeps every choice");
+    }
+
+    #[test]
+    fn a_shortcut_is_checked_for_its_shape_on_its_field() {
+        let with = |shortcut: Option<&str>| {
+            let fill = FillSettings { shortcut: shortcut.map(str::to_owned), ..FillSettings::default() };
+            Settings { fill, ..Settings::default() }.validate()
+        };
+        for good in [None, Some("Ctrl+Alt+F"), Some("CommandOrControl+Shift+Digit1"), Some("F9"), Some("Alt+Plus")] {
+            assert!(with(good).is_empty(), "{good:?}: {:?}", with(good));
+        }
+        let too_long = "Ctrl+".repeat(12) + "Alt+F";
+        for bad in ["", " ", "+F", "Ctrl+", "Ctrl+Alt+\u{e9}", "Ctrl+\tF", " Ctrl+F", too_long.as_str()] {
+            let problems = with(Some(bad));
+            assert_eq!(problems.len(), 1, "{bad:?}");
+            assert_eq!(problems[0].field, "fill.shortcut", "{bad:?}");
+            assert!(problems[0].message.ends_with('.'), "{}", problems[0].message);
+        }
+        assert!(with(Some(&too_long))[0].message.contains("64"), "{:?}", with(Some(&too_long)));
+        let delays = Settings {
+            fill: FillSettings { start_delay_ms: 499, key_delay_ms: 501, ..FillSettings::default() },
+            ..Settings::default()
+        };
+        let problems = delays.validate();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["fill.startDelayMs", "fill.keyDelayMs"]);
+        assert_eq!(problems[0].message, "Choose between 500 and 10000 milliseconds.");
     }
 }

@@ -23,3 +23,6 @@ pub use view::{FillAvailability, FillCardLabel, FillUpdate, NO_X11_REASON, XWAYL
 /// How long, in per-field mode, the field after a typed one stays the next press's: long enough to click
 /// into it, short enough that a press much later starts again with the picker.
 pub const NEXT_FIELD_KEPT: std::time::Duration = std::time::Duration::from_secs(120);
+
+#[cfg(test)]
+mod test_support;

@@ -348,3 +348,197 @@ impl FillPlan {
         self.ends.iter().filter(|end| end.end <= done).map(|end| end.field).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fill::test_support::{card, keyboard, reveal, NUMBER};
+
+    fn settings(expiry_format: ExpiryFormat, advance: FieldAdvance, key_delay_ms: u32) -> FillSettings {
+        FillSettings { expiry_format, advance, key_delay_ms, ..FillSettings::default() }
+    }
+
+    const FORMATS: [ExpiryFormat; 4] =
+        [ExpiryFormat::MmYy, ExpiryFormat::MmYyyy, ExpiryFormat::SeparateMmYy, ExpiryFormat::SeparateMmYyyy];
+    const ADVANCES: [FieldAdvance; 2] = [FieldAdvance::Tab, FieldAdvance::PageMovesFocus];
+    const SCOPES: [FillScope; 4] = [
+        FillScope::All,
+        FillScope::One(FillField::Number),
+        FillScope::One(FillField::Expiry),
+        FillScope::One(FillField::Cvc),
+    ];
+
+    #[test]
+    fn every_format_advance_and_scope_types_what_the_form_expects() {
+        // `{a}` is the advance: Tab then 150 ms for the page to move focus, or 300 ms when it moves it itself.
+        let expiry = |format| match format {
+            ExpiryFormat::MmYy => "05/27",
+            ExpiryFormat::MmYyyy => "05/2027",
+            ExpiryFormat::SeparateMmYy => "05{a}27",
+            ExpiryFormat::SeparateMmYyyy => "05{a}2027",
+        };
+        for format in FORMATS {
+            for advance in ADVANCES {
+                let a = match advance {
+                    FieldAdvance::Tab => "\u{21e5}(150)",
+                    FieldAdvance::PageMovesFocus => "(300)",
+                };
+                let expiry = expiry(format).replace("{a}", a);
+                for scope in SCOPES {
+                    let expected = match scope {
+                        FillScope::All => format!("{NUMBER}{a}{expiry}{a}987"),
+                        FillScope::One(FillField::Number) => NUMBER.to_owned(),
+                        FillScope::One(FillField::Expiry) => expiry.clone(),
+                        FillScope::One(FillField::Cvc) => "987".to_owned(),
+                    };
+                    let seen = keyboard(scope, &settings(format, advance, 0));
+                    assert_eq!(seen, expected, "{format:?} {advance:?} {scope:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_mode_decides_what_a_press_types_first() {
+        assert_eq!(FillScope::first(FillMode::Sequence), FillScope::All);
+        assert_eq!(FillScope::first(FillMode::PerField), FillScope::One(FillField::Number));
+        // Per-field presses go number → expiry → CVC, then stop.
+        assert_eq!(FillField::Number.next(), Some(FillField::Expiry));
+        assert_eq!(FillField::Expiry.next(), Some(FillField::Cvc));
+        assert_eq!(FillField::Cvc.next(), None);
+        // Each mode's first press, typed: the sequence is everything, per-field the number alone.
+        let per_field = FillSettings { mode: FillMode::PerField, key_delay_ms: 0, ..FillSettings::default() };
+        assert_eq!(keyboard(FillScope::first(per_field.mode), &per_field), NUMBER);
+        let sequence = FillSettings { key_delay_ms: 0, ..FillSettings::default() };
+        assert_eq!(
+            keyboard(FillScope::first(sequence.mode), &sequence),
+            format!("{NUMBER}\u{21e5}(150)05/27\u{21e5}(150)987")
+        );
+    }
+
+    #[test]
+    fn the_key_delay_falls_between_two_characters_and_lengthens_a_short_advance() {
+        let cvc = keyboard(FillScope::One(FillField::Cvc), &settings(ExpiryFormat::MmYy, FieldAdvance::Tab, 25));
+        assert_eq!(cvc, "9(25)8(25)7", "a pause between characters, none before the first or after the last");
+        let expiry =
+            keyboard(FillScope::One(FillField::Expiry), &settings(ExpiryFormat::SeparateMmYy, FieldAdvance::Tab, 25));
+        assert_eq!(expiry, "0(25)5\u{21e5}(150)2(25)7", "the advance's own wait, not a key delay, after Tab");
+        // A key delay longer than the advance's wait is kept after Tab too; the longer wait wins.
+        let slow_tab =
+            keyboard(FillScope::One(FillField::Expiry), &settings(ExpiryFormat::SeparateMmYy, FieldAdvance::Tab, 200));
+        assert_eq!(slow_tab, "0(200)5\u{21e5}(200)2(200)7");
+        let page = |ms| {
+            keyboard(
+                FillScope::One(FillField::Expiry),
+                &settings(ExpiryFormat::SeparateMmYy, FieldAdvance::PageMovesFocus, ms),
+            )
+        };
+        assert_eq!(page(200), "0(200)5(300)2(200)7");
+        assert_eq!(page(400), "0(400)5(400)2(400)7");
+        let all = keyboard(FillScope::All, &settings(ExpiryFormat::MmYy, FieldAdvance::Tab, 25));
+        let number_with_pauses = NUMBER.chars().map(String::from).collect::<Vec<_>>().join("(25)");
+        assert_eq!(all, format!("{number_with_pauses}\u{21e5}(150)0(25)5(25)/(25)2(25)7\u{21e5}(150)9(25)8(25)7"));
+    }
+
+    #[test]
+    fn a_plan_starts_with_a_character_and_ends_with_one_never_submitting_the_form() {
+        for format in FORMATS {
+            for advance in ADVANCES {
+                for key_delay_ms in [0, 25, 500] {
+                    for scope in SCOPES {
+                        let plan = FillPlan::build(&card(), scope, &settings(format, advance, key_delay_ms));
+                        let strokes = plan.strokes();
+                        let case = format!("{format:?} {advance:?} {key_delay_ms} {scope:?}");
+                        assert!(matches!(strokes.first(), Some(Stroke::Char(_))), "{case}");
+                        assert!(matches!(strokes.last(), Some(Stroke::Char(_))), "{case}");
+                        let enter = strokes.iter().any(|s| matches!(s, Stroke::Char('\n' | '\r')));
+                        assert!(!enter, "{case}");
+                        let delay = Duration::from_millis(u64::from(key_delay_ms));
+                        for pair in strokes.windows(2) {
+                            if let [Stroke::Char(_), Stroke::Char(_)] = pair {
+                                assert!(delay.is_zero(), "two keys with no pause at key delay {key_delay_ms}: {case}");
+                            }
+                        }
+                        assert_eq!(plan.fields(), scope.fields(), "{case}");
+                        // Built in the buffer sized up front: no reallocation left an unwiped copy behind.
+                        assert!(strokes.len() <= 2 * MOST_CHARS + 2 * MOST_ADVANCES, "{case}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_number_is_digits_only_the_cvc_trimmed_and_a_two_digit_year_read_as_this_century() {
+        let spaced = FillCard::from_reveal(&reveal("4000 0566 5566 5556", " 0123 ", Some(1), Some(31)));
+        let spaced = spaced.unwrap_or_else(|e| unreachable!("{e}"));
+        let settings = FillSettings { expiry_format: ExpiryFormat::MmYyyy, key_delay_ms: 0, ..FillSettings::default() };
+        let plan = FillPlan::build(&spaced, FillScope::All, &settings);
+        let typed: String =
+            plan.strokes().iter().filter_map(|s| if let Stroke::Char(c) = s { Some(*c) } else { None }).collect();
+        assert_eq!(typed, format!("{NUMBER}01/20310123"));
+        assert_eq!(spaced.last4(), "5556");
+    }
+
+    #[test]
+    fn a_card_that_cannot_be_typed_is_refused_before_any_key() {
+        let from = |pan: &str, cvc: &str, month, year| FillCard::from_reveal(&reveal(pan, cvc, month, year)).err();
+        for pan in [
+            "",
+            "4000-0566-5566-5556",
+            "4000056655665556000x",
+            "40000566556",
+            "40000566556655565556",
+            "４０００056655665556",
+        ] {
+            assert_eq!(from(pan, "987", Some(5), Some(2027)), Some(PlanError::NoNumber), "{pan:?}");
+        }
+        assert_eq!(from("400005665566", "987", Some(5), Some(2027)), None, "12 digits is a number");
+        assert_eq!(from("4000056655665556123", "987", Some(5), Some(2027)), None, "19 digits is a number");
+        for (month, year) in [
+            (None, Some(2027)),
+            (Some(5), None),
+            (Some(0), Some(2027)),
+            (Some(13), Some(2027)),
+            (Some(5), Some(123)),
+            (Some(5), Some(1999)),
+            (Some(5), Some(2200)),
+        ] {
+            assert_eq!(from(NUMBER, "987", month, year), Some(PlanError::NoExpiry), "{month:?} {year:?}");
+        }
+        for cvc in ["", "  ", "12", "12345", "98a", "9 8 7"] {
+            assert_eq!(from(NUMBER, cvc, Some(5), Some(2027)), Some(PlanError::NoCvc), "{cvc:?}");
+        }
+        for error in [PlanError::NoNumber, PlanError::NoExpiry, PlanError::NoCvc] {
+            let message = error.message();
+            assert!(message.starts_with("The card"), "{message}");
+            assert!(message.contains("nothing was typed"), "{message}");
+        }
+    }
+
+    #[test]
+    fn neither_the_card_nor_the_plan_prints_a_digit() {
+        let card = card();
+        let plan = FillPlan::build(&card, FillScope::All, &FillSettings::default());
+        for printed in [format!("{card:?}"), format!("{plan:?}"), format!("{:?}", plan.strokes())] {
+            for secret in ["987", "4000", "5556", "05", "27", "'"] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+        }
+        assert!(format!("{plan:?}").contains("Number"), "the plan says which fields it types");
+    }
+
+    #[test]
+    fn scopes_cross_to_the_ui_in_a_shape_typescript_switches_on() {
+        let json = |scope: FillScope| serde_json::to_value(scope).unwrap_or_default();
+        assert_eq!(json(FillScope::All), serde_json::json!({"kind": "all"}));
+        assert_eq!(json(FillScope::One(FillField::Cvc)), serde_json::json!({"kind": "one", "field": "cvc"}));
+        let read: FillScope =
+            serde_json::from_value(serde_json::json!({"kind": "one", "field": "expiry"})).unwrap_or(FillScope::All);
+        assert_eq!(read, FillScope::One(FillField::Expiry));
+        assert_eq!(FillScope::All.words(), "the number, expiry and CVC");
+        assert_eq!(FillScope::One(FillField::Expiry).words(), "the expiry");
+        assert_eq!(FillScope::One(FillField::Cvc).starts_in(), FillField::Cvc);
+        assert_eq!(FillScope::All.starts_in().field_words(), "the card-number field");
+    }
+}

@@ -53,9 +53,9 @@ pub enum FieldAdvance {
     PageMovesFocus,
 }
 
-/// The Fill preferences.
+/// The Fill preferences. A value left out (by an older page) takes its default; `shortcut: null` is off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct FillSettings {
     pub mode: FillMode,
     pub expiry_format: ExpiryFormat,

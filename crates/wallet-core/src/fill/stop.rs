@@ -106,3 +106,72 @@ impl FillStop {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ErrorCode, UiAction};
+    use serde_json::json;
+
+    fn every_stop() -> Vec<FillStop> {
+        vec![
+            FillStop::Cancelled,
+            FillStop::Locked,
+            FillStop::WindowChanged,
+            FillStop::TimedOut,
+            FillStop::input("BadAccess"),
+            FillStop::card_details(PlanError::NoExpiry),
+        ]
+    }
+
+    #[test]
+    fn each_stop_has_its_own_title_and_a_message_that_says_what_now() {
+        let stops = every_stop();
+        let mut titles: Vec<&str> = stops.iter().map(FillStop::title).collect();
+        titles.dedup();
+        assert_eq!(titles.len(), stops.len(), "{titles:?}");
+        for stop in &stops {
+            let message = stop.message();
+            assert!(message.ends_with('.') && message.len() > 20, "{stop:?}: {message}");
+        }
+        assert_eq!(FillStop::Cancelled.message(), "Nothing more was typed.");
+        assert!(FillStop::Locked.message().contains("Unlock"), "{}", FillStop::Locked.message());
+        assert!(FillStop::TimedOut.message().contains("60 seconds"), "{}", FillStop::TimedOut.message());
+        assert!(FillStop::WindowChanged.message().contains("Another window"));
+        assert!(FillStop::input("BadAccess").message().contains("(BadAccess)"));
+        let no_expiry = FillStop::card_details(PlanError::NoExpiry).message();
+        assert!(no_expiry.starts_with("The card has no valid expiry date, so nothing was typed."), "{no_expiry}");
+        let offline =
+            UiError::new(ErrorCode::Network, "Can't reach Machines Cash", "Could not reach it.", UiAction::Retry);
+        assert_eq!(FillStop::reveal_failed(&offline).message(), "Could not reach it.");
+    }
+
+    #[test]
+    fn stops_cross_to_the_ui_tagged_by_reason() {
+        let json = |stop: FillStop| serde_json::to_value(stop).unwrap_or_default();
+        assert_eq!(json(FillStop::WindowChanged), json!({"reason": "windowChanged"}));
+        assert_eq!(json(FillStop::TimedOut), json!({"reason": "timedOut"}));
+        assert_eq!(json(FillStop::input("BadValue")), json!({"reason": "input", "detail": "BadValue"}));
+        assert_eq!(
+            json(FillStop::CardDetails { message: "m".into() }),
+            json!({"reason": "cardDetails", "message": "m"})
+        );
+    }
+
+    #[test]
+    fn an_input_detail_is_short_plain_text_with_no_run_of_three_digits() {
+        let FillStop::Input { detail } = FillStop::input("keysym 0x34 for '4' in 4000056655665556, cvc 987, error 11")
+        else {
+            unreachable!()
+        };
+        assert_eq!(detail, "keysym 0x34 for '4' in #, cvc #, error 11");
+        let FillStop::Input { detail } = FillStop::input(&format!("\u{1b}[31mX\u{0}error\r\n{}", "a".repeat(500)))
+        else {
+            unreachable!()
+        };
+        assert!(detail.is_ascii() && detail.len() <= 120, "{detail}");
+        assert!(detail.starts_with("[31mX error a"), "{detail}");
+        assert_eq!(FillStop::input(" \n\t"), FillStop::Input { detail: "no detail".into() });
+        assert_eq!(FillStop::input("é 4000056655665556"), FillStop::Input { detail: "#".into() });
+    }
+}

@@ -73,3 +73,66 @@ pub const NO_X11_REASON: &str = "This is a Wayland session without X11, where an
 pub const XWAYLAND_CAVEAT: &str = "This is a Wayland session: Fill types only into apps that run under \
                                    X11 (XWayland), such as a browser started with X11. Use the Copy buttons for \
                                    the others.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn visa() -> FillCardLabel {
+        FillCardLabel::new("card_1", Some("Groceries".into()), "4242")
+    }
+
+    #[test]
+    fn updates_cross_to_the_ui_tagged_by_phase_with_camel_case_fields() {
+        let json = |update: FillUpdate| serde_json::to_value(update).unwrap_or_default();
+        let card = json!({"id": "card_1", "label": "Groceries", "last4": "4242"});
+        assert_eq!(json(FillUpdate::Pick), json!({"phase": "pick"}));
+        assert_eq!(
+            json(FillUpdate::Waiting { card: visa(), scope: FillScope::One(FillField::Expiry) }),
+            json!({"phase": "waiting", "card": card, "scope": {"kind": "one", "field": "expiry"}})
+        );
+        assert_eq!(
+            json(FillUpdate::Counting {
+                card: visa(),
+                scope: FillScope::All,
+                window_title: "Checkout".into(),
+                starts_in_ms: 2_000
+            }),
+            json!({"phase": "counting", "card": card, "scope": {"kind": "all"}, "windowTitle": "Checkout", "startsInMs": 2000})
+        );
+        assert_eq!(
+            json(FillUpdate::Typing { card: visa(), scope: FillScope::All, window_title: "Checkout".into() }),
+            json!({"phase": "typing", "card": card, "scope": {"kind": "all"}, "windowTitle": "Checkout"})
+        );
+        assert_eq!(
+            json(FillUpdate::Typed {
+                card: visa(),
+                scope: FillScope::One(FillField::Number),
+                window_title: "Checkout".into(),
+                next: Some(FillField::Expiry)
+            }),
+            json!({"phase": "typed", "card": card, "scope": {"kind": "one", "field": "number"},
+                   "windowTitle": "Checkout", "next": "expiry"})
+        );
+        assert_eq!(
+            json(FillUpdate::stopped(None, FillStop::TimedOut)),
+            json!({"phase": "stopped", "card": null, "stop": {"reason": "timedOut"},
+                   "title": "Fill timed out", "message": FillStop::TimedOut.message()})
+        );
+        let availability = FillAvailability { available: false, reason: Some(NO_X11_REASON.into()), shortcut: None };
+        assert_eq!(
+            serde_json::to_value(availability).unwrap_or_default(),
+            json!({"available": false, "reason": NO_X11_REASON, "shortcut": null})
+        );
+        assert!(NO_X11_REASON.contains("Copy buttons") && XWAYLAND_CAVEAT.contains("X11"));
+    }
+
+    #[test]
+    fn a_label_carries_four_digits_at_most() {
+        assert_eq!(visa().last4, "4242");
+        for bad in ["4000056655665556", "424", "42a2", "", "４２４２"] {
+            assert_eq!(FillCardLabel::new("card_1", None, bad).last4, "????", "{bad}");
+        }
+    }
+}

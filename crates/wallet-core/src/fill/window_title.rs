@@ -91,3 +91,62 @@ pub fn logged(raw: &str) -> String {
     }
     cut(out, LOGGED_MAX_CHARS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest run of digits in `text`, counting digits split by one separator as one run.
+    fn longest_digit_run(text: &str) -> usize {
+        let chars: Vec<char> = text.chars().collect();
+        let (mut longest, mut run) = (0, 0);
+        for (i, c) in chars.iter().enumerate() {
+            if c.is_numeric() {
+                run += 1;
+                longest = longest.max(run);
+            } else if !(separator(*c) && chars.get(i + 1).is_some_and(|n| n.is_numeric()) && run > 0) {
+                run = 0;
+            }
+        }
+        longest
+    }
+
+    #[test]
+    fn a_shown_title_is_the_real_title_without_control_or_invisible_characters() {
+        assert_eq!(shown("Checkout \u{2013} Chromium"), "Checkout \u{2013} Chromium");
+        assert_eq!(shown("  Pay\nnow\t\u{1b}[2J  "), "Pay now [2J");
+        // A right-to-left override (U+202E) would make "Shop" + "gpj.exe" read "Shopexe.jpg".
+        assert_eq!(shown("Shop\u{202e}gpj.exe\u{200b}"), "Shopgpj.exe");
+        assert_eq!(shown("\u{0}\u{7}"), "", "a title of nothing but controls is no title");
+        let long = "Ä".repeat(200);
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), SHOWN_MAX_CHARS);
+        assert!(cut.ends_with('\u{2026}'));
+        // Digits are the person's to see on screen: the page they are paying on shows them anyway.
+        assert_eq!(shown("Order 12345678"), "Order 12345678");
+    }
+
+    #[test]
+    fn a_logged_title_keeps_no_run_of_five_digits_however_it_is_written() {
+        let cases = [
+            ("Pay 4242424242424242 now", "Pay \u{2026} now"),
+            ("Pay 4242 4242 4242 4242 now", "Pay \u{2026} now"),
+            ("4242-4242-4242-4242", "\u{2026}"),
+            ("Card \u{ff14}\u{ff12}\u{ff14}\u{ff12}\u{ff14}\u{ff12}\u{ff14}\u{ff12}", "Card \u{2026}"),
+            ("Order 12345 \u{2013} 2 items", "Order \u{2026} \u{2013} 2 items"),
+            ("Checkout 2026 \u{2013} Shop", "Checkout 2026 \u{2013} Shop"),
+            ("Due 30.11.2026", "Due \u{2026}"),
+            ("a\n4242\u{0}4242\r4242\t4242", "a \u{2026}"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(logged(raw), expected, "{raw:?}");
+        }
+        let long = format!("{} 4111111111111111", "x".repeat(100));
+        let cut = logged(&long);
+        assert!(cut.chars().count() <= LOGGED_MAX_CHARS && !cut.contains('1'), "{cut}");
+        for raw in ["4111 1111 1111 1111", "41111 11111 11111", "x4111-1111.1111/1111y", "1234 5"] {
+            assert!(longest_digit_run(&logged(raw)) <= 4, "{raw:?} → {:?}", logged(raw));
+        }
+        assert_eq!(longest_digit_run("4111 1111 1111 1111"), 16, "the check itself sees a spaced number");
+    }
+}
