@@ -1024,18 +1024,18 @@ export type FillMode =
  */
 export type FillScope = { kind: "all" } | { kind: "one"; field: FillField };
 
-/**  The Fill preferences. */
+/**  The Fill preferences. A value left out (by an older page) takes its default; `shortcut: null` is off. */
 export type FillSettings = FillSettings_Serialize | FillSettings_Deserialize;
 
-/**  The Fill preferences. */
+/**  The Fill preferences. A value left out (by an older page) takes its default; `shortcut: null` is off. */
 export type FillSettings_Deserialize = {
-	mode: FillMode,
-	expiryFormat: ExpiryFormat,
-	advance: FieldAdvance,
+	mode?: FillMode,
+	expiryFormat?: ExpiryFormat,
+	advance?: FieldAdvance,
 	/**  See [`FILL_START_DELAY_MS`]. */
-	startDelayMs: number,
+	startDelayMs?: number,
 	/**  See [`FILL_KEY_DELAY_MS`]. */
-	keyDelayMs: number,
+	keyDelayMs?: number,
 	/**
 	 *  The global shortcut as accelerator text (`Ctrl+Alt+F`); `None`: no global shortcut. Only its shape
 	 *  is checked here; the shell asks the shortcut plugin whether it is a real accelerator.
@@ -1043,7 +1043,7 @@ export type FillSettings_Deserialize = {
 	shortcut?: string | null,
 };
 
-/**  The Fill preferences. */
+/**  The Fill preferences. A value left out (by an older page) takes its default; `shortcut: null` is off. */
 export type FillSettings_Serialize = {
 	mode: FillMode,
 	expiryFormat: ExpiryFormat,
