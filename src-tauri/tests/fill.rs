@@ -32,7 +32,10 @@ enum Pressed {
 struct Screen {
     active: Option<ActiveWindow>,
     keys: Vec<(Option<ActiveWindow>, Pressed)>,
-    escape_grabbed: bool,
+    /// Window readers alive: each holds Escape while it lives.
+    readers: usize,
+    /// Escape pressed and not yet seen by a reader.
+    escape: bool,
     raised: usize,
     /// `Err`: the desktop refuses this shortcut (another app holds it).
     refused_shortcut: Option<String>,
@@ -64,8 +67,14 @@ impl FakeDesktop {
             .collect()
     }
 
+    /// Whether Escape is taken from the other apps now.
     fn escape_grabbed(&self) -> bool {
-        self.0.lock().unwrap().escape_grabbed
+        self.0.lock().unwrap().readers > 0
+    }
+
+    /// Escape, pressed in whichever app is active.
+    fn press_escape(&self) {
+        self.0.lock().unwrap().escape = true;
     }
 }
 
@@ -74,6 +83,16 @@ struct FakeWindows(FakeDesktop);
 impl ActiveWindows for FakeWindows {
     fn active(&mut self) -> Result<Option<ActiveWindow>, String> {
         Ok(self.0 .0.lock().unwrap().active.clone())
+    }
+
+    fn escape_pressed(&mut self) -> bool {
+        std::mem::take(&mut self.0 .0.lock().unwrap().escape)
+    }
+}
+
+impl Drop for FakeWindows {
+    fn drop(&mut self) {
+        self.0 .0.lock().unwrap().readers -= 1;
     }
 }
 
@@ -107,15 +126,12 @@ impl Desktop for FakeDesktop {
     }
 
     fn windows(&self) -> Result<Box<dyn ActiveWindows>, String> {
+        self.0.lock().unwrap().readers += 1;
         Ok(Box::new(FakeWindows(self.clone())))
     }
 
     fn keyboard(&self) -> Result<Keyboard, String> {
         Ok(Box::new(FakeKeyboard(self.clone())))
-    }
-
-    fn grab_escape(&self, grab: bool) {
-        self.0.lock().unwrap().escape_grabbed = grab;
     }
 
     fn raise_main_window(&self) {
@@ -351,13 +367,31 @@ fn escape_during_the_countdown_types_nothing_and_writes_no_line() {
     f.fill(Value::Null).unwrap();
     f.desktop.activate(browser("Checkout"));
     f.until("counting", Duration::from_secs(1));
-    // Escape (the global grab's handler calls the same cancel).
-    f.state().cancel_fill();
+    assert!(f.desktop.escape_grabbed());
+    f.desktop.press_escape();
     let stopped = f.until("stopped", Duration::from_secs(1));
     assert_eq!(stopped.last().unwrap()["stop"], json!({"reason": "cancelled"}));
     std::thread::sleep(Duration::from_millis(700));
     assert!(f.desktop.keys().is_empty(), "{:?}", f.desktop.keys());
+    assert!(!f.desktop.escape_grabbed(), "Escape is given back");
     assert_eq!(f.log().len(), before, "a fill that typed nothing writes no line");
+}
+
+#[test]
+fn escape_mid_typing_stops_before_the_next_key() {
+    let mut f = fixture("escapetyping@example.com", json!({"keyDelayMs": 60}), Duration::from_secs(10));
+    f.fill(Value::Null).unwrap();
+    f.desktop.activate(browser("Checkout"));
+    f.wait_for_keys(3);
+    f.desktop.press_escape();
+    let stopped = f.until("stopped", Duration::from_secs(2));
+    assert_eq!(stopped.last().unwrap()["stop"], json!({"reason": "cancelled"}));
+    let after_escape = f.desktop.keys().len();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.desktop.keys().len(), after_escape, "keys went out after Escape");
+    assert!(after_escape < f.number.len());
+    assert!(!f.desktop.escape_grabbed());
+    assert_eq!(f.log()[0], format!("Stopped typing ••{} into “Checkout”", f.last4()));
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The app's own [`Desktop`]: X11 for the active window and XTEST for the keys, the global-shortcut
-//! plugin for Escape and the Fill shortcut, and the main window.
+//! The app's own [`Desktop`]: X11 for the active window and Escape, XTEST for the keys, the
+//! global-shortcut plugin for the Fill shortcut, and the main window.
 
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -18,8 +18,6 @@ pub struct AppDesktop<R: Runtime> {
     availability: OnceLock<Result<Option<String>, String>>,
     /// The Fill shortcut registered now, as the person wrote it.
     fill_shortcut: Mutex<Option<(String, Shortcut)>>,
-    /// Whether Escape is taken now.
-    escape: Mutex<bool>,
 }
 
 /// Plain values a panic elsewhere cannot leave half-made.
@@ -35,7 +33,6 @@ impl<R: Runtime> AppDesktop<R> {
             session: Session::from_env(|name| std::env::var(name).ok()),
             availability: OnceLock::new(),
             fill_shortcut: Mutex::new(None),
-            escape: Mutex::new(false),
         }
     }
 }
@@ -47,27 +44,18 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
 
     fn windows(&self) -> Result<Box<dyn ActiveWindows>, String> {
         self.availability()?;
-        Ok(Box::new(X11Windows::connect()?))
+        let mut windows = X11Windows::connect()?;
+        if let Err(why) = windows.take_escape() {
+            // Cancel, the lock and Escape in our own window still stop the fill; another app holding
+            // Escape is no reason to refuse it.
+            tracing::warn!(%why, "Escape could not be taken for the fill");
+        }
+        Ok(Box::new(windows))
     }
 
     fn keyboard(&self) -> Result<Keyboard, String> {
         self.availability()?;
         Ok(Box::new(XtestKeyboard::connect()?))
-    }
-
-    fn grab_escape(&self, grab: bool) {
-        let mut grabbed = held(&self.escape);
-        if grab == *grabbed {
-            return;
-        }
-        let done =
-            if grab { shortcut::grab_escape(&self.app) } else { shortcut::unregister(&self.app, shortcut::escape()) };
-        match done {
-            Ok(()) => *grabbed = grab,
-            // Escape in our own window still cancels (the page calls `cancel_fill`), and so do Cancel and
-            // the lock; another app holding Escape is no reason to refuse the fill.
-            Err(why) => tracing::warn!(%why, grab, "Escape could not be taken or given back"),
-        }
     }
 
     fn raise_main_window(&self) {
@@ -92,7 +80,7 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
                 shortcut::register_fill(&self.app, *new)?;
             }
             if let Some((_, old)) = current.take() {
-                if let Err(why) = shortcut::unregister(&self.app, old) {
+                if let Err(why) = shortcut::give_back(&self.app, old) {
                     tracing::warn!(%why, "the previous Fill shortcut could not be given back");
                 }
             }

@@ -1,5 +1,6 @@
-//! What Fill needs from the desktop around the app: the active window (X11), a keyboard to type on
-//! (XTEST), Escape and the Fill shortcut (global shortcuts), and the main window brought to the front.
+//! What Fill needs from the desktop around the app: the active window and Escape (X11), a keyboard to
+//! type on (XTEST), the Fill shortcut (the global-shortcut plugin), and the main window brought to the
+//! front.
 //! `state::fill` runs a fill over the [`Desktop`] trait, so its rules are tested over a fake one; the
 //! app's is [`app_desktop::AppDesktop`]. The plan, the typist and the words are `wallet_core::fill`'s.
 
@@ -31,11 +32,15 @@ impl ActiveWindow {
     }
 }
 
-/// Reads the active window, for one fill. Blocking (a round trip to the X server): called on the
-/// blocking pool, every 100 ms while a fill is armed and before every key while it types.
+/// Reads the active window, for one fill, and holds Escape: while it lives, Escape pressed in any app
+/// comes here instead (it cancels the fill), and it is given back when the reader is dropped at the end
+/// of the fill. Blocking (a round trip to the X server): called on the blocking pool, every 100 ms while
+/// a fill is armed and before every key while it types.
 pub trait ActiveWindows: Send {
     /// `None` when no window has the keyboard (the desktop itself).
     fn active(&mut self) -> Result<Option<ActiveWindow>, String>;
+    /// Whether Escape was pressed since the last call.
+    fn escape_pressed(&mut self) -> bool;
 }
 
 /// A keyboard for one fill's typing; dropped when the fill ends.
@@ -45,13 +50,10 @@ pub type Keyboard = Box<dyn KeySink + Send>;
 pub trait Desktop: Send + Sync + 'static {
     /// `Ok` with a caveat (or none) when Fill can type here, `Err` with the reason in words when not.
     fn availability(&self) -> Result<Option<String>, String>;
-    /// A reader of the active window.
+    /// A reader of the active window, holding Escape while it lives.
     fn windows(&self) -> Result<Box<dyn ActiveWindows>, String>;
     /// A keyboard, reading the layout as it is now.
     fn keyboard(&self) -> Result<Keyboard, String>;
-    /// Takes Escape from every app while a fill is armed, counting or typing (it cancels), and gives it
-    /// back after.
-    fn grab_escape(&self, grab: bool);
     /// Shows, unminimizes and focuses the main window (the shortcut opens the card picker there).
     fn raise_main_window(&self);
     /// Registers the Fill shortcut in place of the one before; `None` turns it off. On `Err` (words for
@@ -81,8 +83,6 @@ impl Desktop for NoDesktop {
     fn keyboard(&self) -> Result<Keyboard, String> {
         Err(NO_DESKTOP.to_owned())
     }
-
-    fn grab_escape(&self, _grab: bool) {}
 
     fn raise_main_window(&self) {}
 

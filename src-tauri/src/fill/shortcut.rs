@@ -1,22 +1,17 @@
-//! Fill's global shortcuts, through `tauri-plugin-global-shortcut` from Rust only (the page gets no
-//! global-shortcut permission): the Fill shortcut (`Ctrl+Alt+F` unless the person chose another or none),
-//! registered while the app runs, and Escape, taken from every app only while a fill is armed, counting
-//! or typing.
+//! The Fill shortcut (`Ctrl+Alt+F` unless the person chose another or none), registered while the app
+//! runs through `tauri-plugin-global-shortcut`, from Rust only: the page gets no global-shortcut
+//! permission. (Escape, taken only while a fill is under way, is the fill's own X11 connection's:
+//! `x11_window`.)
 //!
 //! The plugin calls a handler on its X11 thread, the same thread that registers and unregisters keys:
 //! a handler that registered or unregistered one itself would wait on its own thread forever. So the
-//! handlers here only hand the press to the async runtime.
+//! handler here only hands the press to the async runtime.
 
 use tauri::{AppHandle, Manager, Runtime};
 pub use tauri_plugin_global_shortcut::Shortcut;
-use tauri_plugin_global_shortcut::{Code, GlobalShortcutExt, Modifiers, ShortcutEvent, ShortcutState};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, Modifiers, ShortcutEvent, ShortcutState};
 
 use crate::state::AppState;
-
-/// Escape alone, the key that cancels a fill.
-pub fn escape() -> Shortcut {
-    Shortcut::new(None, Code::Escape)
-}
 
 /// The Fill shortcut as the person wrote it (`Ctrl+Alt+F`), read by the plugin's own parser. It must hold
 /// Ctrl, Alt or Super: a global shortcut without one would take a plain key (or Shift and a letter) from
@@ -36,17 +31,19 @@ pub fn parse(accelerator: &str) -> Result<Shortcut, String> {
 
 /// Registers `shortcut` as the Fill shortcut: a press goes to [`AppState::shortcut_pressed`].
 pub fn register_fill<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), String> {
-    app.global_shortcut().on_shortcut(shortcut, |app, _, event| on_press(app, event, fill_pressed)).map_err(refused)
-}
-
-/// Takes Escape from every app: a press cancels the fill.
-pub fn grab_escape<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
-    app.global_shortcut().on_shortcut(escape(), |app, _, event| on_press(app, event, escape_pressed)).map_err(refused)
+    app.global_shortcut().on_shortcut(shortcut, on_press).map_err(refused)
 }
 
 /// Gives a shortcut back to the other apps.
-pub fn unregister<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), String> {
-    app.global_shortcut().unregister(shortcut).map_err(refused)
+///
+/// Twice: global-hotkey 0.8 queues the X11 ungrab without flushing its connection, so after one call the
+/// key stays taken from every app until the plugin next talks to the X server. The second call begins
+/// with a keyboard-mapping request whose reply flushes the first ungrab; its own ungrab of a key no
+/// longer held changes nothing.
+pub fn give_back<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), String> {
+    let shortcuts = app.global_shortcut();
+    shortcuts.unregister(shortcut).map_err(refused)?;
+    shortcuts.unregister(shortcut).map_err(refused)
 }
 
 /// The plugin's refusal in words: another app holds the combination, or the X server refused it.
@@ -54,25 +51,15 @@ fn refused(err: tauri_plugin_global_shortcut::Error) -> String {
     format!("The desktop did not give the app this key combination ({err}). Choose another.")
 }
 
-/// Passes a press on (not the release); `then` hands it to the async runtime, off the plugin's thread.
-fn on_press<R: Runtime>(app: &AppHandle<R>, event: ShortcutEvent, then: fn(AppHandle<R>)) {
-    if event.state == ShortcutState::Pressed {
-        then(app.clone());
+/// A press (not the release), handed to the async runtime, off the plugin's thread.
+fn on_press<R: Runtime>(app: &AppHandle<R>, _shortcut: &Shortcut, event: ShortcutEvent) {
+    if event.state != ShortcutState::Pressed {
+        return;
     }
-}
-
-fn fill_pressed<R: Runtime>(app: AppHandle<R>) {
+    let app = app.clone();
     tauri::async_runtime::spawn(async move {
         if let Some(state) = app.try_state::<AppState>() {
             state.shortcut_pressed().await;
-        }
-    });
-}
-
-fn escape_pressed<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
-        if let Some(state) = app.try_state::<AppState>() {
-            state.cancel_fill();
         }
     });
 }

@@ -5,9 +5,17 @@
 //! one (a bare X server), the window with the input focus is walked up to its top-level window, the
 //! child of the root. A reparenting manager that does not set the property leaves a frame there; the
 //! client window inside it is the descendant carrying `WM_STATE` (ICCCM), as `XmuClientWindow` finds it.
+//!
+//! The same connection takes Escape from every app while a fill is under way (a passive grab on the
+//! root window), and the X server gives it back when the connection closes at the end of the fill. This
+//! is done here rather than through the global-shortcut plugin: global-hotkey 0.8 queues the X11 ungrab
+//! without flushing it, so Escape stayed taken from every app after the fill (seen under Xvfb: another
+//! client's `GrabKey` on Escape got `BadAccess` until the next shortcut change); a grab that lives and
+//! dies with the fill's own connection cannot outlive it.
 
 use x11rb::connection::{Connection, RequestConnection};
-use x11rb::protocol::xproto::{Atom, AtomEnum, ConnectionExt, Window};
+use x11rb::protocol::xproto::{Atom, AtomEnum, ConnectionExt, GrabMode, Keycode, ModMask, Window};
+use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 
 use super::{ActiveWindow, ActiveWindows};
@@ -26,12 +34,16 @@ x11rb::atom_manager! {
 const TITLE_UNITS: u32 = 1024;
 /// How deep under a frame the client window is looked for (a frame nests it one or two levels down).
 const CLIENT_SEARCH_DEPTH: usize = 4;
+/// The Escape keysym (`XK_Escape`).
+const ESCAPE_KEYSYM: u32 = 0xff1b;
 
 /// One connection to the X server, reading the active window on demand.
 pub struct X11Windows {
     conn: RustConnection,
     root: Window,
     atoms: Atoms,
+    /// The keycodes of Escape this connection has taken.
+    escape: Vec<Keycode>,
 }
 
 /// A failed request, in words without any window content.
@@ -48,7 +60,52 @@ impl X11Windows {
             .map_err(|err| format!("the X server could not be asked for atoms ({err})"))?
             .reply()
             .map_err(x_error("for atoms"))?;
-        Ok(Self { conn, root, atoms })
+        Ok(Self { conn, root, atoms, escape: Vec::new() })
+    }
+
+    /// Takes Escape from every app for as long as this connection lives: Escape alone, also with Caps Lock
+    /// or Num Lock on (X11 counts them as modifiers). Not `AnyModifier`: a window manager's own binding of
+    /// Escape with a modifier (openbox's Alt+Escape) makes the server refuse that whole grab. `Err` when
+    /// another app has taken plain Escape (the fill goes on: Cancel and Escape in our window still work).
+    pub fn take_escape(&mut self) -> Result<(), String> {
+        let setup = self.conn.setup();
+        let (min, max) = (setup.min_keycode, setup.max_keycode);
+        let mapping = self
+            .conn
+            .get_keyboard_mapping(min, max.saturating_sub(min).saturating_add(1))
+            .map_err(|err| format!("the X server could not be asked for the keyboard ({err})"))?
+            .reply()
+            .map_err(x_error("for the keyboard"))?;
+        let per_key = usize::from(mapping.keysyms_per_keycode).max(1);
+        let codes: Vec<Keycode> = mapping
+            .keysyms
+            .chunks(per_key)
+            .zip(min..=max)
+            .filter(|(keysyms, _)| keysyms.contains(&ESCAPE_KEYSYM))
+            .map(|(_, code)| code)
+            .collect();
+        if codes.is_empty() {
+            return Err("no key of this keyboard types Escape".to_owned());
+        }
+        for code in codes {
+            for (n, modifiers) in
+                [ModMask::default(), ModMask::LOCK, ModMask::M2, ModMask::LOCK | ModMask::M2].into_iter().enumerate()
+            {
+                let taken = self
+                    .conn
+                    .grab_key(false, self.root, modifiers, code, GrabMode::ASYNC, GrabMode::ASYNC)
+                    .map_err(|err| format!("the X server could not be asked for Escape ({err})"))?
+                    .check();
+                match taken {
+                    Ok(()) => {}
+                    // Plain Escape is the one that matters; with a lock key on, another app may keep it.
+                    Err(err) if n == 0 => return Err(format!("another app holds Escape ({err})")),
+                    Err(_) => {}
+                }
+            }
+            self.escape.push(code);
+        }
+        Ok(())
     }
 
     /// Whether the server offers XTEST, the extension every typed key goes through.
@@ -157,6 +214,17 @@ impl X11Windows {
 }
 
 impl ActiveWindows for X11Windows {
+    fn escape_pressed(&mut self) -> bool {
+        let mut pressed = false;
+        // The events the grab delivered since the last look (replies read meanwhile queued them).
+        while let Ok(Some(event)) = self.conn.poll_for_event() {
+            if let Event::KeyPress(key) = event {
+                pressed |= self.escape.contains(&key.detail);
+            }
+        }
+        pressed
+    }
+
     fn active(&mut self) -> Result<Option<ActiveWindow>, String> {
         let window = match self.net_active()? {
             Some(active) => active,

@@ -6,7 +6,8 @@
 //! key: the plan wipes itself when dropped, and the page never gets them.
 //!
 //! A new fill cancels the one before. A lock cancels it (`AppState::mark_locked`), and so do Escape (taken
-//! from every app while a fill is under way), the Cancel button, and a minute with no other window active.
+//! from every app by the fill's window reader while it lives), the Cancel button, and a minute with no
+//! other window active.
 //! The desktop is a [`Desktop`], so all of this runs in tests over a fake one.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,8 +60,6 @@ struct Shared {
     desktop: Arc<dyn Desktop>,
     timings: FillTimings,
     inner: Mutex<Inner>,
-    /// One grab or release of Escape at a time, so the last word wins.
-    escape: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -109,7 +108,7 @@ impl Ticket {
 
 impl Fills {
     pub fn new(desktop: Arc<dyn Desktop>, timings: FillTimings) -> Self {
-        let shared = Shared { desktop, timings, inner: Mutex::new(Inner::default()), escape: Default::default() };
+        let shared = Shared { desktop, timings, inner: Mutex::new(Inner::default()) };
         Self { shared: Arc::new(shared) }
     }
 
@@ -154,16 +153,6 @@ impl Shared {
         let mut inner = held(&self.inner);
         if inner.current.as_ref().is_some_and(|t| t.serial == serial) {
             Self::tell_in(&mut inner, update);
-        }
-    }
-
-    /// Escape is taken while a fill is under way and given back when none is.
-    async fn sync_escape(&self) {
-        let _one_at_a_time = self.escape.lock().await;
-        let wanted = held(&self.inner).current.is_some();
-        let desktop = self.desktop.clone();
-        if tokio::task::spawn_blocking(move || desktop.grab_escape(wanted)).await.is_err() {
-            tracing::warn!("taking or giving back Escape failed");
         }
     }
 }
@@ -236,6 +225,9 @@ impl FillGuard for Guard<'_> {
         if let Some(stop) = self.job_ticket.stopped() {
             return Err(stop);
         }
+        if self.windows.escape_pressed() {
+            return Err(FillStop::Cancelled);
+        }
         match self.windows.active() {
             Ok(Some(window)) if window.id == self.target && !window.is_ours() => Ok(()),
             Ok(_) => Err(FillStop::WindowChanged),
@@ -244,9 +236,8 @@ impl FillGuard for Guard<'_> {
     }
 }
 
-/// Runs one fill to its end, then tells how it ended and lets Escape go.
+/// Runs one fill to its end (its window reader, and with it Escape, let go), then tells how it ended.
 async fn run(shared: Arc<Shared>, job: Job) {
-    shared.sync_escape().await;
     let end = drive(&shared, &job).await;
     {
         let mut inner = held(&shared.inner);
@@ -259,7 +250,6 @@ async fn run(shared: Arc<Shared>, job: Job) {
             Shared::tell_in(&mut inner, end);
         }
     }
-    shared.sync_escape().await;
 }
 
 /// Waits for another window, counts down, types. Returns the last update: `Typed` or `Stopped`.
@@ -292,8 +282,12 @@ async fn wait_for_target(
         if let Some(stop) = job.should_stop() {
             return Err(stop);
         }
-        let (back, active) = on_blocking_pool(windows, |windows| windows.active()).await?;
+        let (back, (active, escape)) =
+            on_blocking_pool(windows, |windows| (windows.active(), windows.escape_pressed())).await?;
         windows = back;
+        if escape {
+            return Err(FillStop::Cancelled);
+        }
         let active = active.map_err(|why| FillStop::input(&why))?;
         let now = Instant::now();
         match active.filter(|window| !window.is_ours()) {

@@ -1,0 +1,192 @@
+//! Fill's X11 side against a real X server: the active window read with and without a window manager's
+//! `_NET_ACTIVE_WINDOW`, its title and pid, our own window told apart, Escape taken from every app only
+//! while a fill's reader lives, and keys typed through XTEST arriving in the focused window.
+//!
+//! It starts its own Xvfb, so it is ignored in plain `cargo test` (run it with `--ignored`; it fails when
+//! Xvfb is not installed). One test function: it points `DISPLAY` at that server before anything reads it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use enigo::{Direction, Enigo, Key, Keyboard, Settings};
+use machines_wallet::fill::typist::XtestKeyboard;
+use machines_wallet::fill::x11_window::X11Windows;
+use machines_wallet::fill::ActiveWindows;
+use wallet_core::fill::KeySink;
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{
+    AtomEnum, ConnectionExt, CreateWindowAux, EventMask, GrabMode, InputFocus, ModMask, PropMode, Window, WindowClass,
+};
+use x11rb::protocol::Event;
+use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
+
+/// An Xvfb of this test's own, stopped when dropped.
+struct Xvfb(Child);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts Xvfb on the first free display number from :140 and waits for its socket.
+fn xvfb() -> (Xvfb, String) {
+    for number in 140..180 {
+        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
+            || Path::new(&format!("/tmp/.X{number}-lock")).exists()
+        {
+            continue;
+        }
+        let display = format!(":{number}");
+        let child = Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "800x600x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb could not be started: install it (Debian: xvfb)");
+        let server = Xvfb(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+            assert!(Instant::now() < deadline, "Xvfb {display} did not come up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return (server, display);
+    }
+    panic!("no free X display number");
+}
+
+fn atom(conn: &RustConnection, name: &str) -> u32 {
+    conn.intern_atom(false, name.as_bytes()).unwrap().reply().unwrap().atom
+}
+
+/// A top-level window with a title and a pid, as a toolkit would make it.
+fn window(conn: &RustConnection, parent: Window, utf8_title: Option<&str>, latin1_title: &[u8], pid: u32) -> Window {
+    let id = conn.generate_id().unwrap();
+    let aux = CreateWindowAux::new().event_mask(EventMask::KEY_PRESS);
+    conn.create_window(0, id, parent, 0, 0, 200, 100, 0, WindowClass::INPUT_OUTPUT, 0, &aux).unwrap().check().unwrap();
+    if let Some(title) = utf8_title {
+        let (name, utf8) = (atom(conn, "_NET_WM_NAME"), atom(conn, "UTF8_STRING"));
+        conn.change_property8(PropMode::REPLACE, id, name, utf8, title.as_bytes()).unwrap();
+    }
+    conn.change_property8(PropMode::REPLACE, id, AtomEnum::WM_NAME, AtomEnum::STRING, latin1_title).unwrap();
+    conn.change_property32(PropMode::REPLACE, id, atom(conn, "_NET_WM_PID"), AtomEnum::CARDINAL, &[pid]).unwrap();
+    conn.map_window(id).unwrap().check().unwrap();
+    id
+}
+
+fn focus(conn: &RustConnection, window: Window) {
+    conn.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME).unwrap().check().unwrap();
+}
+
+/// Whether another client can take plain Escape now (it cannot while a fill's reader holds it).
+fn escape_is_free(conn: &RustConnection, root: Window, escape: u8) -> bool {
+    let plain = ModMask::default();
+    let free = conn.grab_key(false, root, plain, escape, GrabMode::ASYNC, GrabMode::ASYNC).unwrap().check().is_ok();
+    if free {
+        conn.ungrab_key(escape, root, plain).unwrap().check().unwrap();
+    }
+    free
+}
+
+/// The characters of the key presses `window` received, read through the keyboard mapping as it is.
+fn typed_into(conn: &RustConnection, window: Window) -> String {
+    let setup = conn.setup();
+    let (min, max) = (setup.min_keycode, setup.max_keycode);
+    let mapping = conn.get_keyboard_mapping(min, max - min + 1).unwrap().reply().unwrap();
+    let per_key = usize::from(mapping.keysyms_per_keycode);
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        match conn.poll_for_event().unwrap() {
+            Some(Event::KeyPress(key)) if key.event == window => {
+                let keysym = mapping.keysyms[usize::from(key.detail - min) * per_key];
+                text.push(match keysym {
+                    0xff09 => '\t',
+                    printable => char::from_u32(printable).unwrap_or('?'),
+                });
+            }
+            Some(_) => {}
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+    text
+}
+
+#[test]
+#[ignore = "starts its own Xvfb"]
+fn the_x11_side_of_fill_on_a_real_x_server() {
+    let (_server, display) = xvfb();
+    std::env::set_var("DISPLAY", &display);
+    std::env::remove_var("WAYLAND_DISPLAY");
+    let (conn, screen) = x11rb::connect(Some(&display)).unwrap();
+    let root = conn.setup().roots[screen].root;
+    let ours = std::process::id();
+
+    // No window manager: the focused window, walked up to the top level.
+    let wallet = window(&conn, root, Some("Machines Wallet"), b"Machines Wallet", ours);
+    let shop = window(&conn, root, Some("Caisse \u{2013} Paiement"), b"Caisse - Paiement (latin-1)", 4231);
+    let field = window(&conn, shop, None, b"", 4231);
+    let mut reader = X11Windows::connect().unwrap();
+    assert!(reader.has_xtest());
+    focus(&conn, wallet);
+    let active = reader.active().unwrap().unwrap();
+    assert_eq!((active.id, active.title.as_deref(), active.is_ours()), (wallet, Some("Machines Wallet"), true));
+    focus(&conn, field);
+    let active = reader.active().unwrap().unwrap();
+    assert_eq!(active.id, shop, "a focused child window stands for its top-level window");
+    assert_eq!(active.title.as_deref(), Some("Caisse \u{2013} Paiement"), "the UTF-8 title wins over WM_NAME");
+    assert!(!active.is_ours());
+
+    // A window manager's word wins over the focus.
+    let net_active = atom(&conn, "_NET_ACTIVE_WINDOW");
+    conn.change_property32(PropMode::REPLACE, root, net_active, AtomEnum::WINDOW, &[wallet]).unwrap().check().unwrap();
+    assert_eq!(reader.active().unwrap().unwrap().id, wallet);
+    conn.change_property32(PropMode::REPLACE, root, net_active, AtomEnum::WINDOW, &[0]).unwrap().check().unwrap();
+    assert_eq!(reader.active().unwrap(), None, "0 is the desktop: no window");
+    conn.delete_property(root, net_active).unwrap().check().unwrap();
+
+    // Escape: taken from every app while the reader lives, pressed anywhere it comes to the reader,
+    // given back when the reader goes.
+    let escape = 9;
+    assert!(escape_is_free(&conn, root, escape), "the control: nobody holds Escape yet");
+    // A window manager that binds Alt+Escape, as openbox does.
+    let (window_manager, _) = x11rb::connect(Some(&display)).unwrap();
+    window_manager
+        .grab_key(false, root, ModMask::M1, escape, GrabMode::ASYNC, GrabMode::ASYNC)
+        .unwrap()
+        .check()
+        .unwrap();
+    reader.take_escape().unwrap();
+    assert!(!escape_is_free(&conn, root, escape), "the reader did not take Escape");
+    assert!(!reader.escape_pressed());
+    let mut enigo = Enigo::new(&Settings::default()).unwrap();
+    enigo.key(Key::Escape, Direction::Click).unwrap();
+    drop(enigo);
+    reader.active().unwrap();
+    assert!(reader.escape_pressed(), "Escape pressed in the shop's window did not reach the reader");
+    drop(reader);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !escape_is_free(&conn, root, escape) {
+        assert!(Instant::now() < deadline, "Escape stayed taken after the fill's reader was dropped");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // The keys: through XTEST into the focused window.
+    focus(&conn, shop);
+    conn.flush().unwrap();
+    let mut keyboard = XtestKeyboard::connect().unwrap();
+    for c in "4242424242424242".chars() {
+        keyboard.char(c).unwrap();
+    }
+    keyboard.tab().unwrap();
+    for c in "05/27".chars() {
+        keyboard.char(c).unwrap();
+    }
+    drop(keyboard);
+    assert_eq!(typed_into(&conn, shop), "4242424242424242\t05/27");
+}
