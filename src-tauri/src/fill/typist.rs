@@ -6,7 +6,10 @@
 //! fill, and enigo puts that keycode back to nothing when it is dropped at the end of the fill.
 //!
 //! An enigo error can name the keysym it failed to bind, which would be a digit of the card: the words
-//! here say only which kind of failure it was.
+//! here say only which kind of failure it was. enigo also logs every key (`key: Unicode('4')`) through
+//! the `log` crate at debug level. This app installs no `log` logger (its `tracing-subscriber` is built
+//! without the `tracing-log` bridge), so `log`'s level stays `Off` and those records are dropped before
+//! they are formatted; a bridge added later must leave enigo's target out.
 
 use enigo::{Direction, Enigo, InputError, Key, Keyboard, NewConError, Settings};
 use wallet_core::fill::KeySink;
