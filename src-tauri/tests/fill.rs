@@ -36,6 +36,8 @@ struct Screen {
     readers: usize,
     /// Escape pressed and not yet seen by a reader.
     escape: bool,
+    /// Shift, Ctrl, Alt or Super held down.
+    modifiers: bool,
     raised: usize,
     /// `Err`: the desktop refuses this shortcut (another app holds it).
     refused_shortcut: Option<String>,
@@ -87,6 +89,10 @@ impl ActiveWindows for FakeWindows {
 
     fn escape_pressed(&mut self) -> bool {
         std::mem::take(&mut self.0 .0.lock().unwrap().escape)
+    }
+
+    fn modifiers_held(&mut self) -> Result<bool, String> {
+        Ok(self.0 .0.lock().unwrap().modifiers)
     }
 }
 
@@ -188,7 +194,12 @@ fn fixture(user: &str, fill: Value, armed_timeout: Duration) -> Fixture {
     let sim = runtime.block_on(Simulator::start(SimConfig::instant())).unwrap();
     let desktop = FakeDesktop::default();
     desktop.activate(ours());
-    let timings = FillTimings { poll: Duration::from_millis(20), armed_timeout, next_kept: Duration::from_secs(120) };
+    let timings = FillTimings {
+        poll: Duration::from_millis(20),
+        armed_timeout,
+        next_kept: Duration::from_secs(120),
+        modifier_wait: Duration::from_secs(1),
+    };
     let given: Arc<dyn Desktop> = Arc::new(desktop.clone());
     let (app, mut h) = common::harness_with(&sim, move |state| state.with_fill(given, timings));
     common::ready(&mut h, &sim, user);
@@ -574,4 +585,32 @@ fn a_shortcut_the_desktop_refuses_or_cannot_read_is_a_field_error_and_the_old_on
     settings["fill"]["shortcut"] = json!("Super+F9");
     f.h.call("save_settings", json!({"settings": settings})).unwrap();
     assert_eq!(f.h.call("fill_availability", json!({})).unwrap()["shortcut"], json!("Super+F9"));
+}
+
+#[test]
+fn keys_wait_while_a_modifier_is_held_and_go_out_once_it_is_let_go() {
+    let mut f = fixture("modifier@example.com", json!({"mode": "perField"}), Duration::from_secs(10));
+    f.fill(Value::Null).unwrap();
+    // Still holding the shortcut's Ctrl+Alt as the countdown ends: a digit now would be Ctrl+Alt+4.
+    f.desktop.0.lock().unwrap().modifiers = true;
+    f.desktop.activate(browser("Checkout"));
+    f.until("typing", Duration::from_secs(2));
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(f.desktop.keys().is_empty(), "typed with a modifier held: {:?}", f.desktop.keys());
+    f.desktop.0.lock().unwrap().modifiers = false;
+    f.until("typed", Duration::from_secs(2));
+    assert_eq!(f.desktop.text(), f.number);
+}
+
+#[test]
+fn a_modifier_held_too_long_stops_the_fill_before_any_key() {
+    let mut f = fixture("heldmodifier@example.com", json!({}), Duration::from_secs(10));
+    f.fill(Value::Null).unwrap();
+    f.desktop.0.lock().unwrap().modifiers = true;
+    f.desktop.activate(browser("Checkout"));
+    let stopped = f.until("stopped", Duration::from_secs(3));
+    let stop = &stopped.last().unwrap()["stop"];
+    assert_eq!(stop["reason"], json!("input"));
+    assert!(stop["detail"].as_str().unwrap().contains("held down"), "{stop}");
+    assert!(f.desktop.keys().is_empty(), "{:?}", f.desktop.keys());
 }

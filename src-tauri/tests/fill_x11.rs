@@ -1,6 +1,7 @@
 //! Fill's X11 side against a real X server: the active window read with and without a window manager's
 //! `_NET_ACTIVE_WINDOW`, its title and pid, our own window told apart, Escape taken from every app only
-//! while a fill's reader lives, and keys typed through XTEST arriving in the focused window.
+//! while a fill's reader lives, a held modifier seen, and keys typed through XTEST arriving in the
+//! focused window.
 //!
 //! It starts its own Xvfb, so it is ignored in plain `cargo test` (run it with `--ignored`; it fails when
 //! Xvfb is not installed). One test function: it points `DISPLAY` at that server before anything reads it.
@@ -175,6 +176,16 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
         assert!(Instant::now() < deadline, "Escape stayed taken after the fill's reader was dropped");
         std::thread::sleep(Duration::from_millis(20));
     }
+
+    // A modifier held down (Shift, through XTEST) is seen; let go, it is not.
+    let mut reader = X11Windows::connect().unwrap();
+    assert!(!reader.modifiers_held().unwrap(), "the control: nothing is held yet");
+    let mut enigo = Enigo::new(&Settings::default()).unwrap();
+    enigo.key(Key::Shift, Direction::Press).unwrap();
+    assert!(reader.modifiers_held().unwrap(), "Shift held down was not seen");
+    enigo.key(Key::Shift, Direction::Release).unwrap();
+    assert!(!reader.modifiers_held().unwrap());
+    drop((enigo, reader));
 
     // The keys: through XTEST into the focused window.
     focus(&conn, shop);

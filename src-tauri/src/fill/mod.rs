@@ -41,6 +41,9 @@ pub trait ActiveWindows: Send {
     fn active(&mut self) -> Result<Option<ActiveWindow>, String>;
     /// Whether Escape was pressed since the last call.
     fn escape_pressed(&mut self) -> bool;
+    /// Whether Shift, Ctrl, Alt, AltGr or Super is held down now: a typed digit would become another
+    /// character, or a shortcut of the page (Alt+4 switches a browser's tab).
+    fn modifiers_held(&mut self) -> Result<bool, String>;
 }
 
 /// A keyboard for one fill's typing; dropped when the fill ends.

@@ -14,7 +14,7 @@
 //! dies with the fill's own connection cannot outlive it.
 
 use x11rb::connection::{Connection, RequestConnection};
-use x11rb::protocol::xproto::{Atom, AtomEnum, ConnectionExt, GrabMode, Keycode, ModMask, Window};
+use x11rb::protocol::xproto::{Atom, AtomEnum, ConnectionExt, GrabMode, KeyButMask, Keycode, ModMask, Window};
 use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 
@@ -223,6 +223,20 @@ impl ActiveWindows for X11Windows {
             }
         }
         pressed
+    }
+
+    fn modifiers_held(&mut self) -> Result<bool, String> {
+        let state = self
+            .conn
+            .query_pointer(self.root)
+            .map_err(|err| format!("the X server could not be asked for the keyboard's state ({err})"))?
+            .reply()
+            .map_err(x_error("for the keyboard's state"))?
+            .mask;
+        // Mod1 is Alt, Mod4 Super and Mod5 AltGr on the usual layouts; Lock (Caps) and Mod2 (Num Lock) do not
+        // change a digit, and a layout's spare key carries the character on both levels anyway.
+        let changing = KeyButMask::SHIFT | KeyButMask::CONTROL | KeyButMask::MOD1 | KeyButMask::MOD4 | KeyButMask::MOD5;
+        Ok(state.intersects(changing))
     }
 
     fn active(&mut self) -> Result<Option<ActiveWindow>, String> {

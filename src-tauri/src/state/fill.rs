@@ -37,11 +37,19 @@ pub struct FillTimings {
     pub armed_timeout: Duration,
     /// How long, in per-field mode, the next field stays the shortcut's.
     pub next_kept: Duration,
+    /// How long a key waits for Shift, Ctrl, Alt or Super to be let go (the shortcut's Ctrl+Alt, still
+    /// down as the typing starts) before the fill stops.
+    pub modifier_wait: Duration,
 }
 
 impl Default for FillTimings {
     fn default() -> Self {
-        Self { poll: Duration::from_millis(100), armed_timeout: ARMED_TIMEOUT, next_kept: NEXT_FIELD_KEPT }
+        Self {
+            poll: Duration::from_millis(100),
+            armed_timeout: ARMED_TIMEOUT,
+            next_kept: NEXT_FIELD_KEPT,
+            modifier_wait: Duration::from_secs(3),
+        }
     }
 }
 
@@ -215,10 +223,15 @@ struct Guard<'a> {
     locked: Arc<AtomicBool>,
     windows: &'a mut dyn ActiveWindows,
     target: u32,
+    modifier_wait: Duration,
 }
 
-impl FillGuard for Guard<'_> {
-    fn check(&mut self) -> Result<(), FillStop> {
+/// How often a key waiting for a modifier's release looks again.
+const MODIFIER_POLL: Duration = Duration::from_millis(20);
+
+impl Guard<'_> {
+    /// The cancel, the lock, Escape and the window: any of them stops the fill.
+    fn may_go_on(&mut self) -> Result<(), FillStop> {
         if self.locked.load(Ordering::SeqCst) {
             return Err(FillStop::Locked);
         }
@@ -232,6 +245,24 @@ impl FillGuard for Guard<'_> {
             Ok(Some(window)) if window.id == self.target && !window.is_ours() => Ok(()),
             Ok(_) => Err(FillStop::WindowChanged),
             Err(why) => Err(FillStop::input(&why)),
+        }
+    }
+}
+
+impl FillGuard for Guard<'_> {
+    /// Waits (asking again all the while) as long as a modifier is held: a digit typed with Ctrl or Alt
+    /// down is a shortcut of the page, with Shift another character.
+    fn check(&mut self) -> Result<(), FillStop> {
+        let deadline = Instant::now() + self.modifier_wait;
+        loop {
+            self.may_go_on()?;
+            if !self.windows.modifiers_held().map_err(|why| FillStop::input(&why))? {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(FillStop::input("Ctrl, Alt, Shift or Super stayed held down"));
+            }
+            std::thread::sleep(MODIFIER_POLL);
         }
     }
 }
@@ -366,11 +397,11 @@ async fn type_into(
     let (card, scope) = (job.card.clone(), job.scope);
     shared.tell_current(job.ticket.serial, FillUpdate::Typing { card, scope, window_title: window_title.clone() });
     let desktop = shared.desktop.clone();
-    let (ticket, locked) = (job.ticket.clone(), job.locked.clone());
+    let (ticket, locked, modifier_wait) = (job.ticket.clone(), job.locked.clone(), shared.timings.modifier_wait);
     let typed = tokio::task::spawn_blocking(move || {
         let mut keyboard =
             desktop.keyboard().map_err(|why| Interrupted { typed: Vec::new(), stop: FillStop::input(&why) })?;
-        let mut guard = Guard { job_ticket: ticket, locked, windows: &mut *windows, target: target.id };
+        let mut guard = Guard { job_ticket: ticket, locked, windows: &mut *windows, target: target.id, modifier_wait };
         // The plan is dropped (and wiped) on this thread as the closure ends, the keyboard with it (enigo
         // gives back the keys it bound).
         type_plan(&plan, &mut *keyboard, &mut guard, &mut std::thread::sleep)
