@@ -1,7 +1,7 @@
 //! Fill's X11 side against a real X server: the active window read with and without a window manager's
 //! `_NET_ACTIVE_WINDOW`, its title and pid, our own window told apart, Escape taken from every app only
 //! while a fill's reader lives, a held modifier seen, and keys typed through XTEST arriving in the
-//! focused window.
+//! focused window, on a US and a French layout (whose spare keys are given back after).
 //!
 //! It starts its own Xvfb, so it is ignored in plain `cargo test` (run it with `--ignored`; it fails when
 //! Xvfb is not installed). One test function: it points `DISPLAY` at that server before anything reads it.
@@ -94,18 +94,25 @@ fn escape_is_free(conn: &RustConnection, root: Window, escape: u8) -> bool {
     free
 }
 
-/// The characters of the key presses `window` received, read through the keyboard mapping as it is.
-fn typed_into(conn: &RustConnection, window: Window) -> String {
+/// The keyboard mapping: keysyms per keycode, and the keysyms from the lowest keycode on.
+fn keyboard_mapping(conn: &RustConnection) -> (u8, Vec<u32>) {
     let setup = conn.setup();
     let (min, max) = (setup.min_keycode, setup.max_keycode);
     let mapping = conn.get_keyboard_mapping(min, max - min + 1).unwrap().reply().unwrap();
-    let per_key = usize::from(mapping.keysyms_per_keycode);
+    (mapping.keysyms_per_keycode, mapping.keysyms)
+}
+
+/// The characters of the key presses `window` received, read through `mapping` (level one: the keys the
+/// typist uses carry their character there, or were bound to it on both levels).
+fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>)) -> String {
+    let min = conn.setup().min_keycode;
+    let per_key = usize::from(mapping.0);
     let mut text = String::new();
     let deadline = Instant::now() + Duration::from_secs(2);
     while Instant::now() < deadline {
         match conn.poll_for_event().unwrap() {
             Some(Event::KeyPress(key)) if key.event == window => {
-                let keysym = mapping.keysyms[usize::from(key.detail - min) * per_key];
+                let keysym = mapping.1[usize::from(key.detail - min) * per_key];
                 text.push(match keysym {
                     0xff09 => '\t',
                     printable => char::from_u32(printable).unwrap_or('?'),
@@ -199,5 +206,20 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
         keyboard.char(c).unwrap();
     }
     drop(keyboard);
-    assert_eq!(typed_into(&conn, shop), "4242424242424242\t05/27");
+    assert_eq!(typed_into(&conn, shop, &keyboard_mapping(&conn)), "4242424242424242\t05/27");
+
+    // A French layout, where digits need Shift: the typist binds them to spare keys for the fill (so no
+    // Shift is sent), and gives those back when it is dropped.
+    let layout = Command::new("setxkbmap").args(["-display", display.as_str(), "fr"]).status();
+    assert!(layout.expect("setxkbmap could not be run: install x11-xkb-utils").success());
+    let french = keyboard_mapping(&conn);
+    let mut keyboard = XtestKeyboard::connect().unwrap();
+    for c in "4242/27".chars() {
+        keyboard.char(c).unwrap();
+    }
+    let while_typing = keyboard_mapping(&conn);
+    assert_ne!(while_typing, french, "the control: the digits were bound to spare keys");
+    drop(keyboard);
+    assert_eq!(typed_into(&conn, shop, &while_typing), "4242/27");
+    assert_eq!(keyboard_mapping(&conn), french, "the spare keys stayed bound after the fill");
 }
