@@ -2,8 +2,8 @@
 //! page arms a fill and hears how it goes down a channel; the digits never cross to it. The flow is
 //! `AppState`'s (`state::fill`); the plan, the words and the views `wallet_core::fill`'s.
 //!
-//! Async, all of them: a sync command runs on the main thread, which the global-shortcut plugin needs
-//! free while a fill takes or gives back Escape.
+//! Async, all of them: a sync command runs on the main thread, and these reach the X server (on the
+//! blocking pool) or the fill's lock, which must not hold up the window's event loop.
 
 use tauri::ipc::Channel;
 use tauri::State;
