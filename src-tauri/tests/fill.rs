@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use machines_sim::{SimConfig, SimHandle, Simulator};
 use machines_wallet::commands::fill as fill_commands;
-use machines_wallet::fill::{ActiveWindow, ActiveWindows, Desktop, Keyboard};
+use machines_wallet::fill::{ActiveWindow, ActiveWindows, Desktop, Keyboard, OwnWindows};
 use machines_wallet::state::{AppState, FillTimings};
 use serde_json::{json, Value};
 use tauri::ipc::{Channel, InvokeResponseBody};
@@ -136,6 +136,10 @@ impl Desktop for FakeDesktop {
         Ok(Box::new(FakeWindows(self.clone())))
     }
 
+    fn own_windows(&self) -> OwnWindows {
+        OwnWindows { ids: vec![OUR_LEADER, OUR_WINDOW], titles: vec!["Machines Wallet".to_owned()] }
+    }
+
     fn keyboard(&self) -> Result<Keyboard, String> {
         Ok(Box::new(FakeKeyboard(self.clone())))
     }
@@ -160,17 +164,26 @@ impl Desktop for FakeDesktop {
 
 /// The checkout page's browser window.
 fn browser(title: &str) -> Option<ActiveWindow> {
-    Some(ActiveWindow { id: 0x40_0002, title: Some(title.to_owned()), pid: Some(4231) })
+    Some(ActiveWindow { id: 0x40_0002, title: Some(title.to_owned()), pid: Some(4231), leader: Some(0x40_0001) })
 }
 
 /// Another app's window.
 fn other_app() -> Option<ActiveWindow> {
-    Some(ActiveWindow { id: 0x60_0007, title: Some("Notes".to_owned()), pid: Some(5150) })
+    Some(ActiveWindow { id: 0x60_0007, title: Some("Notes".to_owned()), pid: Some(5150), leader: None })
 }
+
+/// Our main window's X11 id, and its client leader.
+const OUR_WINDOW: u32 = 0x20_0003;
+const OUR_LEADER: u32 = 0x20_0001;
 
 /// Our own window: the same process as this test.
 fn ours() -> Option<ActiveWindow> {
-    Some(ActiveWindow { id: 0x20_0003, title: Some("Machines Wallet".to_owned()), pid: Some(std::process::id()) })
+    Some(ActiveWindow {
+        id: OUR_WINDOW,
+        title: Some("Machines Wallet".to_owned()),
+        pid: Some(std::process::id()),
+        leader: Some(OUR_LEADER),
+    })
 }
 
 struct Fixture {
@@ -613,4 +626,31 @@ fn a_modifier_held_too_long_stops_the_fill_before_any_key() {
     assert_eq!(stop["reason"], json!("input"));
     assert!(stop["detail"].as_str().unwrap().contains("held down"), "{stop}");
     assert!(f.desktop.keys().is_empty(), "{:?}", f.desktop.keys());
+}
+
+#[test]
+fn a_window_of_ours_is_never_a_target_whichever_sign_gives_it_away() {
+    let mut f = fixture("signs@example.com", json!({}), Duration::from_secs(10));
+    let someone = Some(5150);
+    let window = |id, title: &str, pid, leader| Some(ActiveWindow { id, title: Some(title.to_owned()), pid, leader });
+    let ours_by = [
+        ("our window's id, no pid", window(OUR_WINDOW, "Fill", None, None)),
+        ("our pid, another id", window(0x20_0099, "Untitled", Some(std::process::id()), None)),
+        ("led by our leader (a dialog of ours)", window(0x20_0042, "Save the activity", None, Some(OUR_LEADER))),
+        ("our title, no pid", window(0x70_0001, "Machines Wallet", None, None)),
+        ("our title, another pid (a second copy of the app)", window(0x70_0002, "Machines Wallet", someone, None)),
+    ];
+    f.fill(Value::Null).unwrap();
+    f.until("waiting", Duration::from_secs(1));
+    for (sign, window) in ours_by {
+        f.desktop.activate(window);
+        // Longer than the start delay.
+        std::thread::sleep(Duration::from_millis(700));
+        assert!(f.desktop.keys().is_empty(), "typed into a window of ours ({sign}): {:?}", f.desktop.keys());
+        assert!(f.updates.try_recv().is_err(), "counted down on a window of ours ({sign})");
+    }
+    // The control: the checkout window next, with the same fill.
+    f.desktop.activate(browser("Checkout"));
+    f.until("typed", Duration::from_secs(2));
+    assert_eq!(f.desktop.text(), format!("{}\t{}\t{}", f.number, f.expiry, f.cvc));
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use enigo::{Direction, Enigo, Key, Keyboard, Settings};
 use machines_wallet::fill::typist::XtestKeyboard;
 use machines_wallet::fill::x11_window::X11Windows;
-use machines_wallet::fill::ActiveWindows;
+use machines_wallet::fill::{ActiveWindows, OwnWindows};
 use wallet_core::fill::KeySink;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
@@ -143,12 +143,26 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     assert!(reader.has_xtest());
     focus(&conn, wallet);
     let active = reader.active().unwrap().unwrap();
-    assert_eq!((active.id, active.title.as_deref(), active.is_ours()), (wallet, Some("Machines Wallet"), true));
+    let by_pid_only = OwnWindows::default();
+    assert_eq!(
+        (active.id, active.title.as_deref(), active.is_ours(&by_pid_only)),
+        (wallet, Some("Machines Wallet"), true)
+    );
     focus(&conn, field);
     let active = reader.active().unwrap().unwrap();
     assert_eq!(active.id, shop, "a focused child window stands for its top-level window");
     assert_eq!(active.title.as_deref(), Some("Caisse \u{2013} Paiement"), "the UTF-8 title wins over WM_NAME");
-    assert!(!active.is_ours());
+    assert!(!active.is_ours(&by_pid_only));
+    // A window that names no pid, known by its client leader: the leader read is the one set.
+    let leader = atom(&conn, "WM_CLIENT_LEADER");
+    let dialog = window(&conn, root, Some("Save"), b"Save", 0);
+    conn.delete_property(dialog, atom(&conn, "_NET_WM_PID")).unwrap().check().unwrap();
+    conn.change_property32(PropMode::REPLACE, dialog, leader, AtomEnum::WINDOW, &[wallet]).unwrap().check().unwrap();
+    focus(&conn, dialog);
+    let active = reader.active().unwrap().unwrap();
+    assert_eq!((active.id, active.pid, active.leader), (dialog, None, Some(wallet)));
+    assert!(!active.is_ours(&by_pid_only), "the control: without our ids it passes");
+    assert!(active.is_ours(&OwnWindows { ids: vec![wallet], titles: Vec::new() }));
 
     // A window manager's word wins over the focus.
     let net_active = atom(&conn, "_NET_ACTIVE_WINDOW");

@@ -9,7 +9,7 @@ use super::session::{self, Session};
 use super::shortcut::{self, Shortcut};
 use super::typist::XtestKeyboard;
 use super::x11_window::X11Windows;
-use super::{ActiveWindows, Desktop, Keyboard};
+use super::{ActiveWindows, Desktop, Keyboard, OwnWindows};
 
 pub struct AppDesktop<R: Runtime> {
     app: AppHandle<R>,
@@ -51,6 +51,30 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
             tracing::warn!(%why, "Escape could not be taken for the fill");
         }
         Ok(Box::new(windows))
+    }
+
+    fn own_windows(&self) -> OwnWindows {
+        use raw_window_handle::{HasWindowHandle, RawWindowHandle};
+        let mut own = OwnWindows::default();
+        for window in self.app.webview_windows().values() {
+            if let Ok(title) = window.title() {
+                own.titles.push(title);
+            }
+            match window.window_handle().map(|handle| handle.as_raw()) {
+                Ok(RawWindowHandle::Xlib(handle)) => own.ids.extend(u32::try_from(handle.window).ok()),
+                Ok(RawWindowHandle::Xcb(handle)) => own.ids.push(handle.window.get()),
+                // A Wayland window is none of the X server's; the pid and the title still tell ours.
+                _ => {}
+            }
+        }
+        // Their client leader leads every window of ours, the save dialog's too.
+        if let Ok(windows) = X11Windows::connect() {
+            let leaders: Vec<u32> = own.ids.iter().filter_map(|&id| windows.leader_of(id).ok().flatten()).collect();
+            own.ids.extend(leaders);
+        }
+        own.ids.sort_unstable();
+        own.ids.dedup();
+        own
     }
 
     fn keyboard(&self) -> Result<Keyboard, String> {

@@ -16,19 +16,35 @@ pub mod x11_window;
 
 use wallet_core::fill::KeySink;
 
-/// The window that has the keyboard: an X11 window id, its title as set (`None` without one) and the
-/// process that says it owns it (`_NET_WM_PID`).
+/// The window that has the keyboard: an X11 window id, its title as set (`None` without one), the
+/// process that says it owns it (`_NET_WM_PID`) and its client leader (`WM_CLIENT_LEADER`, the window
+/// a toolkit groups all of one process's windows under).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveWindow {
     pub id: u32,
     pub title: Option<String>,
     pub pid: Option<u32>,
+    pub leader: Option<u32>,
+}
+
+/// This app's own windows as the X server names them, read as a fill starts: their ids (with their
+/// client leaders) and titles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnWindows {
+    pub ids: Vec<u32>,
+    pub titles: Vec<String>,
 }
 
 impl ActiveWindow {
-    /// One of this app's windows: never typed into.
-    pub fn is_ours(&self) -> bool {
+    /// One of this app's windows, never typed into. Any one sign is enough, since each can be missing or
+    /// wrong on its own: `_NET_WM_PID` is set by the toolkit and may be absent, so also our own windows'
+    /// ids, a window led by one of them (a dialog of ours), and a window bearing our window's title (a
+    /// second copy of the app; a page that names itself so is not worth the risk).
+    pub fn is_ours(&self, own: &OwnWindows) -> bool {
         self.pid == Some(std::process::id())
+            || own.ids.contains(&self.id)
+            || self.leader.is_some_and(|leader| own.ids.contains(&leader))
+            || self.title.as_deref().is_some_and(|title| own.titles.iter().any(|ours| ours.trim() == title.trim()))
     }
 }
 
@@ -55,6 +71,8 @@ pub trait Desktop: Send + Sync + 'static {
     fn availability(&self) -> Result<Option<String>, String>;
     /// A reader of the active window, holding Escape while it lives.
     fn windows(&self) -> Result<Box<dyn ActiveWindows>, String>;
+    /// This app's windows now, so that none of them is ever a target.
+    fn own_windows(&self) -> OwnWindows;
     /// A keyboard, reading the layout as it is now.
     fn keyboard(&self) -> Result<Keyboard, String>;
     /// Shows, unminimizes and focuses the main window (the shortcut opens the card picker there).
@@ -81,6 +99,10 @@ impl Desktop for NoDesktop {
 
     fn windows(&self) -> Result<Box<dyn ActiveWindows>, String> {
         Err(NO_DESKTOP.to_owned())
+    }
+
+    fn own_windows(&self) -> OwnWindows {
+        OwnWindows::default()
     }
 
     fn keyboard(&self) -> Result<Keyboard, String> {

@@ -26,6 +26,7 @@ x11rb::atom_manager! {
         _NET_WM_NAME,
         _NET_WM_PID,
         UTF8_STRING,
+        WM_CLIENT_LEADER,
         WM_STATE,
     }
 }
@@ -106,6 +107,12 @@ impl X11Windows {
             self.escape.push(code);
         }
         Ok(())
+    }
+
+    /// The window's client leader (`WM_CLIENT_LEADER`), if it names one.
+    pub fn leader_of(&self, window: Window) -> Result<Option<Window>, String> {
+        let leader = self.property_u32(window, self.atoms.WM_CLIENT_LEADER, AtomEnum::WINDOW.into())?;
+        Ok(leader.filter(|&leader| leader != x11rb::NONE))
     }
 
     /// Whether the server offers XTEST, the extension every typed key goes through.
@@ -246,6 +253,6 @@ impl ActiveWindows for X11Windows {
         };
         let Some(id) = window else { return Ok(None) };
         let pid = self.property_u32(id, self.atoms._NET_WM_PID, AtomEnum::CARDINAL.into())?;
-        Ok(Some(ActiveWindow { id, title: self.title(id)?, pid }))
+        Ok(Some(ActiveWindow { id, title: self.title(id)?, pid, leader: self.leader_of(id)? }))
     }
 }

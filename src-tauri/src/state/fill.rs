@@ -25,7 +25,7 @@ use wallet_core::fill::{
 };
 
 use super::{ui, AppState};
-use crate::fill::{ActiveWindow, ActiveWindows, Desktop, NoDesktop};
+use crate::fill::{ActiveWindow, ActiveWindows, Desktop, NoDesktop, OwnWindows};
 use crate::unlock::{Gate, SecretUse};
 
 /// How a fill's clock runs: the app's are the product's, tests shorten them.
@@ -222,6 +222,7 @@ struct Guard<'a> {
     job_ticket: Ticket,
     locked: Arc<AtomicBool>,
     windows: &'a mut dyn ActiveWindows,
+    own: OwnWindows,
     target: u32,
     modifier_wait: Duration,
 }
@@ -242,7 +243,7 @@ impl Guard<'_> {
             return Err(FillStop::Cancelled);
         }
         match self.windows.active() {
-            Ok(Some(window)) if window.id == self.target && !window.is_ours() => Ok(()),
+            Ok(Some(window)) if window.id == self.target && !window.is_ours(&self.own) => Ok(()),
             Ok(_) => Err(FillStop::WindowChanged),
             Err(why) => Err(FillStop::input(&why)),
         }
@@ -286,13 +287,13 @@ async fn run(shared: Arc<Shared>, job: Job) {
 /// Waits for another window, counts down, types. Returns the last update: `Typed` or `Stopped`.
 async fn drive(shared: &Shared, job: &Job) -> FillUpdate {
     let desktop = shared.desktop.clone();
-    let windows = match tokio::task::spawn_blocking(move || desktop.windows()).await {
-        Ok(Ok(windows)) => windows,
-        Ok(Err(why)) => return job.stopped(FillStop::input(&why)),
+    let (windows, own) = match tokio::task::spawn_blocking(move || (desktop.windows(), desktop.own_windows())).await {
+        Ok((Ok(windows), own)) => (windows, own),
+        Ok((Err(why), _)) => return job.stopped(FillStop::input(&why)),
         Err(_) => return job.stopped(FillStop::input("reading the active window failed")),
     };
-    match wait_for_target(shared, job, windows).await {
-        Ok((windows, target)) => type_into(shared, job, windows, target).await,
+    match wait_for_target(shared, job, windows, &own).await {
+        Ok((windows, target)) => type_into(shared, job, windows, own, target).await,
         Err(stop) => job.stopped(stop),
     }
 }
@@ -302,6 +303,7 @@ async fn wait_for_target(
     shared: &Shared,
     job: &Job,
     mut windows: Box<dyn ActiveWindows>,
+    own: &OwnWindows,
 ) -> Result<(Box<dyn ActiveWindows>, ActiveWindow), FillStop> {
     let serial = job.ticket.serial;
     let (card, scope) = (job.card.clone(), job.scope);
@@ -321,7 +323,7 @@ async fn wait_for_target(
         }
         let active = active.map_err(|why| FillStop::input(&why))?;
         let now = Instant::now();
-        match active.filter(|window| !window.is_ours()) {
+        match active.filter(|window| !window.is_ours(own)) {
             None => {
                 if counting.take().is_some() {
                     waiting_since = now;
@@ -372,6 +374,7 @@ async fn type_into(
     shared: &Shared,
     job: &Job,
     mut windows: Box<dyn ActiveWindows>,
+    own: OwnWindows,
     target: ActiveWindow,
 ) -> FillUpdate {
     if let Some(stop) = job.should_stop() {
@@ -401,7 +404,8 @@ async fn type_into(
     let typed = tokio::task::spawn_blocking(move || {
         let mut keyboard =
             desktop.keyboard().map_err(|why| Interrupted { typed: Vec::new(), stop: FillStop::input(&why) })?;
-        let mut guard = Guard { job_ticket: ticket, locked, windows: &mut *windows, target: target.id, modifier_wait };
+        let mut guard =
+            Guard { job_ticket: ticket, locked, windows: &mut *windows, own, target: target.id, modifier_wait };
         // The plan is dropped (and wiped) on this thread as the closure ends, the keyboard with it (enigo
         // gives back the keys it bound).
         type_plan(&plan, &mut *keyboard, &mut guard, &mut std::thread::sleep)
