@@ -618,6 +618,7 @@ fn keys_wait_while_a_modifier_is_held_and_go_out_once_it_is_let_go() {
 #[test]
 fn a_modifier_held_too_long_stops_the_fill_before_any_key() {
     let mut f = fixture("heldmodifier@example.com", json!({}), Duration::from_secs(10));
+    let lines = f.log().len();
     f.fill(Value::Null).unwrap();
     f.desktop.0.lock().unwrap().modifiers = true;
     f.desktop.activate(browser("Checkout"));
@@ -626,6 +627,7 @@ fn a_modifier_held_too_long_stops_the_fill_before_any_key() {
     assert_eq!(stop["reason"], json!("input"));
     assert!(stop["detail"].as_str().unwrap().contains("held down"), "{stop}");
     assert!(f.desktop.keys().is_empty(), "{:?}", f.desktop.keys());
+    assert_eq!(f.log().len(), lines, "a fill that typed nothing writes no line");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use wallet_core::card_view::card_view;
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::fill::{
     type_plan, window_title, FillAvailability, FillCard, FillCardLabel, FillField, FillGuard, FillMode, FillPlan,
-    FillScope, FillSettings, FillStop, FillUpdate, Interrupted, ARMED_TIMEOUT, NEXT_FIELD_KEPT,
+    FillScope, FillSettings, FillStop, FillUpdate, Interrupted, KeySink, ARMED_TIMEOUT, NEXT_FIELD_KEPT,
 };
 
 use super::{ui, AppState};
@@ -268,6 +268,26 @@ impl FillGuard for Guard<'_> {
     }
 }
 
+/// The keyboard, counting the keys that went out: a fill that sent none writes no activity line.
+struct Counted<'a> {
+    keyboard: &'a mut dyn KeySink,
+    sent: usize,
+}
+
+impl KeySink for Counted<'_> {
+    fn char(&mut self, c: char) -> Result<(), String> {
+        self.keyboard.char(c)?;
+        self.sent += 1;
+        Ok(())
+    }
+
+    fn tab(&mut self) -> Result<(), String> {
+        self.keyboard.tab()?;
+        self.sent += 1;
+        Ok(())
+    }
+}
+
 /// Runs one fill to its end (its window reader, and with it Escape, let go), then tells how it ended.
 async fn run(shared: Arc<Shared>, job: Job) {
     let end = drive(&shared, &job).await;
@@ -402,18 +422,22 @@ async fn type_into(
     let desktop = shared.desktop.clone();
     let (ticket, locked, modifier_wait) = (job.ticket.clone(), job.locked.clone(), shared.timings.modifier_wait);
     let typed = tokio::task::spawn_blocking(move || {
-        let mut keyboard =
-            desktop.keyboard().map_err(|why| Interrupted { typed: Vec::new(), stop: FillStop::input(&why) })?;
+        let mut keyboard = match desktop.keyboard() {
+            Ok(keyboard) => keyboard,
+            Err(why) => return (Err(Interrupted { typed: Vec::new(), stop: FillStop::input(&why) }), 0),
+        };
+        let mut counted = Counted { keyboard: &mut *keyboard, sent: 0 };
         let mut guard =
             Guard { job_ticket: ticket, locked, windows: &mut *windows, own, target: target.id, modifier_wait };
         // The plan is dropped (and wiped) on this thread as the closure ends, the keyboard with it (enigo
         // gives back the keys it bound).
-        type_plan(&plan, &mut *keyboard, &mut guard, &mut std::thread::sleep)
+        let typed = type_plan(&plan, &mut counted, &mut guard, &mut std::thread::sleep);
+        (typed, counted.sent)
     })
     .await
-    .unwrap_or_else(|_| Err(Interrupted { typed: Vec::new(), stop: FillStop::input("the typing thread failed") }));
+    .unwrap_or_else(|_| (Err(Interrupted { typed: Vec::new(), stop: FillStop::input("the typing thread failed") }), 0));
     match typed {
-        Ok(()) => {
+        (Ok(()), _) => {
             job.gate.record(&logged);
             let next = match (job.settings.mode, job.scope) {
                 (FillMode::PerField, FillScope::One(field)) => field.next(),
@@ -421,11 +445,13 @@ async fn type_into(
             };
             FillUpdate::Typed { card: job.card.clone(), scope: job.scope, window_title, next }
         }
-        Err(Interrupted { stop, .. }) => {
-            if let ActivityEvent::Filled { complete, .. } = &mut logged {
-                *complete = false;
+        (Err(Interrupted { stop, .. }), sent) => {
+            if sent > 0 {
+                if let ActivityEvent::Filled { complete, .. } = &mut logged {
+                    *complete = false;
+                }
+                job.gate.record(&logged);
             }
-            job.gate.record(&logged);
             job.stopped(stop)
         }
     }
@@ -437,7 +463,10 @@ impl AppState {
     /// cancelled.
     pub async fn start_fill(&self, id: &str, field: Option<FillField>) -> Result<(), UiError> {
         self.ensure_unlocked()?;
-        self.fill.desktop().availability().map_err(|reason| UiError::fill_unavailable(&reason))?;
+        let availability = self.fill_availability().await;
+        if !availability.available {
+            return Err(UiError::fill_unavailable(availability.reason.as_deref().unwrap_or_default()));
+        }
         let user = self.user().await?;
         self.authorize_secret(SecretUse::Fill).await?;
         let settings = self.settings().await.fill;
