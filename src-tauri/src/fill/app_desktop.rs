@@ -46,8 +46,8 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
         self.availability()?;
         let mut windows = X11Windows::connect()?;
         if let Err(why) = windows.take_escape() {
-            // Cancel, the lock and Escape in our own window still stop the fill; another app holding
-            // Escape is no reason to refuse it.
+            // Cancel and the lock still stop the fill; another app holding Escape is no reason to
+            // refuse it.
             tracing::warn!(%why, "Escape could not be taken for the fill");
         }
         Ok(Box::new(windows))

@@ -1,5 +1,6 @@
-//! The X11 active window: which top-level window has the keyboard, its title and its process id, read
-//! with plain core-protocol requests over one x11rb connection per fill.
+//! The X11 active window: which top-level window has the keyboard, its title, process id and client
+//! leader, and whether a modifier is held, read with plain core-protocol requests over one x11rb
+//! connection per fill.
 //!
 //! A window manager names the active window in `_NET_ACTIVE_WINDOW` on the root window (EWMH). Without
 //! one (a bare X server), the window with the input focus is walked up to its top-level window, the
@@ -67,7 +68,7 @@ impl X11Windows {
     /// Takes Escape from every app for as long as this connection lives: Escape alone, also with Caps Lock
     /// or Num Lock on (X11 counts them as modifiers). Not `AnyModifier`: a window manager's own binding of
     /// Escape with a modifier (openbox's Alt+Escape) makes the server refuse that whole grab. `Err` when
-    /// another app has taken plain Escape (the fill goes on: Cancel and Escape in our window still work).
+    /// another app has taken plain Escape (the fill goes on: Cancel and the lock still stop it).
     pub fn take_escape(&mut self) -> Result<(), String> {
         let setup = self.conn.setup();
         let (min, max) = (setup.min_keycode, setup.max_keycode);
