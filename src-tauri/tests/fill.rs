@@ -455,6 +455,23 @@ fn a_lock_during_the_wait_stops_the_fill() {
 }
 
 #[test]
+fn another_account_saved_during_the_wait_stops_the_fill() {
+    // The fill was asked for by the person signed in now: once the account changes (sign-out, another
+    // user id, another environment), the card it would fetch at the end of the countdown is not theirs.
+    let mut f = fixture("switchwait@example.com", json!({}), Duration::from_secs(10));
+    f.fill(Value::Null).unwrap();
+    f.until("waiting", Duration::from_secs(1));
+    let mut settings = f.h.call("get_settings", json!({})).unwrap();
+    settings["userId"] = json!("someone-else@example.com");
+    f.h.call("save_settings", json!({"settings": settings})).unwrap();
+    let stopped = f.until("stopped", Duration::from_secs(1));
+    assert_eq!(stopped.last().unwrap()["stop"], json!({"reason": "cancelled"}));
+    f.desktop.activate(browser("Checkout"));
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(f.desktop.keys().is_empty());
+}
+
+#[test]
 fn a_fill_with_no_other_window_gives_up() {
     let mut f = fixture("timeout@example.com", json!({}), Duration::from_millis(600));
     f.fill(Value::Null).unwrap();

@@ -19,9 +19,10 @@ use super::{ApiClient, AppState, Connection};
 use crate::vault;
 
 impl AppState {
-    /// Drops the connection and every token (environment switch, sign-out), and the watches that were
-    /// asking for that user.
+    /// Drops the connection and every token (environment switch, sign-out), the watches that were
+    /// asking for that user, and a fill under way: the card it would fetch is that user's.
     pub async fn disconnect(&self) {
+        self.fill.cancel(wallet_core::fill::FillStop::Cancelled);
         self.watches.stop_all();
         *self.connection.lock().await = None;
     }
