@@ -30,20 +30,21 @@ pub struct Chromium {
     driver: Option<Child>,
     marker: String,
     display: String,
-    _profile: tempfile::TempDir,
+    /// Chromium's home and profile, removed when dropped.
+    home: tempfile::TempDir,
 }
 
 impl Chromium {
     /// Starts ChromeDriver and, through it, Chromium in a window on `display`.
     pub async fn start(display: &Display) -> Result<Self> {
-        let profile = tempfile::Builder::new().prefix("machines-e2e-chromium-").tempdir()?;
+        let home = tempfile::Builder::new().prefix("machines-e2e-chromium-").tempdir()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let marker = format!("chromium-{}-{port}", std::process::id());
         let driver = Command::new(CHROMEDRIVER)
             .args([&format!("--port={port}"), "--allowed-ips=127.0.0.1"])
             .env(MARKER, &marker)
             .env("DISPLAY", display.name())
-            .env("HOME", profile.path())
+            .env("HOME", home.path())
             .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -51,11 +52,10 @@ impl Chromium {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| Failure::new(format!("could not start {CHROMEDRIVER} (apt install chromium-driver): {e}")))?;
-        let mut chromium =
-            Self { client: None, driver: Some(driver), marker, display: display.name(), _profile: profile };
+        let mut chromium = Self { client: None, driver: Some(driver), marker, display: display.name(), home };
         wait_for_port(port).await?;
 
-        let profile_dir = chromium._profile.path().join("profile");
+        let profile_dir = chromium.home.path().join("profile");
         let (width, height) = WINDOW;
         let args = vec![
             format!("--user-data-dir={}", profile_dir.display()),
