@@ -185,26 +185,22 @@ impl Settings {
         let mut bad = Vec::new();
         // `null` is a real value for the optional settings ("never clear", no user yet) and a parse failure,
         // hence a reset with a note, for the others.
-        macro_rules! field {
-            ($name:literal, $label:literal, $slot:expr) => {
-                if let Some(value) = map.get($name).cloned() {
-                    match serde_json::from_value(value) {
-                        Ok(parsed) => $slot = parsed,
-                        Err(_) => bad.push($label),
-                    }
-                }
-            };
-        }
-        field!("environment", "environment", settings.environment);
-        field!("userId", "user id", settings.user_id);
-        field!("walletAddress", "wallet address", settings.wallet_address);
-        field!("walletLabel", "wallet label", settings.wallet_label);
-        field!("revealSeconds", "reveal time", settings.reveal_seconds);
-        field!("clipboardClearSeconds", "clipboard time", settings.clipboard_clear_seconds);
-        field!("idleLockMinutes", "idle lock time", settings.idle_lock_minutes);
-        field!("sessionTtlSeconds", "session lifetime", settings.session_ttl_seconds);
-        field!("reauthMinutes", "passphrase re-entry time", settings.reauth_minutes);
-        field!("notifyTransactions", "transaction notification setting", settings.notify_transactions);
+        read_stored(map, "environment", "environment", &mut settings.environment, &mut bad);
+        read_stored(map, "userId", "user id", &mut settings.user_id, &mut bad);
+        read_stored(map, "walletAddress", "wallet address", &mut settings.wallet_address, &mut bad);
+        read_stored(map, "walletLabel", "wallet label", &mut settings.wallet_label, &mut bad);
+        read_stored(map, "revealSeconds", "reveal time", &mut settings.reveal_seconds, &mut bad);
+        read_stored(map, "clipboardClearSeconds", "clipboard time", &mut settings.clipboard_clear_seconds, &mut bad);
+        read_stored(map, "idleLockMinutes", "idle lock time", &mut settings.idle_lock_minutes, &mut bad);
+        read_stored(map, "sessionTtlSeconds", "session lifetime", &mut settings.session_ttl_seconds, &mut bad);
+        read_stored(map, "reauthMinutes", "passphrase re-entry time", &mut settings.reauth_minutes, &mut bad);
+        read_stored(
+            map,
+            "notifyTransactions",
+            "transaction notification setting",
+            &mut settings.notify_transactions,
+            &mut bad,
+        );
         if let Some(stored_fill) = map.get("fill") {
             let (fill, bad_fill) = FillSettings::from_stored(stored_fill);
             settings.fill = fill;
@@ -257,6 +253,24 @@ impl Settings {
     /// What is written to the store.
     pub fn to_stored(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Object(Map::new()))
+    }
+}
+
+/// Reads the stored value `name` of `map` into `slot` when it is there; one that is there but cannot be
+/// read leaves `slot` as it was (its default) and adds `label` to `bad`, so the person hears which.
+/// Shared by [`Settings::from_stored`] and the Fill settings' own object.
+pub(crate) fn read_stored<T: serde::de::DeserializeOwned>(
+    map: &serde_json::Map<String, Value>,
+    name: &str,
+    label: &'static str,
+    slot: &mut T,
+    bad: &mut Vec<&'static str>,
+) {
+    if let Some(value) = map.get(name) {
+        match T::deserialize(value) {
+            Ok(parsed) => *slot = parsed,
+            Err(_) => bad.push(label),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::kyc_form::FieldProblem;
+use crate::settings::read_stored;
 
 /// Milliseconds between the moment another window becomes active and the first key: time to see the
 /// title and press Escape.
@@ -133,22 +134,12 @@ impl FillSettings {
             return (fill, vec!["fill settings"]);
         };
         let mut bad = Vec::new();
-        macro_rules! field {
-            ($name:literal, $label:literal, $slot:expr) => {
-                if let Some(value) = map.get($name).cloned() {
-                    match serde_json::from_value(value) {
-                        Ok(parsed) => $slot = parsed,
-                        Err(_) => bad.push($label),
-                    }
-                }
-            };
-        }
-        field!("mode", "fill mode", fill.mode);
-        field!("expiryFormat", "fill expiry format", fill.expiry_format);
-        field!("advance", "fill field advance", fill.advance);
-        field!("startDelayMs", "fill start delay", fill.start_delay_ms);
-        field!("keyDelayMs", "fill key delay", fill.key_delay_ms);
-        field!("shortcut", "fill shortcut", fill.shortcut);
+        read_stored(map, "mode", "fill mode", &mut fill.mode, &mut bad);
+        read_stored(map, "expiryFormat", "fill expiry format", &mut fill.expiry_format, &mut bad);
+        read_stored(map, "advance", "fill field advance", &mut fill.advance, &mut bad);
+        read_stored(map, "startDelayMs", "fill start delay", &mut fill.start_delay_ms, &mut bad);
+        read_stored(map, "keyDelayMs", "fill key delay", &mut fill.key_delay_ms, &mut bad);
+        read_stored(map, "shortcut", "fill shortcut", &mut fill.shortcut, &mut bad);
         (fill, bad)
     }
 
