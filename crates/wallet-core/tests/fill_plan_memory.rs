@@ -16,33 +16,17 @@
 #[path = "../../machines-sim/tests/support/memory_scan.rs"]
 mod memory_scan;
 
-use std::io::{Read, Seek, SeekFrom};
-
 use machines_api::crypto::CardNumbers;
 use machines_api::{CardReveal, SecretString};
-use memory_scan::{masked, MASK};
+use memory_scan::{masked, Scanner, MASK};
 use wallet_core::fill::{FillCard, FillField, FillPlan, FillScope, FillSettings, Stroke};
 
-/// Reads this process's memory for digits laid out as consecutive `Stroke::Char`s. Its buffers are made
-/// before anything is dropped and a scan allocates nothing, so it cannot reuse (and so overwrite) a freed
-/// buffer that still holds keys.
-struct StrokeScanner {
-    maps_file: std::fs::File,
-    mem: std::fs::File,
-    maps: String,
-    chunk: Vec<u8>,
-}
+/// Reads this process's memory for digits laid out as consecutive `Stroke::Char`s, through the shared
+/// scanner's walk (its buffers are made before anything is dropped and a scan allocates nothing, so it
+/// cannot reuse, and so overwrite, a freed buffer that still holds keys).
+struct StrokeScanner(Scanner);
 
 impl StrokeScanner {
-    fn new() -> Self {
-        Self {
-            maps_file: std::fs::File::open("/proc/self/maps").unwrap(),
-            mem: std::fs::File::open("/proc/self/mem").unwrap(),
-            maps: String::with_capacity(4 << 20),
-            chunk: vec![0u8; 1 << 20],
-        }
-    }
-
     /// How many places hold the masked digits, unmasked, each as a little-endian `char` one `Stroke`
     /// after the one before (where in a `Stroke` the `char` sits does not matter: it is the same place in
     /// each).
@@ -56,38 +40,13 @@ impl StrokeScanner {
             })
         };
         let mut hits = 0;
-        self.maps.clear();
-        self.maps_file.seek(SeekFrom::Start(0)).unwrap();
-        self.maps_file.read_to_string(&mut self.maps).unwrap();
-        assert!(self.maps.len() < self.maps.capacity(), "the maps buffer must not grow during a scan");
-        for line in self.maps.lines() {
-            let mut parts = line.split_whitespace();
-            let (range, perms) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let name = line.split_whitespace().nth(5).unwrap_or("");
-            if !perms.starts_with("rw") || name.starts_with("[vvar") || name == "[vsyscall]" {
-                continue;
-            }
-            let Some((start, end)) = range.split_once('-') else { continue };
-            let (start, end) = (u64::from_str_radix(start, 16).unwrap(), u64::from_str_radix(end, 16).unwrap());
-            let mut at = start;
-            while at < end {
-                let len = ((end - at) as usize).min(self.chunk.len());
-                let read = self.mem.seek(SeekFrom::Start(at)).and_then(|_| self.mem.read(&mut self.chunk[..len]));
-                let Ok(read) = read else { break };
-                if read < span {
-                    break;
+        self.0.walk(span - 1, |window, step| {
+            for i in 0..step {
+                if i + span <= window.len() && window[i] == masked_digits[0] ^ MASK && matches_at(window, i) {
+                    hits += 1;
                 }
-                let window = &self.chunk[..read];
-                // Chunks overlap by a span, so a plan that straddles two is still found, and counted once.
-                let step = read - span + 1;
-                for i in 0..step {
-                    if window[i] == masked_digits[0] ^ MASK && matches_at(window, i) {
-                        hits += 1;
-                    }
-                }
-                at += step as u64;
             }
-        }
+        });
         hits
     }
 }
@@ -120,7 +79,7 @@ fn a_dropped_plan_leaves_none_of_its_keys_in_memory() {
     // Two needles of six keys each: the third to the eighth (the first two of a freed buffer are where the
     // allocator writes its own bookkeeping) and the last six. Six, so that the first buffer of a plan
     // that had to grow (eight keys) would be found too.
-    let mut scanner = StrokeScanner::new();
+    let mut scanner = StrokeScanner(Scanner::new());
     let mut hits = |number: &[u8]| scanner.hits(&number[2..8]) + scanner.hits(&number[10..16]);
     for number in [&dropped, &kept, &freed] {
         assert_eq!(hits(number), 0, "no plan yet");

@@ -61,6 +61,27 @@ impl Scanner {
             starts[usize::from(needle[0] ^ MASK)] = true;
         }
         let longest = needles.iter().map(|n| n.len()).max().unwrap_or(1);
+        self.walk(longest - 1, |window, step| {
+            for i in 0..step {
+                if !starts[usize::from(window[i])] {
+                    continue;
+                }
+                for (needle, count) in needles.iter().zip(counts.iter_mut()) {
+                    let Some(candidate) = window.get(i..i + needle.len()) else { continue };
+                    if candidate.iter().zip(needle.iter()).all(|(b, m)| *b == m ^ MASK) {
+                        *count += 1;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Reads every writable mapping chunk by chunk and gives `visit` each chunk with how many of its first
+    /// positions are this chunk's to look at. Consecutive chunks overlap by `overlap` bytes (a needle's
+    /// length less one), so a copy that straddles two chunks is still found, and one that starts in the
+    /// overlap is counted with the next chunk only. For scans that look for something other than plain
+    /// bytes (a typing plan's keys, one `Stroke` apart).
+    pub fn walk(&mut self, overlap: usize, mut visit: impl FnMut(&[u8], usize)) {
         self.maps.clear();
         self.maps_file.seek(SeekFrom::Start(0)).unwrap();
         self.maps_file.read_to_string(&mut self.maps).unwrap();
@@ -83,21 +104,8 @@ impl Scanner {
                 if read == 0 {
                     break;
                 }
-                let window = &self.chunk[..read];
-                // Consecutive chunks overlap so a copy that straddles them is still found; a needle that
-                // starts in the overlap is counted with the next chunk only.
-                let step = if read == len && at + (read as u64) < end { read - (longest - 1) } else { read };
-                for i in 0..step {
-                    if !starts[usize::from(window[i])] {
-                        continue;
-                    }
-                    for (needle, count) in needles.iter().zip(counts.iter_mut()) {
-                        let Some(candidate) = window.get(i..i + needle.len()) else { continue };
-                        if candidate.iter().zip(needle.iter()).all(|(b, m)| *b == m ^ MASK) {
-                            *count += 1;
-                        }
-                    }
-                }
+                let step = if read == len && at + (read as u64) < end { read - overlap } else { read };
+                visit(&self.chunk[..read], step);
                 at += step as u64;
             }
         }
