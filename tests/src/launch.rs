@@ -12,17 +12,25 @@ use crate::display::Display;
 use crate::processes::{self, MARKER};
 use crate::{Failure, Result};
 
-/// What to launch: a journey name (for the screenshots folder), extra environment for the app, and the
-/// home to run it in (a fresh temporary one unless given).
+/// What to launch: a journey name (for the screenshots folder), extra environment for the app, the home to
+/// run it in (a fresh temporary one unless given) and the app's binary (the built one unless given).
 pub struct Launch {
     journey: String,
     env: Vec<(String, String)>,
     home: Option<PathBuf>,
+    app: Option<PathBuf>,
 }
 
 impl Launch {
     pub fn new(journey: &str) -> Self {
-        Self { journey: journey.to_owned(), env: Vec::new(), home: None }
+        Self { journey: journey.to_owned(), env: Vec::new(), home: None, app: None }
+    }
+
+    /// Launches the binary at `app` instead of the built one (`MACHINES_WALLET_APP` for this launch only):
+    /// the package test runs the copy `dpkg -i` installed.
+    pub fn app(mut self, app: &Path) -> Self {
+        self.app = Some(app.to_path_buf());
+        self
     }
 
     /// Runs the app in `home`, which the test owns and keeps, so a second launch finds what the first left
@@ -44,7 +52,10 @@ impl Launch {
     }
 
     pub async fn start(self) -> Result<Wallet> {
-        let app = app_binary()?;
+        let app = match self.app {
+            Some(path) => path,
+            None => app_binary()?,
+        };
         let driver_bin = tauri_driver()?;
         let home = match self.home {
             Some(path) => Home::Kept(path),

@@ -21,6 +21,7 @@ pub mod leaks;
 pub mod local_stack;
 pub mod memory;
 pub mod notifications;
+pub mod package;
 pub mod processes;
 pub mod provider_login;
 pub mod save_dialog;
