@@ -6,6 +6,7 @@ mod clipboard;
 pub mod commands;
 pub mod environment;
 pub mod fill;
+pub mod log_file;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
 #[cfg(target_os = "linux")]
@@ -239,9 +240,13 @@ fn start_idle_lock(handle: tauri::AppHandle) {
 /// Runs the app. `environment` is what `main` took out of the process environment before any thread
 /// started (see [`environment`]).
 pub fn run(environment: environment::StartEnvironment) {
-    let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).try_init();
+    let logging = log_file::init();
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // First, as its documentation asks: a second launch hands over to this one and exits inside this
+        // plugin's setup, before any other plugin or our `setup` starts a simulator, a clipboard guard or an
+        // idle timer.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -249,6 +254,7 @@ pub fn run(environment: environment::StartEnvironment) {
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            app.manage(logging.write_to(app.path().app_log_dir()));
             builder.mount_events(app);
             let state = load_state_from(app, |name| environment.var(name))
                 .with_notifier(std::sync::Arc::new(DesktopNotifier(app.handle().clone())))
@@ -290,6 +296,17 @@ pub fn run(environment: environment::StartEnvironment) {
     }
 }
 
+/// What a second launch of the app does instead of opening its own window: brings this one's to the front.
+fn show_main_window(app: &tauri::AppHandle) {
+    tracing::info!("the app was launched again; showing this window");
+    if let Some(window) = app.get_webview_window("main") {
+        let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
+        if let Err(err) = shown {
+            tracing::warn!(%err, "the window could not be brought to the front");
+        }
+    }
+}
+
 /// What the app does as it closes: the window going away or the app quitting (window closed, Quit from
 /// the OS, the last window destroyed) clears the clipboard if it still holds a number we copied, so a
 /// card number never outlives the app on a platform whose clipboard keeps it after its owner exits, and
@@ -305,6 +322,12 @@ pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::
         if let Some(state) = app.try_state::<AppState>() {
             state.clear_clipboard();
             state.save_demo();
+        }
+    }
+    // Last: the lines above are in the log file too.
+    if matches!(event, tauri::RunEvent::Exit) {
+        if let Some(log) = app.try_state::<log_file::LogFile>() {
+            log.close();
         }
     }
 }
