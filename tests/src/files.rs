@@ -28,3 +28,21 @@ pub fn files_containing(dir: &Path, needles: &[&str]) -> Result<Vec<PathBuf>> {
     }
     Ok(hits)
 }
+
+/// The app's newest log file in `log_dir` (`machines-wallet.<date>.log`, one a day). Fails when there is
+/// none or it is empty, so a scan that covers the log folder cannot pass for want of a log.
+pub fn newest_app_log(log_dir: &Path) -> Result<PathBuf> {
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(log_dir)
+        .map_err(|e| Failure::new(format!("the app's log folder {}: {e}", log_dir.display())))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("machines-wallet.")))
+        .collect();
+    // The date in the name sorts as text.
+    logs.sort();
+    let newest = logs.pop().ok_or_else(|| Failure::new(format!("no log file in {}", log_dir.display())))?;
+    if std::fs::metadata(&newest)?.len() == 0 {
+        return Err(Failure::new(format!("the log file {} is empty", newest.display())));
+    }
+    Ok(newest)
+}

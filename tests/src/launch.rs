@@ -152,6 +152,11 @@ impl Wallet {
         self.home.path()
     }
 
+    /// The app's log folder (Tauri's `app_log_dir()`), under the home like everything else it writes.
+    pub fn log_dir(&self) -> PathBuf {
+        log_dir(self.home.path())
+    }
+
     /// The processes this launch has running: the driver, the app and its WebKit helpers, the display.
     pub fn processes(&self) -> Vec<(i32, String)> {
         processes::marked(&self.marker)
@@ -199,6 +204,11 @@ impl Drop for Wallet {
     fn drop(&mut self) {
         processes::stop_all(&self.marker, Duration::from_secs(2));
     }
+}
+
+/// The app's log folder for a launch in `home`: `$XDG_DATA_HOME/<identifier>/logs` on Linux.
+pub fn log_dir(home: &Path) -> PathBuf {
+    home.join("data").join("cash.machines.wallet").join("logs")
 }
 
 fn workspace_root() -> PathBuf {

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use machines_wallet_e2e::answers::{kyc_answers, NATIONAL_ID, WALLET};
-use machines_wallet_e2e::files::files_containing;
+use machines_wallet_e2e::files::{files_containing, newest_app_log};
 use machines_wallet_e2e::window::xpath_literal;
 use machines_wallet_e2e::Launch;
 
@@ -184,9 +184,11 @@ async fn from_nothing_to_a_card_copied_revealed_and_deleted() {
     w.shot("card-deleted").await.unwrap();
 
     // No card number or national id in any file the app wrote (settings store, WebKit's storage and
-    // caches, the keyring), nor in what it printed.
+    // caches, the keyring, its log file), nor in what it printed.
     let grouped_pan = grouped(&pan);
     let secrets = [pan.as_str(), grouped_pan.as_str(), NATIONAL_ID];
+    let log = newest_app_log(&w.log_dir()).unwrap();
+    assert!(log.starts_with(w.home()), "the home's scan reads the log file {}", log.display());
     let home_hits = files_containing(w.home(), &secrets).unwrap();
     let control = files_containing(w.home(), &["ada@example.com"]).unwrap();
     assert!(!control.is_empty(), "the scan finds what the settings store does hold (the user id)");

@@ -1,12 +1,12 @@
 //! The scans the Partner sign-in journey trusts to say "no partner key on the app's side", each shown to
 //! find a copy planted where a leak would put it, on a Demo launch (no partner stack needed): the app's
-//! environment, its files, its keychain, every IPC answer, and its process memory. A scan that cannot see
+//! environment, its files (its log file among them), its keychain, every IPC answer, and its process memory. A scan that cannot see
 //! a planted copy would pass for a clean app, so each is checked on its own here.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use machines_wallet_e2e::answers::WALLET;
-use machines_wallet_e2e::files::files_containing;
+use machines_wallet_e2e::files::{files_containing, newest_app_log};
 use machines_wallet_e2e::{leaks, Launch};
 
 /// Values no part of the app could make up: a copy found is the planted one.
@@ -66,6 +66,14 @@ async fn each_scan_finds_a_planted_copy_and_nothing_else() {
     let files = files_containing(w.home(), &[&typed]).unwrap();
     assert!(!files.is_empty(), "the settings store holds the user id");
     assert!(files_containing(w.home(), &[&absent]).unwrap().is_empty());
+
+    // Log file: the app's daily log (its log folder, under the home) holds lines, and the home's scan
+    // reads it: a line planted in it is found there, and only there.
+    let log = newest_app_log(&w.log_dir()).unwrap();
+    let in_log = control("log");
+    let mut lines = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut lines, format!("{in_log}\n").as_bytes()).unwrap();
+    assert_eq!(files_containing(w.home(), &[&in_log]).unwrap(), vec![log], "the planted log line is found");
 
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use machines_wallet_e2e::answers::{kyc_answers, WALLET};
-use machines_wallet_e2e::files::files_containing;
+use machines_wallet_e2e::files::{files_containing, newest_app_log};
 use machines_wallet_e2e::local_stack::{LocalStack, PARTNER_NAME};
 use machines_wallet_e2e::theme::Theme;
 use machines_wallet_e2e::window::xpath_literal;
@@ -214,6 +214,8 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
     let file_hits = files_containing(home, &[&partner_key, &refresh_token]).unwrap();
+    let app_log = newest_app_log(&launch::log_dir(home)).unwrap();
+    assert!(app_log.starts_with(home), "the home's scan reads the app's log file {}", app_log.display());
     assert_eq!(files_containing(home, &[&in_file]).unwrap().len(), 1, "control: the planted file is found");
     let logs = launch::artifacts_root().join(JOURNEY);
     let log_hits = files_containing(&logs, &[&partner_key, &refresh_token]).unwrap();
