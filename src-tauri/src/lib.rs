@@ -246,7 +246,10 @@ pub fn run(environment: environment::StartEnvironment) {
         // First, as its documentation asks: a second launch hands over to this one and exits inside this
         // plugin's setup, before any other plugin or our `setup` starts a simulator, a clipboard guard or an
         // idle timer.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| show_main_window(app)))
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("the app was launched again; showing this window");
+            show_main_window(app);
+        }))
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -296,9 +299,9 @@ pub fn run(environment: environment::StartEnvironment) {
     }
 }
 
-/// What a second launch of the app does instead of opening its own window: brings this one's to the front.
-fn show_main_window(app: &tauri::AppHandle) {
-    tracing::info!("the app was launched again; showing this window");
+/// Shows, unminimizes and focuses the main window: what a second launch of the app does instead of
+/// opening its own, and what the Fill shortcut does before the card picker (`fill::app_desktop`).
+pub(crate) fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
         if let Err(err) = shown {

@@ -83,11 +83,7 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
     }
 
     fn raise_main_window(&self) {
-        let Some(window) = self.app.get_webview_window("main") else { return };
-        let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
-        if let Err(err) = shown {
-            tracing::warn!(%err, "the main window could not be brought to the front");
-        }
+        crate::show_main_window(&self.app);
     }
 
     fn set_shortcut(&self, accelerator: Option<&str>) -> Result<(), String> {
