@@ -39,6 +39,9 @@ const START_DELAY: Duration = Duration::from_secs(2);
 /// A card number of the same shape as the app's card, planted where a leak would put it: every scan must
 /// find it, or it could not have found the card's either.
 const CONTROL_NUMBER: &str = "4000056655665556";
+/// The environment scan's control, apart from [`CONTROL_NUMBER`] so that the memory scan's control is
+/// still the planted answer, not the environment every process carries.
+const ENV_CONTROL_NUMBER: &str = "4000002760003184";
 
 /// The card as its issuer keeps it.
 struct CardSecrets {
@@ -120,7 +123,13 @@ impl Desk {
     /// agreements, and a card made in the app; then openbox, the pages and Chromium on the app's display.
     async fn open(journey: &str) -> Desk {
         let sim = Simulator::start(SimConfig::instant()).await.unwrap();
-        let w = Launch::new(journey).against(&sim.base_url(), sim.partner_key()).start().await.unwrap();
+        // The environment scan's control: a number the launch hands every process, as a leak would.
+        let w = Launch::new(journey)
+            .against(&sim.base_url(), sim.partner_key())
+            .env("E2E_CONTROL_NUMBER", ENV_CONTROL_NUMBER)
+            .start()
+            .await
+            .unwrap();
         w.record_ipc().await.unwrap();
         steps::set_passphrase(&w).await.unwrap();
         steps::set_up(&w, USER).await.unwrap();
@@ -381,8 +390,15 @@ async fn a_card_is_typed_into_four_checkouts_and_never_reaches_the_webview() {
     assert_eq!(number_copies, 0, "the web process's memory holds the card number");
     assert!(control_copies >= 1, "the memory scan finds the planted answer");
     // Nor on disk, and nowhere in the app's environment.
+    // Each with its control: a file planted under the home, and the variable the launch set.
+    let planted = d.w.home().join("e2e-control.txt");
+    std::fs::write(&planted, CONTROL_NUMBER).unwrap();
     assert!(files_containing(d.w.home(), &[&d.card.number]).unwrap().is_empty(), "a file holds the card number");
-    assert!(leaks::in_environments(&d.w.processes(), &d.card.number).unwrap().is_empty());
+    assert_eq!(files_containing(d.w.home(), &[CONTROL_NUMBER]).unwrap(), vec![planted.clone()], "the file scan");
+    std::fs::remove_file(&planted).unwrap();
+    let processes = d.w.processes();
+    assert!(leaks::in_environments(&processes, &d.card.number).unwrap().is_empty());
+    assert!(!leaks::in_environments(&processes, ENV_CONTROL_NUMBER).unwrap().is_empty(), "the environment scan");
 
     // One line per fill in the activity log, with the last four and the window only.
     let log = d.activity_log().await;
