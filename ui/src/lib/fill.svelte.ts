@@ -101,6 +101,9 @@ export async function startFill(cardId: string, name: string, field: FillField |
     unavailable(cardId, name, known.reason ?? "Typing into another window is not possible in this session.");
     return;
   }
+  // The picker closes before the core is asked, so the re-auth dialog and the Fill dialog that follow are
+  // the only windows on show; a refusal opens it again, for its banner to say why nothing happened.
+  const fromPicker = fill.picking;
   fill.picking = false;
   // A fill under way is replaced: the core ends it without a word, and the new one's steps follow.
   lastArmed = { cardId, field };
@@ -112,6 +115,7 @@ export async function startFill(cardId: string, name: string, field: FillField |
       unavailable(cardId, name, ui.message);
       return;
     }
+    if (fromPicker) fill.picking = true;
     throw e instanceof UiFailure ? e : new UiFailure(ui);
   }
 }

@@ -172,6 +172,34 @@ describe("the card picker", () => {
     expect(calls.filter(([c]) => c === "fill_card")).toEqual([["fill_card", { id: "card_t", field: null }]]);
   });
 
+  it("opens again with the reason when the core refuses the card picked, and Dismiss keeps it open", async () => {
+    const refusal = {
+      code: "too_many",
+      title: "Too many reveals",
+      message: "Ten card details were shown or typed in the last minute. Try again in a minute.",
+      action: "dismiss",
+      fields: [],
+      retryAfterSeconds: 60,
+    };
+    await open({
+      fill_card: () => {
+        throw refusal;
+      },
+    });
+    push({ phase: "pick" });
+    await settle();
+    key(document.getElementById("fill-pick-search")!, "Enter");
+    await settle();
+    expect(calls.filter(([c]) => c === "fill_card")).toEqual([["fill_card", { id: "card_g", field: null }]]);
+    expect(fill.picking).toBe(true);
+    expect(dialogText()).toContain("Fill a card");
+    expect(dialogText()).toContain(refusal.message);
+    button("Dismiss").click();
+    await settle();
+    expect(dialogText()).not.toContain(refusal.message);
+    expect(fill.picking).toBe(true);
+  });
+
   it("leaves out cards that cannot be revealed, and Escape closes without filling", async () => {
     const locked = { ...card("card_l", "Locked one", "7777", 4), canReveal: false, status: "locked" as const };
     await open({ cards: () => [locked, ...CARDS] });
