@@ -142,11 +142,6 @@ impl CheckoutPages {
     pub fn url(&self, checkout: Checkout) -> String {
         format!("{}/{}?provider={}", self.shop, checkout.file(), self.provider)
     }
-
-    /// The shop's origin (`http://127.0.0.1:PORT`) and the provider's (`http://127.0.0.2:PORT`).
-    pub fn origins(&self) -> (&str, &str) {
-        (&self.shop, &self.provider)
-    }
 }
 
 impl Drop for CheckoutPages {

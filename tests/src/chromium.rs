@@ -16,6 +16,7 @@ use tokio::process::{Child, Command};
 
 use crate::checkout_pages::Field;
 use crate::display::Display;
+use crate::launch::{free_port, wait_for_port};
 use crate::processes::{self, MARKER};
 use crate::{Failure, Result};
 
@@ -38,7 +39,7 @@ impl Chromium {
     /// Starts ChromeDriver and, through it, Chromium in a window on `display`.
     pub async fn start(display: &Display) -> Result<Self> {
         let home = tempfile::Builder::new().prefix("machines-e2e-chromium-").tempdir()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
         let marker = format!("chromium-{}-{port}", std::process::id());
         let driver = Command::new(CHROMEDRIVER)
             .args([&format!("--port={port}"), "--allowed-ips=127.0.0.1"])
@@ -53,7 +54,7 @@ impl Chromium {
             .spawn()
             .map_err(|e| Failure::new(format!("could not start {CHROMEDRIVER} (apt install chromium-driver): {e}")))?;
         let mut chromium = Self { client: None, driver: Some(driver), marker, display: display.name(), home };
-        wait_for_port(port).await?;
+        wait_for_port("chromedriver", port, Duration::from_secs(20)).await?;
 
         let profile_dir = chromium.home.path().join("profile");
         let (width, height) = WINDOW;
@@ -218,15 +219,4 @@ impl Drop for Chromium {
     fn drop(&mut self) {
         processes::stop_all(&self.marker, Duration::from_secs(2));
     }
-}
-
-async fn wait_for_port(port: u16) -> Result<()> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while tokio::time::Instant::now() < deadline {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(Failure::new(format!("chromedriver did not listen on port {port} within 20 s")))
 }

@@ -101,7 +101,7 @@ impl Launch {
         let driver = command.spawn().map_err(|e| Failure::new(format!("could not start tauri-driver: {e}")))?;
         let mut wallet =
             Wallet { client: None, driver: Some(driver), display, browser, home, marker, artifacts, shots: 0.into() };
-        wait_for_port(port, Duration::from_secs(20)).await?;
+        wait_for_port("tauri-driver", port, Duration::from_secs(20)).await?;
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
@@ -211,7 +211,7 @@ pub fn log_dir(home: &Path) -> PathBuf {
     home.join("data").join("cash.machines.wallet").join("logs")
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
@@ -263,11 +263,13 @@ fn path_with(first: &Path) -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or(rest)
 }
 
-fn free_port() -> Result<u16> {
+/// A loopback port free at the time of asking, for a driver the test starts.
+pub(crate) fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-async fn wait_for_port(port: u16, within: Duration) -> Result<()> {
+/// Waits until `server` (named in the error) listens on loopback `port`.
+pub(crate) async fn wait_for_port(server: &str, port: u16, within: Duration) -> Result<()> {
     let deadline = tokio::time::Instant::now() + within;
     while tokio::time::Instant::now() < deadline {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
@@ -275,5 +277,5 @@ async fn wait_for_port(port: u16, within: Duration) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(Failure::new(format!("tauri-driver did not listen on port {port} within {within:?}")))
+    Err(Failure::new(format!("{server} did not listen on port {port} within {within:?}")))
 }

@@ -26,7 +26,7 @@ impl Deb {
     /// and architecture in `target/debug/bundle/deb/`. What it must depend on comes from the same config
     /// (`bundle.linux.deb.depends`), so the test checks the package against the one place that declares it.
     pub fn built() -> Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf();
+        let root = crate::launch::workspace_root();
         let config_path = root.join("src-tauri/tauri.conf.json");
         let config: serde_json::Value = serde_json::from_slice(&std::fs::read(&config_path)?)
             .map_err(|e| Failure::new(format!("{}: {e}", config_path.display())))?;

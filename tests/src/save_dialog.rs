@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tokio::process::Command;
 
 use crate::display::Display;
 use crate::{Failure, Result};
@@ -58,10 +57,6 @@ impl Display {
     }
 
     pub(crate) async fn xdotool(&self, args: &[&str]) -> Result<std::process::Output> {
-        let run = Command::new("xdotool").args(args).env("DISPLAY", self.name()).kill_on_drop(true).output();
-        tokio::time::timeout(Duration::from_secs(20), run)
-            .await
-            .map_err(|_| Failure::new("xdotool did not answer within 20 s"))?
-            .map_err(|e| Failure::new(format!("could not run xdotool (apt install xdotool): {e}")))
+        self.x11_tool("xdotool", args).await
     }
 }

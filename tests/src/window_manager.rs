@@ -114,7 +114,7 @@ impl Display {
     }
 
     /// Runs xdotool and fails with its own words when it reports a failure.
-    pub(crate) async fn xdotool_ok(&self, args: &[&str]) -> Result<std::process::Output> {
+    pub async fn xdotool_ok(&self, args: &[&str]) -> Result<std::process::Output> {
         let out = self.xdotool(args).await?;
         if !out.status.success() {
             return Err(Failure::new(format!(
@@ -131,6 +131,6 @@ impl Display {
         tokio::time::timeout(Duration::from_secs(20), run)
             .await
             .map_err(|_| Failure::new(format!("{tool} did not answer within 20 s")))?
-            .map_err(|e| Failure::new(format!("could not run {tool}: {e}")))
+            .map_err(|e| Failure::new(format!("could not run {tool} (scripts/setup installs it): {e}")))
     }
 }

@@ -214,9 +214,16 @@ async fn a_partners_user_signs_in_gets_a_card_and_signs_out_with_no_partner_key_
     let stuck = w.quit().await.unwrap();
     assert!(stuck.is_empty(), "processes left running after quit: {stuck:?}");
     let file_hits = files_containing(home, &[&partner_key, &refresh_token]).unwrap();
+    // Controls, after the scan for secrets: the same scan of the home finds a planted file and a line planted
+    // in the app's own (non-empty, `newest_app_log` checks) log file, so the scan above read that file too.
     let app_log = newest_app_log(&launch::log_dir(home)).unwrap();
-    assert!(app_log.starts_with(home), "the home's scan reads the app's log file {}", app_log.display());
-    assert_eq!(files_containing(home, &[&in_file]).unwrap().len(), 1, "control: the planted file is found");
+    let mut log_file = std::fs::OpenOptions::new().append(true).open(&app_log).unwrap();
+    std::io::Write::write_all(&mut log_file, format!("{in_file}\n").as_bytes()).unwrap();
+    let mut control_hits = files_containing(home, &[&in_file]).unwrap();
+    control_hits.sort();
+    let mut planted = vec![home.join("data").join("e2e-control.txt"), app_log];
+    planted.sort();
+    assert_eq!(control_hits, planted, "control: the planted file and the planted log line are found");
     let logs = launch::artifacts_root().join(JOURNEY);
     let log_hits = files_containing(&logs, &[&partner_key, &refresh_token]).unwrap();
     let log_control = tempfile::tempdir().unwrap();

@@ -80,9 +80,7 @@ fn app_pids(w: &machines_wallet_e2e::Wallet) -> Vec<i32> {
 }
 
 async fn xdotool(w: &machines_wallet_e2e::Wallet, args: &[&str]) {
-    let out = tokio::process::Command::new("xdotool").args(args).env("DISPLAY", w.display.name()).output();
-    let out = tokio::time::timeout(Duration::from_secs(20), out).await.unwrap().unwrap();
-    assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    w.display.xdotool_ok(args).await.unwrap();
 }
 
 /// Waits up to 5 s for `done`; the caller asserts afterwards, with its own message.
