@@ -1,9 +1,14 @@
 // The reveal countdown. It is driven by a deadline, not by counting ticks, so a busy or throttled
 // window (timers slow down in a background webview) can only hide the digits on time or early, never late.
 
-/** Whole seconds left until `deadlineMs`, rounded up, never below 0. */
+/** Whole seconds, rounded up so a countdown never says 0 before it ends, never below 0. */
+export function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.ceil(ms / 1000));
+}
+
+/** Whole seconds left until `deadlineMs`. */
 export function secondsLeft(deadlineMs: number, nowMs: number): number {
-  return Math.max(0, Math.ceil((deadlineMs - nowMs) / 1000));
+  return wholeSeconds(deadlineMs - nowMs);
 }
 
 export interface CountdownOptions {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FillCardLabel, FillUpdate } from "./fillCommands";
-import { fillCardName, fillStatus, isArmed, wholeSeconds } from "./fillWords";
+import { wholeSeconds } from "./countdown";
+import { fillCardName, fillStatus, isArmed } from "./fillWords";
 
 const CARD: FillCardLabel = { id: "card_1", label: "Groceries", last4: "4242" };
 const WINDOW = "Checkout \u2013 Chromium";

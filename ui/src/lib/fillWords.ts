@@ -2,6 +2,7 @@
 // four and the target window's title (already trimmed of control characters and cut to 80 characters);
 // the sentences are written here, once, so the dialog, the card list and the tests read the same words.
 // A stopped fill is the exception: the core words why it stopped (`FillStop::title`/`message`).
+import { wholeSeconds } from "./countdown";
 import type { FillCardLabel, FillField, FillScope, FillUpdate } from "./fillCommands";
 
 /** The field a scope types, or null when it types them all. */
@@ -42,11 +43,6 @@ function typedWhat(scope: FillScope): string {
 /** The target window as a sentence names it: its title in quotes, or words for a window without one. */
 export function windowName(title: string): string {
   return title.trim() === "" ? "a window without a title" : `\u201c${title}\u201d`;
-}
-
-/** Whole seconds, rounded up, so a countdown never says 0 before it ends. */
-export function wholeSeconds(ms: number): number {
-  return Math.max(0, Math.ceil(ms / 1000));
 }
 
 export interface FillStatus {

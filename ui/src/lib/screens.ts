@@ -47,10 +47,3 @@ export function environmentName(environment: string): string {
       return environment;
   }
 }
-
-/** `acceptedAt` as a local date and time, or as sent when it does not parse. */
-export function formatTimestamp(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
