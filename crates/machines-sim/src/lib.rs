@@ -24,6 +24,7 @@ mod ids;
 mod reply;
 mod router;
 mod routes;
+pub mod seed;
 mod server;
 mod sim;
 mod snapshot;
