@@ -1,7 +1,7 @@
 //! The app's own [`Desktop`]: X11 for the active window and Escape, XTEST for the keys, the
 //! global-shortcut plugin for the Fill shortcut, and the main window.
 
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -9,7 +9,7 @@ use super::session::{self, Session};
 use super::shortcut::{self, Shortcut};
 use super::typist::XtestKeyboard;
 use super::x11_window::X11Windows;
-use super::{ActiveWindows, Desktop, Keyboard, OwnWindows};
+use super::{held, ActiveWindows, Desktop, Keyboard, OwnWindows};
 
 pub struct AppDesktop<R: Runtime> {
     app: AppHandle<R>,
@@ -18,11 +18,6 @@ pub struct AppDesktop<R: Runtime> {
     availability: OnceLock<Result<Option<String>, String>>,
     /// The Fill shortcut registered now, as the person wrote it.
     fill_shortcut: Mutex<Option<(String, Shortcut)>>,
-}
-
-/// Plain values a panic elsewhere cannot leave half-made.
-fn held<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<R: Runtime> AppDesktop<R> {

@@ -14,7 +14,15 @@ pub mod typist;
 #[cfg(target_os = "linux")]
 pub mod x11_window;
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use wallet_core::fill::KeySink;
+
+/// Fill's locks hold plain values (a ticket, the registered shortcut) that a panic elsewhere cannot leave
+/// half-made: going on with them is safer than refusing to cancel a fill.
+pub(crate) fn held<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The window that has the keyboard: an X11 window id, its title as set (`None` without one), the
 /// process that says it owns it (`_NET_WM_PID`) and its client leader (`WM_CLIENT_LEADER`, the window

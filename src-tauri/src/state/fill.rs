@@ -11,7 +11,7 @@
 //! The desktop is a [`Desktop`], so all of this runs in tests over a fake one.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use machines_api::UserClient;
@@ -25,7 +25,7 @@ use wallet_core::fill::{
 };
 
 use super::{ui, AppState};
-use crate::fill::{ActiveWindow, ActiveWindows, Desktop, NoDesktop, OwnWindows};
+use crate::fill::{held, ActiveWindow, ActiveWindows, Desktop, NoDesktop, OwnWindows};
 use crate::unlock::{Gate, SecretUse};
 
 /// How a fill's clock runs: the app's are the product's, tests shorten them.
@@ -91,11 +91,6 @@ struct Ticket {
     serial: u64,
     token: CancellationToken,
     why: Arc<Mutex<Option<FillStop>>>,
-}
-
-/// Plain values a panic elsewhere cannot leave half-made: going on is safer than refusing to cancel.
-fn held<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Ticket {
@@ -177,12 +172,8 @@ struct Job {
 }
 
 impl Job {
-    /// Why to stop now, if the fill should: the lock first, then a cancel.
     fn should_stop(&self) -> Option<FillStop> {
-        if self.locked.load(Ordering::SeqCst) {
-            return Some(FillStop::Locked);
-        }
-        self.ticket.stopped()
+        lock_or_cancel(&self.locked, &self.ticket)
     }
 
     fn stopped(&self, stop: FillStop) -> FillUpdate {
@@ -192,6 +183,14 @@ impl Job {
     fn start_delay(&self) -> Duration {
         Duration::from_millis(u64::from(self.settings.start_delay_ms))
     }
+}
+
+/// Why a fill must stop before its next step, if it must: the lock first, then a cancel (with its reason).
+fn lock_or_cancel(locked: &AtomicBool, ticket: &Ticket) -> Option<FillStop> {
+    if locked.load(Ordering::SeqCst) {
+        return Some(FillStop::Locked);
+    }
+    ticket.stopped()
 }
 
 /// The title as the person reads it while a fill waits and types.
@@ -233,10 +232,7 @@ const MODIFIER_POLL: Duration = Duration::from_millis(20);
 impl Guard<'_> {
     /// The cancel, the lock, Escape and the window: any of them stops the fill.
     fn may_go_on(&mut self) -> Result<(), FillStop> {
-        if self.locked.load(Ordering::SeqCst) {
-            return Err(FillStop::Locked);
-        }
-        if let Some(stop) = self.job_ticket.stopped() {
+        if let Some(stop) = lock_or_cancel(&self.locked, &self.job_ticket) {
             return Err(stop);
         }
         if self.windows.escape_pressed() {
