@@ -42,6 +42,7 @@ macro_rules! commands_for {
                 $crate::commands::app::activity,
                 $crate::commands::app::panic_button,
                 $crate::commands::app::ui_ready::<$runtime>,
+                $crate::commands::app::ui_painted,
                 $crate::commands::passphrase::check_passphrase,
                 $crate::commands::passphrase::set_passphrase,
                 $crate::commands::passphrase::reauthenticate,

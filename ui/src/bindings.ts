@@ -29,6 +29,12 @@ export const commands = {
 	 *  `MACHINES_WALLET_EXIT_AFTER_READY_MS=N` it quits N ms later. Without them it does nothing.
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**
+	 *  A list's rows reached the screen after its data arrived (`PaintReport`). For the scale benchmarks: with
+	 *  `MACHINES_WALLET_REPORT_READY` set the app prints `ready cards <n>` (once) and `painted <list> <ms>` on
+	 *  stdout; without it, nothing.
+	 */
+	uiPainted: (report: PaintReport) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("ui_painted", { report })),
 	/**  How strong `candidate` is, for the meter on the set-passphrase screen. Nothing is kept. */
 	checkPassphrase: (candidate: string) => __TAURI_INVOKE<CredentialCheck>("check_passphrase", { candidate }),
 	/**
@@ -1235,6 +1241,19 @@ export type LockUpdate = {
 export type NotesUpdate = {
 	notes: string[],
 };
+
+/**
+ *  One paint: the list, the milliseconds from the IPC answer resolving to the first animation frame after
+ *  its rows were in the DOM, and how many items the list's data holds (not how many rows are rendered).
+ */
+export type PaintReport = {
+	list: PaintedList,
+	ms: number | null,
+	items: number,
+};
+
+/**  The list that painted: the wallet screen's cards, or the Activity screen's transactions. */
+export type PaintedList = "cards" | "activity";
 
 /**  What the panic button did. */
 export type PanicReport = PanicReport_Serialize | PanicReport_Deserialize;

@@ -30,6 +30,7 @@ pub mod kyc_view;
 pub mod limits;
 pub mod links;
 pub mod money;
+pub mod paint_report;
 pub mod panic;
 pub mod partner_config;
 pub mod pending_writes;

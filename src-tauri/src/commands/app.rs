@@ -3,6 +3,7 @@
 use tauri::State;
 use wallet_core::app_view::AppStateView;
 use wallet_core::error::UiError;
+use wallet_core::paint_report::{PaintLines, PaintReport};
 use wallet_core::panic::PanicReport;
 
 use crate::state::AppState;
@@ -61,4 +62,22 @@ pub fn ui_ready<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
             app.exit(0);
         });
     }
+}
+
+/// What `ui_painted` said so far in this launch (`ready cards` is said once).
+static PAINT_LINES: PaintLines = PaintLines::new();
+
+/// A list's rows reached the screen after its data arrived (`PaintReport`). For the scale benchmarks: with
+/// `MACHINES_WALLET_REPORT_READY` set the app prints `ready cards <n>` (once) and `painted <list> <ms>` on
+/// stdout; without it, nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn ui_painted(report: PaintReport) -> Result<(), UiError> {
+    let lines = PAINT_LINES.lines(&report)?;
+    if std::env::var_os("MACHINES_WALLET_REPORT_READY").is_some() {
+        for line in lines {
+            println!("{line}");
+        }
+    }
+    Ok(())
 }
