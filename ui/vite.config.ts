@@ -24,6 +24,8 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // A stand-in for the layout jsdom lacks (ResizeObserver, scrollTo), which the virtual lists measure with.
+    setupFiles: ["src/testing/layout.ts"],
     restoreMocks: true,
     // Stylesheets load as empty strings in tests, except app.css: theme.test.ts reads its colours.
     css: { include: [/app\.css/] },

@@ -31,7 +31,7 @@ const SIZES: [(u32, u32); 2] = [(800, 600), (1600, 1000)];
 
 fn card_scope(label: &str) -> String {
     format!(
-        "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][contains(normalize-space(.), {})]]",
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][contains(normalize-space(.), {})]]",
         xpath_literal(label)
     )
 }
@@ -39,7 +39,7 @@ fn card_scope(label: &str) -> String {
 /// The card's id, from the list item the page renders for it (`id="card-<cardId>"`), once it is listed.
 async fn card_id(w: &Wallet, label: &str) -> String {
     let find = format!(
-        "return [...document.querySelectorAll('li.card')].find(c => c.querySelector('.name').textContent.trim() === {})?.id ?? null",
+        "return [...document.querySelectorAll('.card[role=listitem]')].find(c => c.querySelector('.name').textContent.trim() === {})?.id ?? null",
         serde_json::to_string(label).unwrap()
     );
     for _ in 0..100 {
@@ -57,14 +57,14 @@ async fn sections(w: &Wallet) -> Value {
     w.script(
         "const out = {};
          for (const key of ['pending', 'settled', 'declined']) {
-           const s = document.querySelector(`section[aria-labelledby='tx-${key}-title']`);
-           out[key] = s ? [...s.querySelectorAll('li.tx')].map(li => ({
+           const rows = document.querySelectorAll(`[data-list='activity'] [data-section='${key}'] .tx`);
+           out[key] = [...rows].map(li => ({
              title: li.querySelector('.merchant').textContent.trim(),
              amount: li.querySelector('.money').textContent.replace(/^(Out|In): /, '').trim(),
              meta: li.querySelector('.hint').textContent.trim(),
              reason: li.querySelector('.reason')?.textContent.trim() ?? null,
              status: li.querySelector('.status').textContent.trim(),
-           })) : [];
+           }));
          }
          return out;",
     )
@@ -344,7 +344,7 @@ async fn purchases_a_decline_and_a_refund_searched_exported_and_a_card_edited() 
              return {{name: c.querySelector('.name').textContent.trim(), pinned: c.querySelector('.pin')?.textContent.trim() ?? null,
                       limit: c.querySelector('.limit').textContent.trim(), memo: c.querySelector('.memo')?.textContent.trim() ?? null,
                       background: getComputedStyle(c.querySelector('.face')).backgroundColor,
-                      first: document.querySelector('li.card').id === c.id}}"
+                      first: document.querySelector('.card[role=listitem]').id === c.id}}"
         ))
         .await
         .unwrap();

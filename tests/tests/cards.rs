@@ -72,10 +72,29 @@ async fn focused(w: &Wallet) -> String {
     found.as_str().unwrap_or_default().to_owned()
 }
 
-/// The card names in the order the list shows them.
+/// The card names in the order the list shows them. The list renders only the cards near its viewport,
+/// so it is scrolled from top to bottom (and back) to read each card at its place (`aria-posinset`).
 async fn names(w: &Wallet) -> Vec<String> {
     let shown = w
-        .script("return Array.from(document.querySelectorAll('.list .card .name')).map(e => e.textContent.trim())")
+        .script(
+            "return (async () => {
+             const box = document.querySelector('[data-list=cards]');
+             if (!box) return [];
+             const seen = new Map();
+             const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+             const start = box.scrollTop;
+             for (let top = 0; ; top += Math.max(1, box.clientHeight / 2)) {
+               box.scrollTop = top;
+               await frame();
+               for (const c of box.querySelectorAll('.card[role=listitem]'))
+                 seen.set(Number(c.getAttribute('aria-posinset')), c.querySelector('.name').textContent.trim());
+               if (box.scrollTop + box.clientHeight >= box.scrollHeight) break;
+             }
+             box.scrollTop = start;
+             await frame();
+             return [...seen.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+             })();",
+        )
         .await
         .unwrap();
     serde_json::from_value(shown).unwrap()
@@ -227,9 +246,12 @@ async fn twenty_five_cards_keep_their_order_and_are_found_by_last_four() {
     w.shot("25-cards-800x600").await.unwrap();
 
     // Delete "Groceries" after its confirmation: the focus goes to the card now in its place.
-    w.click_button_in("//li[contains(@class, 'card')][.//span[normalize-space(.) = 'Groceries']]", "Delete")
-        .await
-        .unwrap();
+    w.click_button_in(
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[normalize-space(.) = 'Groceries']]",
+        "Delete",
+    )
+    .await
+    .unwrap();
     w.wait_for_text("Delete \u{201c}Groceries\u{201d}?").await.unwrap();
     w.shot("delete-confirmation").await.unwrap();
     w.click_button("Delete card").await.unwrap();

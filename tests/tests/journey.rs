@@ -16,7 +16,7 @@ const WALLET_TYPO: &str = "0x462B1eD1B62F4c282c0EA342BCefcF8f9919226e";
 
 fn card_scope(label: &str) -> String {
     format!(
-        "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
         xpath_literal(label)
     )
 }

@@ -43,8 +43,14 @@ function queries(): Record<string, unknown>[] {
   return calls.filter(([c]) => c === "activity_list").map(([, args]) => args.query as Record<string, unknown>);
 }
 
+/** The group under heading `title`: its heading and its lines (one virtual list holds every group, so the
+ *  group's rows are gathered by their `data-section` into a detached element). */
 function section(title: string): HTMLElement | null {
-  return [...document.querySelectorAll<HTMLElement>(".section")].find((s) => s.querySelector("h3")?.textContent?.startsWith(title)) ?? null;
+  const head = [...document.querySelectorAll<HTMLElement>(".section-head")].find((s) => s.querySelector("h3")?.textContent?.startsWith(title));
+  if (!head) return null;
+  const group = document.createElement("div");
+  for (const row of document.querySelectorAll(`[data-section="${head.dataset.section}"]`)) group.append(row.cloneNode(true));
+  return group;
 }
 
 async function open(answer: (query: Record<string, unknown>) => ActivityView = () => VIEW, over = {}) {
@@ -105,7 +111,7 @@ describe("the list", () => {
   it("says when there is nothing yet, and when filters hide everything", async () => {
     await open(() => ({ pending: [], settled: [], declined: [], total: 0 }));
     expect(document.querySelector(".result")?.textContent).toContain("No transactions yet");
-    expect(document.querySelector(".section")).toBeNull();
+    expect(document.querySelector("[data-section]")).toBeNull();
 
     component && unmount(component);
     await open(() => EMPTY);
