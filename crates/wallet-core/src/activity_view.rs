@@ -7,6 +7,8 @@
 //! Nothing here holds a secret: a transaction names its card by id, and the card's name and last four
 //! come from the card list's masked views.
 
+use std::collections::HashMap;
+
 use machines_api::models::transactions::{DeclineReason, Transaction, TransactionStatus, TransactionType};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -217,10 +219,15 @@ fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
 
 /// The line for `transaction`, with its card found among `cards` and its time in `offset`.
 pub fn activity_line(transaction: &Transaction, cards: &[CardView], offset: UtcOffset) -> ActivityLine {
+    let card = transaction.card_id.as_deref().and_then(|id| cards.iter().find(|card| card.card_id == id));
+    line_with_card(transaction, card, offset)
+}
+
+/// The line for `transaction` on `card` (found by the caller), its time in `offset`.
+fn line_with_card(transaction: &Transaction, card: Option<&CardView>, offset: UtcOffset) -> ActivityLine {
     let (state, status_text) = state_of(transaction.status.as_ref());
     let signed = transaction.signed_cents();
     let refund = transaction.is_refund();
-    let card = transaction.card_id.as_deref().and_then(|id| cards.iter().find(|card| card.card_id == id));
     let created = parse_time(transaction.created_at.as_deref());
     let local = created.map(|at| at.to_offset(offset));
     let merchant = transaction.merchant_name.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned);
@@ -278,9 +285,15 @@ pub fn matches(line: &ActivityLine, filters: &Filters) -> bool {
     }
 }
 
-/// The screen's view of `transactions` under `filters`: the newest first in each group.
+/// The screen's view of `transactions` under `filters`: the newest first in each group. The cards are
+/// looked up by id through an index (10,000 lines over 1,000 cards searched one by one were 10 million
+/// comparisons).
 pub fn activity_view(transactions: &[Transaction], cards: &[CardView], filters: &Filters) -> ActivityView {
-    let mut lines: Vec<ActivityLine> = transactions.iter().map(|t| activity_line(t, cards, filters.offset)).collect();
+    let by_id: HashMap<&str, &CardView> = cards.iter().map(|card| (card.card_id.as_str(), card)).collect();
+    let mut lines: Vec<ActivityLine> = transactions
+        .iter()
+        .map(|t| line_with_card(t, t.card_id.as_deref().and_then(|id| by_id.get(id).copied()), filters.offset))
+        .collect();
     let total = u32::try_from(lines.len()).unwrap_or(u32::MAX);
     lines.retain(|line| matches(line, filters));
     lines.sort_by(|a, b| b.sort_key.cmp(&a.sort_key).then_with(|| a.id.cmp(&b.id)));

@@ -4,6 +4,7 @@
 //! is the state and the OS (the dialog, the file, the notification), the last two behind traits so the
 //! command tests can stand in for them.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -21,6 +22,7 @@ use wallet_core::card_view::{labelled_card_view, CardView};
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::updates::{ActivityUpdate, WatchId};
 
+use super::cards::labelled_views;
 use super::{ui, AppState};
 
 /// Shows a desktop notification. The app's is `tauri-plugin-notification`; tests record them.
@@ -74,7 +76,9 @@ fn notify_new<R: tauri::Runtime>(app: tauri::AppHandle<R>, lines: Vec<ActivityLi
 }
 
 /// The transactions the query's card and types select (the API filters by those), every page, with the
-/// cards that name them.
+/// cards that name them. The pages follow each other (each cursor comes with the page before), so the
+/// card list is read meanwhile; then only the cards the transactions name are labelled (a label is a
+/// decrypt request each: one card's own list labels one card, not all 1,000).
 async fn fetch(user: &UserClient, query: &Filters) -> Result<(Vec<Transaction>, Vec<CardView>), UiError> {
     let api_query = TransactionQuery {
         card_id: query.card_id.clone(),
@@ -82,12 +86,14 @@ async fn fetch(user: &UserClient, query: &Filters) -> Result<(Vec<Transaction>, 
         limit: Some(TransactionQuery::MAX_LIMIT),
         ..TransactionQuery::default()
     };
-    let transactions = user.all_transactions(&api_query).await.map_err(ui)?;
-    let mut cards = Vec::new();
-    for card in user.all_cards().await.map_err(ui)? {
-        cards.push(labelled_card_view(user, &card).await);
-    }
-    Ok((transactions, cards))
+    let (transactions, cards) =
+        futures_util::future::try_join(async { user.all_transactions(&api_query).await.map_err(ui) }, async {
+            user.all_cards().await.map_err(ui)
+        })
+        .await?;
+    let named: HashSet<&str> = transactions.iter().filter_map(|t| t.card_id.as_deref()).collect();
+    let cards = cards.into_iter().filter(|card| named.contains(card.card_id.as_str())).collect();
+    Ok((transactions, labelled_views(user, cards).await))
 }
 
 impl AppState {
