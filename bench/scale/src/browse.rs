@@ -3,14 +3,14 @@
 //! activity list scrolled the same way. Scrolling moves the list's scroll container by a screen per
 //! animation frame and records the frame intervals and how many rows (`[data-row]`) are in the page.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bench_measure::memory::{self, Memory};
-use machines_wallet_e2e::launch::artifacts_root;
 use machines_wallet_e2e::{Launch, Wallet};
 use serde_json::Value;
 
+/// The launch's name: its screenshots and driver logs go to `<e2e artifacts>/scale-browse`.
 const JOURNEY: &str = "scale-browse";
 
 /// One scroll to the end of a list and back.
@@ -36,8 +36,9 @@ pub struct Browse {
 
 /// Browses the home at `home` with the app at `app`.
 pub async fn big_home(app: &Path, home: &Path, idle: Duration) -> Result<Browse, String> {
+    let stdout = StdoutToFile::new(app)?;
     let w = Launch::new(JOURNEY)
-        .app(app)
+        .app(&stdout.wrapper)
         .in_home(home)
         .env("MACHINES_WALLET_REPORT_READY", "1")
         .start()
@@ -48,7 +49,7 @@ pub async fn big_home(app: &Path, home: &Path, idle: Duration) -> Result<Browse,
         Err(err) => Err(format!("no card rows: {err}")),
     };
     w.click("//button[@id='tab-activity']").await.map_err(text)?;
-    let painted_activity = report_number("painted activity", Duration::from_secs(60)).await;
+    let painted_activity = report_number(&stdout.file, "painted activity", Duration::from_secs(60)).await;
     let activity_memory = match painted_activity {
         Some(_) => {
             tokio::time::sleep(idle).await;
@@ -67,13 +68,32 @@ pub async fn big_home(app: &Path, home: &Path, idle: Duration) -> Result<Browse,
     Ok(Browse { cards, painted_activity, activity_memory, activity })
 }
 
-/// The number on the app's first stdout line `<prefix> <number>` (its stdout is the launch's `app.log`),
-/// waiting up to `within` for it.
-async fn report_number(prefix: &str, within: Duration) -> Option<f64> {
-    let log = artifacts_root().join(JOURNEY).join("app.log");
+/// The app's stdout in a file. WebKitWebDriver starts the app itself and keeps its stdout, so the launch
+/// starts a wrapper that `exec`s the app (same process, same name) with its stdout sent to the file.
+struct StdoutToFile {
+    _dir: tempfile::TempDir,
+    wrapper: PathBuf,
+    file: PathBuf,
+}
+
+impl StdoutToFile {
+    fn new(app: &Path) -> Result<Self, String> {
+        let dir = tempfile::Builder::new().prefix("machines-scale-stdout-").tempdir().map_err(text)?;
+        let wrapper = dir.path().join("machines-wallet");
+        let file = dir.path().join("stdout.txt");
+        let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+        let script = format!("#!/bin/sh\nexec {} \"$@\" >{}\n", quote(app), quote(&file));
+        std::fs::write(&wrapper, script).map_err(text)?;
+        std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).map_err(text)?;
+        Ok(Self { _dir: dir, wrapper, file })
+    }
+}
+
+/// The number on the app's first stdout line `<prefix> <number>`, waiting up to `within` for it.
+async fn report_number(stdout: &Path, prefix: &str, within: Duration) -> Option<f64> {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let text = std::fs::read_to_string(stdout).unwrap_or_default();
         let found = text.lines().find_map(|line| line.trim().strip_prefix(prefix)?.trim().parse().ok());
         if found.is_some() {
             return found;
