@@ -12,10 +12,11 @@ use std::sync::Mutex;
 
 use tracing_appender::non_blocking::{NonBlocking, WorkerGuard};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::format::{DefaultFields, Format};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{fmt, reload, EnvFilter, Registry};
+use tracing_subscriber::{fmt, reload, Registry};
 
 /// INFO for our own crates, WARN for everything else, unless `RUST_LOG` says otherwise.
 const DEFAULT_FILTER: &str = "warn,machines_wallet=info,wallet_core=info,machines_api=info,machines_sim=info";
@@ -36,10 +37,27 @@ pub struct Logging {
 
 /// Installs the subscriber: the terminal now, the file once [`Logging::write_to`] is called.
 pub fn init() -> Logging {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter = levels(std::env::var("RUST_LOG").ok().as_deref());
     let (file, handle) = reload::Layer::new(None);
     let _ = tracing_subscriber::registry().with(file).with(fmt::layer()).with(filter).try_init();
     Logging { file: handle }
+}
+
+/// The levels to log: `RUST_LOG` when it is a list of `level`, `target=level` or `target` (trace) items, such
+/// as `warn,machines_api=debug`; [`DEFAULT_FILTER`] when it is unset or not such a list. `Targets` rather than
+/// tracing-subscriber's `EnvFilter`, whose span and field filters (`target[span{field=value}]=level`) no one
+/// here uses and whose regex engine made the release binary bigger.
+pub fn levels(rust_log: Option<&str>) -> Targets {
+    let default = || DEFAULT_FILTER.parse().unwrap_or_default();
+    match rust_log.map(str::parse::<Targets>) {
+        Some(Ok(targets)) => targets,
+        Some(Err(err)) => {
+            // Printed, not logged: no subscriber exists yet.
+            eprintln!("RUST_LOG is not a list of target=level items ({err}); using {DEFAULT_FILTER}");
+            default()
+        }
+        None => default(),
+    }
 }
 
 impl Logging {

@@ -42,3 +42,26 @@ impl Drop for Home {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+#[test]
+fn rust_log_sets_the_levels_and_one_that_cannot_be_read_leaves_the_default() {
+    use tracing::Level;
+
+    // Unset: INFO for the app's own crates, WARN for the rest (Tauri, WebKit's bindings, the HTTP stack).
+    let default = log_file::levels(None);
+    assert!(default.would_enable("machines_wallet::state", &Level::INFO));
+    assert!(!default.would_enable("machines_wallet::state", &Level::DEBUG));
+    assert!(default.would_enable("tao::platform_impl", &Level::WARN));
+    assert!(!default.would_enable("tao::platform_impl", &Level::INFO));
+
+    // The common form: a level for everything and one for a target.
+    let asked = log_file::levels(Some("error,machines_api=debug"));
+    assert!(asked.would_enable("machines_api::transport", &Level::DEBUG));
+    assert!(!asked.would_enable("machines_api::transport", &Level::TRACE));
+    assert!(!asked.would_enable("machines_wallet::state", &Level::WARN));
+
+    // A level no one knows: the default, not nothing and not everything.
+    let unreadable = log_file::levels(Some("machines_api=loud"));
+    assert!(unreadable.would_enable("machines_wallet::state", &Level::INFO));
+    assert!(!unreadable.would_enable("machines_api::transport", &Level::DEBUG));
+}

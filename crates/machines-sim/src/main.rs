@@ -68,7 +68,13 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    // `RUST_LOG` as `target=level,...` through `Targets`, not `EnvFilter`: the app links this crate, and
+    // tracing-subscriber's env-filter feature would link its regex matching into the app's binary.
+    use tracing_subscriber::prelude::*;
+    let levels = std::env::var("RUST_LOG").ok().and_then(|value| value.parse().ok());
+    let levels =
+        levels.unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(tracing::Level::ERROR));
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer()).with(levels).init();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Seed(args)) => seed(args),
