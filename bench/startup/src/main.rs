@@ -1,6 +1,6 @@
-//! `startup-bench [--runs N] [--idle-ms MS]`: runs the release builds of Machines Wallet and of the bare
-//! window alternately (A, B, A, B, …) on the current display, each with a fresh home, and prints the
-//! medians and the wallet/bare ratios of:
+//! `startup-bench [--runs N] [--idle-ms MS] [--wallet PATH]…`: runs the release builds of Machines Wallet
+//! and of the bare window alternately (A, B, A, B, …) on the current display, each with a fresh home, and
+//! prints the medians and the wallet/bare ratios of:
 //! - start-up: process start to the UI's "ready" (the first screen drawn and interactive);
 //! - idle memory: the app and every process under it (WebKit's web and network processes), `MS` after
 //!   ready, as RSS and as PSS (shared pages split between the processes that map them);
@@ -9,6 +9,9 @@
 //! On a machine with no GPU the wallet tells WebKit to paint on the CPU (`src-tauri/src/rendering.rs`); the
 //! bare window keeps Tauri's default. A third column runs the bare window painting on the CPU too
 //! (`WEBKIT_DISABLE_COMPOSITING_MODE=1`), so a reader can see that the floor barely moves with it.
+//!
+//! Each `--wallet PATH` adds another build of the wallet to the same alternation (another commit's, kept
+//! aside), so a change is compared with its "before" in one run, on the same noisy machine.
 //!
 //! Run it through `bench/run`, which builds both and provides the display.
 
@@ -19,6 +22,17 @@ use std::time::{Duration, Instant};
 
 /// Extra environment for one of the compared apps.
 type Env = &'static [(&'static str, &'static str)];
+
+/// Issue 19's target for a first start: the wallet's time to interactive over the bare window's, both
+/// painting on the CPU.
+const FIRST_START_TARGET: f64 = 1.1;
+
+/// One of the compared apps: its name in the output, its binary, its extra environment.
+struct App {
+    name: String,
+    path: PathBuf,
+    env: Env,
+}
 
 struct Sample {
     ready: Duration,
@@ -49,24 +63,31 @@ fn run() -> Result<(), String> {
         .map(Path::to_path_buf)
         .ok_or("no folder for this binary")?;
     let bare = release.join("bare-window");
-    let apps: [(&str, PathBuf, Env); 3] = [
-        ("Machines Wallet", release.join("machines-wallet"), &[]),
-        ("bare window", bare.clone(), &[]),
-        ("bare window, CPU painting", bare, &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")]),
+    let mut apps = vec![
+        App { name: "Machines Wallet".into(), path: release.join("machines-wallet"), env: &[] },
+        App { name: "bare window".into(), path: bare.clone(), env: &[] },
+        App { name: "bare window, CPU painting".into(), path: bare, env: &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")] },
     ];
-    for (name, path, _) in &apps {
-        if !path.is_file() {
-            return Err(format!("{name} is not built at {}: run bench/run", path.display()));
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--wallet" {
+            let path = args.get(i + 1).ok_or("--wallet needs the path of a wallet binary")?;
+            apps.push(App { name: format!("Machines Wallet at {path}"), path: PathBuf::from(path), env: &[] });
+        }
+    }
+    for app in &apps {
+        if !app.path.is_file() {
+            return Err(format!("{} is not built at {}: run bench/run", app.name, app.path.display()));
         }
     }
 
-    let mut samples: [Vec<Sample>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut samples: Vec<Vec<Sample>> = apps.iter().map(|_| Vec::new()).collect();
     for run in 0..runs {
-        for (i, (name, path, env)) in apps.iter().enumerate() {
-            let sample = measure(path, env, idle)?;
+        for (i, app) in apps.iter().enumerate() {
+            let sample = measure(&app.path, app.env, idle)?;
             eprintln!(
-                "run {}/{runs} {name}: ready {:.0} ms, RSS {} MiB, PSS {} MiB",
+                "run {}/{runs} {}: ready {:.0} ms, RSS {} MiB, PSS {} MiB",
                 run + 1,
+                app.name,
                 sample.ready.as_secs_f64() * 1e3,
                 sample.rss_kib / 1024,
                 sample.pss_kib / 1024
@@ -81,28 +102,40 @@ fn run() -> Result<(), String> {
         v[v.len() / 2]
     };
     let stat = |i: usize, f: &dyn Fn(&Sample) -> f64| median(samples[i].iter().map(f).collect());
-    let ready = [0, 1, 2].map(|i| stat(i, &|s| s.ready.as_secs_f64() * 1e3));
-    let rss = [0, 1, 2].map(|i| stat(i, &|s| s.rss_kib as f64 / 1024.0));
-    let pss = [0, 1, 2].map(|i| stat(i, &|s| s.pss_kib as f64 / 1024.0));
-    let size =
-        [0, 1, 2].map(|i| std::fs::metadata(&apps[i].1).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0));
+    let columns = |f: &dyn Fn(&Sample) -> f64| -> Vec<f64> { (0..apps.len()).map(|i| stat(i, f)).collect() };
+    let ready = columns(&|s| s.ready.as_secs_f64() * 1e3);
+    let rss = columns(&|s| s.rss_kib as f64 / 1024.0);
+    let pss = columns(&|s| s.pss_kib as f64 / 1024.0);
+    let size: Vec<f64> = apps
+        .iter()
+        .map(|a| std::fs::metadata(&a.path).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0))
+        .collect();
     println!(
         "medians of {runs} alternating runs: Machines Wallet / bare window = ratio   [bare window, CPU painting: ratio]"
     );
-    let line = |what: &str, unit: &str, v: [f64; 3], digits: usize| {
+    let line = |what: &str, unit: &str, v: &[f64], wallet: usize, digits: usize| {
         println!(
             "{what:<24} {:>8.digits$} {unit:<3} / {:>8.digits$} {unit:<3} = {:.2}×   [{:>8.digits$} {unit:<3}: {:.2}×]",
-            v[0],
+            v[wallet],
             v[1],
-            v[0] / v[1],
+            v[wallet] / v[1],
             v[2],
-            v[0] / v[2]
+            v[wallet] / v[2]
         );
     };
-    line("start-up to interactive", "ms", ready, 0);
-    line("idle memory, RSS", "MiB", rss, 1);
-    line("idle memory, PSS", "MiB", pss, 1);
-    line("release binary", "MiB", size, 1);
+    let table = |wallet: usize| {
+        line("start-up to interactive", "ms", &ready, wallet, 0);
+        let met = if ready[wallet] <= FIRST_START_TARGET * ready[2] { "met" } else { "not met" };
+        println!("{:<24} target: within {FIRST_START_TARGET}× of the bare window painting on the CPU — {met}", "");
+        line("idle memory, RSS", "MiB", &rss, wallet, 1);
+        line("idle memory, PSS", "MiB", &pss, wallet, 1);
+        line("release binary", "MiB", &size, wallet, 1);
+    };
+    table(0);
+    for (wallet, app) in apps.iter().enumerate().skip(3) {
+        println!("{}:", app.name);
+        table(wallet);
+    }
     Ok(())
 }
 
