@@ -209,7 +209,7 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     walk.w.fill("card-limit", "25").await.unwrap();
     walk.w.click_button("Create card").await.unwrap();
     let card = format!(
-        "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
         xpath_literal("Groceries")
     );
     walk.w.wait_for_css(&card, Duration::from_secs(20)).await.unwrap();

@@ -13,14 +13,17 @@ use machines_wallet_e2e::Wallet;
 use serde_json::json;
 
 async fn card_count(w: &Wallet) -> serde_json::Value {
-    w.script("return document.querySelectorAll('li.card').length").await.unwrap()
+    w.script("return document.querySelectorAll('.card[role=listitem]').length").await.unwrap()
 }
 
 /// Deletes the card labelled `label` through its confirmation, and waits until the list holds `left`.
 async fn delete_card(w: &Wallet, label: &str, left: u64) {
-    w.click_button_in(&format!("//li[contains(@class, 'card')][.//span[normalize-space(.) = '{label}']]"), "Delete")
-        .await
-        .unwrap();
+    w.click_button_in(
+        &format!("//div[@role='listitem'][contains(@class, 'card')][.//span[normalize-space(.) = '{label}']]"),
+        "Delete",
+    )
+    .await
+    .unwrap();
     w.wait_for_text(&format!("Delete \u{201c}{label}\u{201d}?")).await.unwrap();
     w.click_button("Delete card").await.unwrap();
     for _ in 0..100 {

@@ -47,11 +47,16 @@ async fn the_panic_button_locks_the_cards_the_clipboard_and_the_app_in_one_click
         .await
         .unwrap();
     }
-    w.click_button_in("//li[contains(@class, 'card')][.//span[normalize-space(.) = 'Ads']]", "Lock").await.unwrap();
-    w.wait_for_text("Locked").await.unwrap();
-    w.click_button_in("//li[contains(@class, 'card')][.//span[normalize-space(.) = 'Travel']]", "Copy number")
+    w.click_button_in("//div[@role='listitem'][contains(@class, 'card')][.//span[normalize-space(.) = 'Ads']]", "Lock")
         .await
         .unwrap();
+    w.wait_for_text("Locked").await.unwrap();
+    w.click_button_in(
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[normalize-space(.) = 'Travel']]",
+        "Copy number",
+    )
+    .await
+    .unwrap();
     for _ in 0..50 {
         if w.display.clipboard().await.unwrap().is_some() {
             break;

@@ -25,7 +25,7 @@ const JOURNEY: &str = "partner-journey";
 
 fn card_named(label: &str) -> String {
     format!(
-        "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
         xpath_literal(label)
     )
 }

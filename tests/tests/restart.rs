@@ -16,7 +16,7 @@ const USER: &str = "ada@example.com";
 
 fn card_named(label: &str) -> String {
     format!(
-        "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
+        "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
         xpath_literal(label)
     )
 }
