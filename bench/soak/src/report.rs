@@ -1,0 +1,162 @@
+//! The soak's figures: one CSV row per sample, and the start / end / max of each series with its growth,
+//! over the whole run and over its second half. A leak grows in the second half as it did in the first;
+//! allocator arenas and WebKit's caches grow in the first minutes and then stay.
+
+use std::fmt::Write as _;
+
+use crate::procs::{Role, Usage};
+
+/// The roles a row has columns for, in column order; everything the app spawned is also in the total.
+pub const ROLES: [Role; 3] = [Role::App, Role::Web, Role::Network];
+
+/// One sample: when, what the person had done by then, and what each of the app's processes held.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub elapsed_s: u64,
+    pub reveals: u64,
+    pub copies: u64,
+    /// Requests the app made (and the Demo simulator inside it served) since it started.
+    pub requests: u64,
+    pub processes: u64,
+    /// Per role in [`ROLES`] order (several processes of one role are summed).
+    pub roles: [Usage; 3],
+    pub total: Usage,
+}
+
+pub fn header() -> String {
+    let mut line = String::from("elapsed_s,reveals,copies,requests,processes");
+    for role in ROLES.iter().map(|r| r.name()).chain(["total"]) {
+        for field in ["rss_kib", "pss_kib", "anon_kib", "fds", "threads"] {
+            let _ = write!(line, ",{role}_{field}");
+        }
+    }
+    line
+}
+
+pub fn csv(row: &Row) -> String {
+    let mut line = format!("{},{},{},{},{}", row.elapsed_s, row.reveals, row.copies, row.requests, row.processes);
+    for usage in row.roles.iter().chain([&row.total]) {
+        let _ = write!(line, ",{},{},{},{},{}", usage.rss_kib, usage.pss_kib, usage.anon_kib, usage.fds, usage.threads);
+    }
+    line
+}
+
+/// A series to summarise: its label, its unit and how to read it from a row.
+struct Series {
+    label: &'static str,
+    mib: bool,
+    read: fn(&Row) -> u64,
+}
+
+const SERIES: [Series; 11] = [
+    Series { label: "RSS app", mib: true, read: |r| r.roles[0].rss_kib },
+    Series { label: "RSS WebKit web process", mib: true, read: |r| r.roles[1].rss_kib },
+    Series { label: "RSS WebKit network process", mib: true, read: |r| r.roles[2].rss_kib },
+    Series { label: "PSS app", mib: true, read: |r| r.roles[0].pss_kib },
+    Series { label: "PSS total", mib: true, read: |r| r.total.pss_kib },
+    Series { label: "anonymous, app", mib: true, read: |r| r.roles[0].anon_kib },
+    Series { label: "anonymous, web process", mib: true, read: |r| r.roles[1].anon_kib },
+    Series { label: "open files, app", mib: false, read: |r| r.roles[0].fds },
+    Series { label: "open files, total", mib: false, read: |r| r.total.fds },
+    Series { label: "threads, app", mib: false, read: |r| r.roles[0].threads },
+    Series { label: "threads, total", mib: false, read: |r| r.total.threads },
+];
+
+/// The table printed at the end: start, end, max, growth over the run and over its second half.
+pub fn summary(rows: &[Row]) -> String {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return String::from("no samples\n");
+    };
+    let middle = &rows[rows.len() / 2];
+    let per_minute = |from: &Row| {
+        let minutes = last.elapsed_s.saturating_sub(from.elapsed_s) as f64 / 60.0;
+        if minutes > 0.0 {
+            last.requests.saturating_sub(from.requests) as f64 / minutes
+        } else {
+            0.0
+        }
+    };
+    let mut out = format!(
+        "{} samples over {:.1} min, {} reveals, {} copies, {} requests ({:.1}/min; {:.1}/min in the second half); second half from {:.1} min\n",
+        rows.len(),
+        last.elapsed_s as f64 / 60.0,
+        last.reveals,
+        last.copies,
+        last.requests,
+        per_minute(first),
+        per_minute(middle),
+        middle.elapsed_s as f64 / 60.0
+    );
+    let _ = writeln!(out, "{:<32} {:>9} {:>9} {:>9} {:>9} {:>12}", "", "start", "end", "max", "growth", "second half");
+    for series in &SERIES {
+        let value = |row: &Row| (series.read)(row) as f64 / if series.mib { 1024.0 } else { 1.0 };
+        let max = rows.iter().map(value).fold(f64::MIN, f64::max);
+        let (start, end, mid) = (value(first), value(last), value(middle));
+        let (unit, digits) = if series.mib { (" MiB", 1) } else { ("", 0) };
+        let _ = writeln!(
+            out,
+            "{:<32} {:>9} {:>9} {:>9} {:>9} {:>12}",
+            format!("{}{unit}", series.label),
+            format!("{start:.digits$}"),
+            format!("{end:.digits$}"),
+            format!("{max:.digits$}"),
+            format!("{:+.digits$}", end - start),
+            format!("{:+.digits$}", end - mid),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn row(minute: u64, app_rss_mib: u64, app_fds: u64) -> Row {
+        let app = Usage {
+            rss_kib: app_rss_mib * 1024,
+            pss_kib: app_rss_mib * 512,
+            anon_kib: app_rss_mib * 256,
+            fds: app_fds,
+            threads: 20,
+        };
+        Row {
+            elapsed_s: minute * 60,
+            reveals: minute,
+            copies: minute,
+            requests: minute * 7,
+            processes: 3,
+            roles: [app, Usage::default(), Usage::default()],
+            total: app,
+        }
+    }
+
+    #[test]
+    fn a_row_has_a_value_under_every_heading() {
+        let columns = header().split(',').count();
+        assert_eq!(columns, 5 + 4 * 5);
+        assert_eq!(csv(&row(2, 100, 30)).split(',').count(), columns);
+        assert!(csv(&row(2, 100, 30)).starts_with("120,2,2,14,3,102400,51200,25600,30,20,"));
+    }
+
+    #[test]
+    fn growth_that_stopped_shows_none_in_the_second_half_and_a_leak_does() {
+        // Warm-up: 100 → 120 MiB over the first minutes, then flat; open files rise by one every minute.
+        let rows: Vec<Row> = (0..=10).map(|m| row(m, 100 + 4 * m.min(5), 30 + m)).collect();
+        let table = summary(&rows);
+        // The five figures at the end of a series' line (labels have spaces).
+        let figures = |label: &str| -> Vec<String> {
+            let line = table.lines().find(|l| l.starts_with(label)).unwrap();
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words[words.len() - 5..].iter().map(|w| w.to_string()).collect()
+        };
+        assert_eq!(figures("RSS app MiB"), ["100.0", "120.0", "120.0", "+20.0", "+0.0"], "{table}");
+        assert_eq!(figures("anonymous, app MiB"), ["25.0", "30.0", "30.0", "+5.0", "+0.0"], "{table}");
+        assert_eq!(figures("open files, app"), ["30", "40", "40", "+10", "+5"], "{table}");
+        assert!(
+            table.starts_with("11 samples over 10.0 min, 10 reveals, 10 copies, 70 requests (7.0/min; 7.0/min in"),
+            "{table}"
+        );
+    }
+}
