@@ -90,7 +90,7 @@ describe("1,000 cards", () => {
     expect(box.querySelectorAll("[data-row]").length).toBeLessThan(30);
     expect(rendered[0]!.getAttribute("aria-posinset")).toBe("1");
     expect(rendered.every((c) => c.getAttribute("aria-setsize") === "1000")).toBe(true);
-    expect(document.getElementById("card-search-result")?.textContent).toContain("1000 cards");
+    expect(document.getElementById("card-search-result")?.textContent).toContain(`${(1000).toLocaleString()} cards`);
     // A search still looks through all 1,000, not only those rendered.
     const search = document.getElementById("card-search") as HTMLInputElement;
     search.value = "Card 999";
@@ -146,7 +146,7 @@ describe("10,000 transactions", () => {
     expect(box.querySelector("h3")?.textContent).toContain("Pending (40)");
     expect(lines[0]!.getAttribute("aria-posinset")).toBe("1");
     expect(lines[0]!.getAttribute("aria-setsize")).toBe("40");
-    expect(document.querySelector(".result")?.textContent).toContain("10000 transactions.");
+    expect(document.querySelector(".result")?.textContent).toContain(`${(10000).toLocaleString()} transactions.`);
     // One Tab stop for the whole list: the first line.
     expect(box.querySelectorAll('[tabindex="0"]')).toHaveLength(1);
     expect(lines[0]!.tabIndex).toBe(0);
