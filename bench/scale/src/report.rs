@@ -150,8 +150,9 @@ pub fn one_line(bare: Duration, small: &Start, big: &Start) -> String {
 pub fn browse_line(b: &Browse) -> String {
     let scroll = |s: &Result<Scroll, String>| match s {
         Ok(s) => format!(
-            "{:.0} px in {} frames, p95 {:.1} ms, {} rows at most",
+            "{:.0} px ({:.0}% reached) in {} frames, p95 {:.1} ms, {} rows at most",
             s.height,
+            s.reached * 100.0,
             s.frames_ms.len(),
             percentile(&s.frames_ms, 0.95).unwrap_or(0.0),
             s.most_rows
@@ -189,12 +190,14 @@ fn paint_verdict(value: Option<f64>) -> String {
 fn scroll_row<'a>(what: &str, sessions: impl Iterator<Item = &'a Result<Scroll, String>>, items: usize) {
     let mut frames = Vec::new();
     let mut most_rows = 0;
+    let mut reached = f64::MAX;
     let mut problems = Vec::new();
     for session in sessions {
         match session {
             Ok(scroll) => {
                 frames.extend_from_slice(&scroll.frames_ms);
                 most_rows = most_rows.max(scroll.most_rows);
+                reached = reached.min(scroll.reached);
             }
             // A WebDriver wait's error carries the whole window's text: its first line says enough.
             Err(err) => problems.push(err.lines().next().unwrap_or_default().to_owned()),
@@ -214,6 +217,13 @@ fn scroll_row<'a>(what: &str, sessions: impl Iterator<Item = &'a Result<Scroll, 
         stat(1.0),
         if most_rows * 10 < items as u64 { "virtualized" } else { "not virtualized" }
     );
+    if reached < 1.0 {
+        println!(
+            "  {:<14} (the time for one list ran out {:.0}% of the way down in at least one session)",
+            "",
+            reached * 100.0
+        );
+    }
     if !problems.is_empty() {
         println!("  {:<14} (and not measured in {} sessions: {})", "", problems.len(), problems.join("; "));
     }
