@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
-/// Memory in KiB, summed over a process tree.
+/// Memory in KiB, summed over a process tree; `root_pss_kib` is the tree's first process alone (the app:
+/// its Rust core and, in Demo, the simulator), so a growth can be told apart from the WebKit processes'.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Memory {
     pub rss_kib: u64,
     pub pss_kib: u64,
+    pub root_pss_kib: u64,
 }
 
 impl Memory {
@@ -19,14 +21,26 @@ impl Memory {
     pub fn pss_mib(&self) -> f64 {
         self.pss_kib as f64 / 1024.0
     }
+
+    /// The app process's PSS.
+    pub fn root_pss_mib(&self) -> f64 {
+        self.root_pss_kib as f64 / 1024.0
+    }
+
+    /// The PSS of the processes under the app (WebKit's web and network processes).
+    pub fn children_pss_mib(&self) -> f64 {
+        self.pss_kib.saturating_sub(self.root_pss_kib) as f64 / 1024.0
+    }
 }
 
 /// The memory of `root` and its descendants now.
 pub fn of_tree(root: u32) -> Memory {
     let tree = process_tree(root);
+    let pss = |pid: &u32| field_kib(format!("/proc/{pid}/smaps_rollup"), "Pss:");
     Memory {
         rss_kib: tree.iter().map(|pid| field_kib(format!("/proc/{pid}/status"), "VmRSS:")).sum(),
-        pss_kib: tree.iter().map(|pid| field_kib(format!("/proc/{pid}/smaps_rollup"), "Pss:")).sum(),
+        pss_kib: tree.iter().map(pss).sum(),
+        root_pss_kib: pss(&root),
     }
 }
 

@@ -112,6 +112,18 @@ impl Figures {
         let big = memory(&self.big);
         memory_row("small home", small);
         memory_row("big home", big);
+        let split = |samples: &[Start]| {
+            median(&starts(samples, |s| Some(s.memory.root_pss_mib())))
+                .zip(median(&starts(samples, |s| Some(s.memory.children_pss_mib()))))
+        };
+        if let (Some((app_small, web_small)), Some((app_big, web_big))) = (split(&self.small), split(&self.big)) {
+            println!(
+                "  {:<44} app process {app_small:.1} → {app_big:.1} MiB PSS (+{:.1}), WebKit processes {web_small:.1} → {web_big:.1} (+{:.1})",
+                "where, small → big",
+                app_big - app_small,
+                web_big - web_small
+            );
+        }
         if let (Some(small), Some(big)) = (small, big) {
             let growth_mb = (big.1 - small.1) * 1.048_576;
             println!(
