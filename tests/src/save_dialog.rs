@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-
 use crate::display::Display;
 use crate::{Failure, Result};
 
