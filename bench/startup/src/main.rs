@@ -15,10 +15,14 @@
 //!
 //! Run it through `bench/run`, which builds both and provides the display.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use bench_measure::app_run::AppRun;
+use bench_measure::memory;
+
+/// Longer than any start: a launch that says nothing by then has failed.
+const START_WITHIN: Duration = Duration::from_secs(120);
 
 /// Extra environment for one of the compared apps.
 type Env = &'static [(&'static str, &'static str)];
@@ -142,79 +146,13 @@ fn run() -> Result<(), String> {
 /// One launch with a fresh home: the time to "ready" on stdout, then memory after `idle`.
 fn measure(app: &Path, env: &[(&str, &str)], idle: Duration) -> Result<Sample, String> {
     let home = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let mut child = Command::new(app)
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("MACHINES_WALLET_REPORT_READY", "1")
-        .env("MACHINES_WALLET_EXIT_AFTER_READY_MS", (idle.as_millis() + 2000).to_string())
-        .env_remove("MACHINES_API_URL")
-        .env_remove("MACHINES_PARTNER_KEY")
-        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("{}: {e}", app.display()))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let ready = loop {
-        match lines.next() {
-            Some(Ok(line)) if line.trim() == "ready" => break started.elapsed(),
-            Some(Ok(_)) => {}
-            _ => {
-                let _ = child.kill();
-                return Err(format!("{} exited before it was ready", app.display()));
-            }
-        }
-    };
+    let mut run = AppRun::start(app, home.path(), env)?;
+    let ready = run
+        .line("ready", START_WITHIN)
+        .ok_or_else(|| format!("{} did not print `ready` within {START_WITHIN:?}", app.display()))?
+        .at;
     std::thread::sleep(idle);
-    let tree = process_tree(child.id());
-    let rss_kib = tree.iter().map(|pid| status_kib(*pid, "VmRSS:")).sum();
-    let pss_kib = tree.iter().map(|pid| rollup_kib(*pid, "Pss:")).sum();
-    let _ = child.wait();
-    Ok(Sample { ready, rss_kib, pss_kib })
-}
-
-/// `root` and every process descended from it.
-fn process_tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let after = stat.rsplit_once(')')?.1;
-            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
-            Some((pid, ppid))
-        })
-        .collect();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(parents.iter().filter(|(_, p)| *p == parent).map(|(c, _)| *c));
-        i += 1;
-    }
-    tree
-}
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    field_kib(&PathBuf::from(format!("/proc/{pid}/status")), field)
-}
-
-fn rollup_kib(pid: u32, field: &str) -> u64 {
-    field_kib(&PathBuf::from(format!("/proc/{pid}/smaps_rollup")), field)
-}
-
-fn field_kib(path: &Path, field: &str) -> u64 {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| {
-            text.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    let memory = memory::of_tree(run.pid());
+    run.stop();
+    Ok(Sample { ready, rss_kib: memory.rss_kib, pss_kib: memory.pss_kib })
 }
