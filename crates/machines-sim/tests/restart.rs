@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use machines_api::models::cards::{CardLimit, CreateCardRequest, LimitFrequency};
@@ -16,32 +16,10 @@ use machines_api::{Client, IdempotencyKey, UserClient};
 use machines_sim::{Restored, SimConfig, SimHandle, Simulator};
 
 mod common;
-use common::{application, client_for};
+use common::{application, client_for, Scratch};
 
 const USER: &str = "ada@example.com";
 const NATIONAL_ID: &str = "123456789";
-
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let dir = std::env::temp_dir().join(format!("machines-sim-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self) -> PathBuf {
-        self.0.join("demo-state.json")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn saved_config(file: &Path, partner_key: &str) -> SimConfig {
     SimConfig {
@@ -300,7 +278,7 @@ async fn erasing_the_saved_state_means_a_fresh_start() {
 async fn a_file_that_can_be_neither_read_nor_moved_means_a_fresh_start_that_saves_nothing() {
     let scratch = Scratch::new("stuck");
     // A path under a plain file: reading it fails (not a folder), and so does renaming it.
-    let blocker = scratch.0.join("not-a-folder");
+    let blocker = scratch.path().join("not-a-folder");
     std::fs::write(&blocker, b"a plain file").unwrap();
     let file = blocker.join("demo-state.json");
     let sim = Simulator::start(saved_config(&file, "mk_demo")).await.unwrap();

@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // each test file uses the parts it needs
 
 use std::collections::BTreeMap;
-
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use machines_api::config::ClientConfig;
@@ -69,4 +69,31 @@ pub async fn ready_user(sim: &SimHandle, client: &Client, user_id: &str) -> User
     let user = client.user(Identity { user_id: user_id.into(), wallet_address: None }).unwrap();
     user.accept_agreements().await.unwrap();
     user
+}
+
+/// A folder of its own under the system's temporary folder for a Demo state file, removed when dropped.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("machines-sim-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Where Demo keeps its state, in this folder.
+    pub fn file(&self) -> PathBuf {
+        self.0.join("demo-state.json")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
