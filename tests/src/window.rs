@@ -122,14 +122,35 @@ impl Wallet {
     /// named "Groceries": `//li[contains(@class,'card')][.//span[.='Groceries']]`).
     pub async fn click_button_in(&self, scope: &str, label: &str) -> Result<()> {
         let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
-        let button = self.wait_for_usable(&xpath).await?;
-        self.click_element(&button).await
+        self.click_usable(&xpath).await
     }
 
     /// Clicks the visible, enabled element matched by the XPath (a label, a radio button's row).
     pub async fn click(&self, xpath: &str) -> Result<()> {
-        let element = self.wait_for_usable(xpath).await?;
-        self.click_element(&element).await
+        self.click_usable(xpath).await
+    }
+
+    /// Clicks what `xpath` matches once it is usable and a click would reach it. In a virtual list the row
+    /// can also be rendered again (replaced, or hidden until measured) as it comes into view, and
+    /// WebKitWebDriver then refuses the click as stale or not interactable: the element is found and
+    /// clicked again, as a person clicks again on a row that moved under the pointer.
+    async fn click_usable(&self, xpath: &str) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let element = self.wait_for_usable(xpath).await?;
+            self.scroll_to(&element).await?;
+            self.wait_until_hit(&element).await?;
+            match element.click().await {
+                Ok(()) => return Ok(()),
+                Err(err)
+                    if (err.is_element_not_interactable() || err.is_stale_element_reference())
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
     }
 
     /// Ticks every checkbox matched by the XPath with a real click, then reads each one back: a box a
@@ -237,8 +258,32 @@ impl Wallet {
 
     async fn click_element(&self, element: &Element) -> Result<()> {
         self.scroll_to(element).await?;
+        self.wait_until_hit(element).await?;
         element.click().await?;
         Ok(())
+    }
+
+    /// Waits, up to 2 s, until a click at the element's centre would reach it. A virtual list (virtua)
+    /// turns pointer events off while it scrolls, so a click just after `scroll_to` lands on the list
+    /// itself and WebKitWebDriver refuses it as not interactable; a person's click a moment later works.
+    async fn wait_until_hit(&self, element: &Element) -> Result<()> {
+        let arg = serde_json::to_value(element).map_err(|e| Failure::new(e.to_string()))?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        loop {
+            let hit = self
+                .client()?
+                .execute(
+                    "const e = arguments[0]; const r = e.getBoundingClientRect();
+                     const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                     return at !== null && (at === e || e.contains(at));",
+                    vec![arg.clone()],
+                )
+                .await?;
+            if hit == json!(true) || tokio::time::Instant::now() > deadline {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Brings an element to the middle of the viewport first: WebKitWebDriver's click misses elements at
