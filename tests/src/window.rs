@@ -119,7 +119,7 @@ impl Wallet {
     }
 
     /// Clicks the button containing `label` inside the element matched by the XPath `scope` (e.g. the card
-    /// named "Groceries": `//li[contains(@class,'card')][.//span[.='Groceries']]`).
+    /// named "Groceries": `//div[@role='listitem'][contains(@class,'card')][.//span[.='Groceries']]`).
     pub async fn click_button_in(&self, scope: &str, label: &str) -> Result<()> {
         let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
         self.click_usable(&xpath).await

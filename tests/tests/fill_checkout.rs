@@ -164,7 +164,7 @@ impl Desk {
 
     fn card_scope(&self) -> String {
         format!(
-            "//li[contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
+            "//div[@role='listitem'][contains(@class, 'card')][.//span[contains(@class, 'name')][normalize-space(.) = {}]]",
             xpath_literal(CARD)
         )
     }
@@ -294,7 +294,7 @@ impl Desk {
 /// The card's id, from the list item the page renders for it (`id="card-<cardId>"`).
 async fn card_id(w: &Wallet) -> String {
     let find = format!(
-        "return [...document.querySelectorAll('li.card')].find(c => c.querySelector('.name').textContent.trim() === {})?.id ?? null",
+        "return [...document.querySelectorAll('.card[role=listitem]')].find(c => c.querySelector('.name').textContent.trim() === {})?.id ?? null",
         serde_json::to_string(CARD).unwrap()
     );
     for _ in 0..100 {
