@@ -1,17 +1,16 @@
 // A smoke test of the whole UI against a mocked core: the screens render from the commands' answers and
 // hand over to each other as the journey moves on. Run in jsdom with `@tauri-apps/api/mocks`.
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { flushSync, mount, unmount } from "svelte";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, mount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import { commands, type CardView, type DepositView, type FormDefinition, type KycView, type UiError } from "./api";
-import { stopActivity } from "./lib/activityFeed.svelte";
 import { app } from "./lib/app.svelte";
 import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
 import { clearToasts } from "./lib/toast.svelte";
 import { funding, wallet } from "./lib/wallet.svelte";
-import { send, typeInto } from "./testing/mockCore";
+import { endTest, send, typeInto } from "./testing/mockCore";
 
 const FORM: FormDefinition = {
   fields: [
@@ -107,12 +106,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  if (component) unmount(component);
+  endTest(component);
   component = null;
-  // The app-wide watch of transactions is module state: each test starts from none.
-  stopActivity();
-  clearMocks();
-  vi.useRealTimers();
 });
 
 describe("the journey against a mocked core", () => {

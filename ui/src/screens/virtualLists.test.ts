@@ -2,14 +2,12 @@
 // the rows near the viewport in the DOM, still tell assistive tech where each item is (k of n), keep the
 // keyboard's focus when it scrolls away, walk every line with the arrow keys, and report their paint to
 // the core after a frame, with the list's name and size (`ui_painted`, for the scale benchmarks).
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { mount, unmount } from "svelte";
+import { mount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActivityLine, ActivityView } from "../api";
 import { clearFilters } from "../lib/activity.svelte";
-import { stopActivity } from "../lib/activityFeed.svelte";
 import { clearToasts } from "../lib/toast.svelte";
-import { card, key, mockCore, settle } from "../testing/mockCore";
+import { card, endTest, key, mockCore, settle } from "../testing/mockCore";
 import { layout } from "../testing/layout";
 import ActivityPanel from "./activity/ActivityPanel.svelte";
 import CardsPanel from "./wallet/CardsPanel.svelte";
@@ -70,11 +68,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  if (component) unmount(component);
+  endTest(component);
   component = null;
-  stopActivity();
-  clearMocks();
-  vi.useRealTimers();
 });
 
 describe("1,000 cards", () => {

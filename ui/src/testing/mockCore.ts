@@ -1,10 +1,11 @@
 // A mocked Rust core for component tests: each command answers from a handler, every call is recorded,
 // and a command without a handler fails as the core would refuse it. Tests only; nothing imports it.
 import type { Channel } from "@tauri-apps/api/core";
-import { mockIPC } from "@tauri-apps/api/mocks";
-import { flushSync } from "svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, unmount, type mount } from "svelte";
 import { vi } from "vitest";
 import type { CardView, UiError } from "../api";
+import { stopActivity } from "../lib/activityFeed.svelte";
 
 export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
 
@@ -109,4 +110,13 @@ export function card(id: string, label: string | null, last4: string, created: n
 /** Sends `message` down a channel the page passed to a command (a watch's updates), as the core does. */
 export function send(channel: unknown, message: unknown): void {
   (channel as Channel<unknown>).onmessage(message);
+}
+
+/** Ends a test that mounted `component` (or none): unmounts it, stops the app-wide watch of transactions
+ *  (module state, which each test starts without), forgets the mocked core and gives the real timers back. */
+export function endTest(component: ReturnType<typeof mount> | null): void {
+  if (component) unmount(component);
+  stopActivity();
+  clearMocks();
+  vi.useRealTimers();
 }

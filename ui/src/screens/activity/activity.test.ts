@@ -2,7 +2,6 @@
 // and out told apart; filters by card, type and dates and a search by merchant, each asking the core with
 // the person's time zone; news from the core's watch shown without a timer; "Export CSV" through the
 // core's save dialog; and a card's own "Activity" button opening that card's transactions.
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActivityLine, ActivityView } from "../../api";
@@ -10,7 +9,7 @@ import { activityFilters, clearFilters } from "../../lib/activity.svelte";
 import { stopActivity } from "../../lib/activityFeed.svelte";
 import { clearToasts, toasts } from "../../lib/toast.svelte";
 import { wallet } from "../../lib/wallet.svelte";
-import { button, calls, card, mockCore, send, settle, typeInto } from "../../testing/mockCore";
+import { button, calls, card, endTest, mockCore, send, settle, typeInto } from "../../testing/mockCore";
 import WalletScreen from "../wallet/WalletScreen.svelte";
 import ActivityPanel from "./ActivityPanel.svelte";
 
@@ -76,12 +75,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  if (component) unmount(component);
+  endTest(component);
   component = null;
-  // The app-wide watch outlives the tab: each test starts its own.
-  stopActivity();
-  clearMocks();
-  vi.useRealTimers();
 });
 
 describe("the list", () => {
