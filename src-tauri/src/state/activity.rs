@@ -18,11 +18,10 @@ use wallet_core::activity_view::{
     activity_csv, activity_view, export_file_name, notice, ActivityLine, ActivityQuery, ActivityView, Filters, Notice,
 };
 use wallet_core::card_edit::{send_edit, CardEdit};
-use wallet_core::card_view::{labelled_card_view, CardView};
+use wallet_core::card_view::{labelled_card_view, labelled_views, CardView};
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::updates::{ActivityUpdate, WatchId};
 
-use super::cards::labelled_views;
 use super::{ui, AppState};
 
 /// Shows a desktop notification. The app's is `tauri-plugin-notification`; tests record them.

@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use futures_util::{stream, StreamExt};
 use machines_api::models::cards::Card;
 use machines_api::UserClient;
 use wallet_core::activity::ActivityEvent;
 use wallet_core::card_create::{self, CreateError};
 use wallet_core::card_draft::CardDraft;
 use wallet_core::card_view::{
-    card_view, copy_value, labelled_card_view, reveal_view, sort_for_list, CardView, CopyReceipt, CopyWhat, RevealView,
+    card_view, copy_value, labelled_card_view, labelled_views, reveal_view, sort_for_list, CardView, CopyReceipt,
+    CopyWhat, RevealView,
 };
 use wallet_core::error::{ErrorCode, UiAction, UiError};
 use wallet_core::intents::CardIntent;
@@ -19,22 +19,6 @@ use wallet_core::pending_writes::{PendingWrite, WriteRequest};
 
 use super::{ui, AppState};
 use crate::unlock::SecretUse;
-
-/// Cards whose labels are decrypted at the same time. Each card's label, colour, emoji and memo is a
-/// `POST /encryption/decrypt` of its own (the partner API has no batch decrypt), so 1,000 cards are up to
-/// 4,000 requests: one after another they took 7.9 s against the local simulator (debug build), and would
-/// take minutes over a real network. A few at a time keeps the order and stays a polite client.
-const LABELLED_AT_ONCE: usize = 16;
-
-/// `cards` with their labels decrypted, in the same order. (The cards are taken by value: a stream of
-/// borrowed cards makes a future the command macro cannot prove `Send` for every lifetime.)
-pub(crate) async fn labelled_views(user: &UserClient, cards: Vec<Card>) -> Vec<CardView> {
-    stream::iter(cards)
-        .map(|card| async move { labelled_card_view(user, &card).await })
-        .buffered(LABELLED_AT_ONCE)
-        .collect()
-        .await
-}
 
 fn create_error(error: CreateError) -> UiError {
     match error {

@@ -16,7 +16,7 @@ use time::UtcOffset;
 
 use super::{millis, ActivityUpdate, Gate};
 use crate::activity_view::{activity_line, ActivityLine, ActivityState};
-use crate::card_view::{labelled_card_view, CardView};
+use crate::card_view::{labelled_views, CardView};
 use crate::error::UiError;
 
 /// The newest transactions each check reads. Anything new since the last check is among them unless more
@@ -74,10 +74,7 @@ pub async fn watch_activity(
             if stale {
                 // A card list that cannot be read leaves the lines without a card name, not the watch stopped.
                 if let Ok(fresh) = user.all_cards().await {
-                    let mut views = Vec::with_capacity(fresh.len());
-                    for card in &fresh {
-                        views.push(labelled_card_view(user, card).await);
-                    }
+                    let views = labelled_views(user, fresh).await;
                     *cards.lock().unwrap_or_else(PoisonError::into_inner) = Some(views);
                 }
             }
