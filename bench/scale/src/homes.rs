@@ -24,16 +24,24 @@ pub const SMALL: Size = Size { name: "small", cards: 3, transactions: 30 };
 /// A big account.
 pub const BIG: Size = Size { name: "big", cards: 1_000, transactions: 10_000 };
 
-/// A made home: removed when dropped.
+/// A made home: removed when dropped, unless it was made in a folder of the caller's (`--keep-homes`).
 pub struct Home {
-    dir: tempfile::TempDir,
+    dir: Dir,
     pub size: Size,
     pub seeded: Seeded,
 }
 
+enum Dir {
+    Temporary(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
 impl Home {
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        match &self.dir {
+            Dir::Temporary(dir) => dir.path(),
+            Dir::Kept(path) => path,
+        }
     }
 }
 
@@ -43,16 +51,32 @@ pub fn demo_state_file(home: &Path) -> PathBuf {
     home.join("data").join("cash.machines.wallet").join("demo-state.json")
 }
 
-/// Makes a home of `size` with the app at `app`.
-pub async fn make(app: &Path, size: Size) -> Result<Home, String> {
-    let dir = tempfile::Builder::new().prefix(&format!("machines-scale-{}-", size.name)).tempdir().map_err(text)?;
+/// Makes a home of `size` with the app at `app`: in a temporary folder, or in `<keep>/<size name>` (which
+/// must not exist yet, so a kept home is never an older one half overwritten) to be launched again later
+/// by hand, e.g. to profile one start.
+pub async fn make(app: &Path, size: Size, keep: Option<&Path>) -> Result<Home, String> {
+    let dir = match keep {
+        None => Dir::Temporary(
+            tempfile::Builder::new().prefix(&format!("machines-scale-{}-", size.name)).tempdir().map_err(text)?,
+        ),
+        Some(parent) => {
+            let path = parent.join(size.name);
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::create_dir(&path).map_err(|e| format!("cannot make the home {}: {e}", path.display()))?;
+            Dir::Kept(path)
+        }
+    };
     let journey = format!("scale-home-{}", size.name);
-    let w = Launch::new(&journey).app(app).in_home(dir.path()).start().await.map_err(text)?;
+    let path = match &dir {
+        Dir::Temporary(temporary) => temporary.path().to_path_buf(),
+        Dir::Kept(kept) => kept.clone(),
+    };
+    let w = Launch::new(&journey).app(app).in_home(&path).start().await.map_err(text)?;
     steps::set_up(&w, USER).await.map_err(text)?;
     // "TestApproved" is approved at once, so the app goes straight on to the agreements.
     steps::submit_kyc(&w, "TestApproved").await.map_err(text)?;
     steps::accept_agreements(&w).await.map_err(text)?;
-    let file = demo_state_file(dir.path());
+    let file = demo_state_file(&path);
     // Demo saves a moment after each burst of requests, and closing the window does not wait for it: a
     // quit right after the agreements left a file whose person had not accepted them (and the app then
     // opened on the agreements, not the cards).

@@ -1,11 +1,13 @@
-//! `scale-bench [--runs N] [--browse-runs K] [--idle-ms MS] [--apps DIR]`: Machines Wallet at scale, in one run.
+//! `scale-bench [--runs N] [--browse-runs K] [--idle-ms MS] [--apps DIR] [--keep-homes DIR]`: Machines Wallet
+//! at scale, in one run.
 //!
 //! It makes two homes as a person would (`homes`): small (3 cards, 30 transactions) and big (1,000 cards,
 //! 10,000 transactions). Then, alternating, N times: the bare window's start, a returning person's start
 //! in the small home and a start in the big home, timed by the apps' stdout lines without WebDriver
 //! (`starts`), with the idle memory `MS` after the cards were painted; and K times a WebDriver session in
 //! the big home that scrolls the card list, opens Activity and scrolls it (`browse`). It prints medians,
-//! ratios and the targets they are held to (`report`).
+//! ratios and the targets they are held to (`report`). `--keep-homes DIR` makes the homes in `DIR/small` and
+//! `DIR/big` and leaves them there, to launch one again by hand (`--runs 0` only makes them).
 //!
 //! Run it through `bench/run` (it builds the release apps and the UI, and provides the display).
 
@@ -41,7 +43,7 @@ async fn run() -> Result<(), String> {
             Some(i) => args.get(i + 1).and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number")),
         }
     };
-    let runs = number("--runs", 5)?.max(1);
+    let runs = number("--runs", 5)?;
     let browse_runs = number("--browse-runs", 3)?.min(runs);
     let idle = Duration::from_millis(number("--idle-ms", 3000)?);
     // The apps beside this binary (bench/run builds all three in release), or in `--apps DIR`.
@@ -57,8 +59,12 @@ async fn run() -> Result<(), String> {
     let bare = built(&release, "bare-window")?;
 
     eprintln!("making the homes (Demo set-up over WebDriver, then seeded)…");
-    let small = homes::make(&wallet, homes::SMALL).await?;
-    let big = homes::make(&wallet, homes::BIG).await?;
+    let keep = match args.iter().position(|a| a == "--keep-homes") {
+        Some(i) => Some(args.get(i + 1).map(PathBuf::from).ok_or("--keep-homes needs a folder")?),
+        None => None,
+    };
+    let small = homes::make(&wallet, homes::SMALL, keep.as_deref()).await?;
+    let big = homes::make(&wallet, homes::BIG, keep.as_deref()).await?;
     for home in [&small, &big] {
         eprintln!(
             "{} home: {} cards, {} transactions added ({} deposits)",
@@ -66,6 +72,12 @@ async fn run() -> Result<(), String> {
         );
     }
 
+    if let Some(kept) = &keep {
+        eprintln!("the homes are kept in {}", kept.display());
+    }
+    if runs == 0 {
+        return Ok(());
+    }
     let mut figures = Figures::new(runs, idle, &small, &big);
     // A build that does not print `ready cards` is waited for once, not on every run.
     let mut cards_within = Duration::from_secs(60);
