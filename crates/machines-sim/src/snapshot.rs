@@ -51,22 +51,40 @@ pub enum Unusable {
 
 /// The bytes to save for `partner`'s users (sorted by id, so an unchanged state gives the same bytes).
 pub fn capture(state: &State, partner: &str) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = Vec::new();
+    write_to(state, partner, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`capture`]'s bytes, written to `out` as they are made: Demo's saver hashes them, then writes them to
+/// the file, without ever holding a big account's megabytes in one buffer.
+pub fn write_to(state: &State, partner: &str, out: impl std::io::Write) -> Result<(), serde_json::Error> {
     let mut users: Vec<&User> = state.partners.get(partner).map(|p| p.users.values().collect()).unwrap_or_default();
     users.sort_by(|a, b| a.user_id.cmp(&b.user_id));
-    let out = SnapshotOut { version: VERSION, card_seed: hex::encode(state.card_seed), next_tx: state.next_tx, users };
-    serde_json::to_vec_pretty(&out)
+    let snapshot =
+        SnapshotOut { version: VERSION, card_seed: hex::encode(state.card_seed), next_tx: state.next_tx, users };
+    serde_json::to_writer_pretty(out, &snapshot)
+}
+
+/// Only the format version, read first so a file of another version is named as such rather than as
+/// damaged (its fields may differ); the other fields are skipped, not built.
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: Option<u64>,
 }
 
 /// A state for `partner_keys` holding the saved users under the first key. `rng_seed` must be fresh for
 /// each run (new ids must not repeat the ones already handed out).
 pub fn restore(bytes: &[u8], partner_keys: &[String], rng_seed: [u8; 32]) -> Result<State, Unusable> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Unusable::Damaged(e.to_string()))?;
-    match value.get("version").and_then(serde_json::Value::as_u64) {
+    // Two passes over the bytes rather than one into a `serde_json::Value`: a big account's tree of
+    // values was tens of thousands of small blocks, freed at once and kept by the allocator afterwards.
+    let probe: VersionOnly = serde_json::from_slice(bytes).map_err(|e| Unusable::Damaged(e.to_string()))?;
+    match probe.version {
         Some(found) if found == u64::from(VERSION) => {}
         Some(found) => return Err(Unusable::UnknownVersion { found }),
         None => return Err(Unusable::Damaged("no format version".to_owned())),
     }
-    let saved: SnapshotIn = serde_json::from_value(value).map_err(|e| Unusable::Damaged(e.to_string()))?;
+    let saved: SnapshotIn = serde_json::from_slice(bytes).map_err(|e| Unusable::Damaged(e.to_string()))?;
     if saved.version != VERSION {
         return Err(Unusable::UnknownVersion { found: u64::from(saved.version) });
     }

@@ -50,21 +50,28 @@ pub struct Saved {
 }
 
 impl Saved {
-    /// Writes the state if it changed since the last write; says whether it wrote.
+    /// Writes the state if it changed since the last write; says whether it wrote. The state is hashed as
+    /// it is serialized, and serialized again into the file only when its digest changed: no copy of a
+    /// big account's state is ever made in memory.
     pub fn save(&self, state: &Mutex<State>) -> io::Result<bool> {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         if !self.enabled.load(Ordering::SeqCst) {
             return Ok(false);
         }
-        let bytes = {
-            let st = state.lock().unwrap_or_else(PoisonError::into_inner);
-            snapshot::capture(&st, &self.partner).map_err(io::Error::other)?
-        };
-        let digest = digest_of(&bytes);
+        let st = state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut hasher = Sha256::new();
+        snapshot::write_to(&st, &self.partner, &mut hasher).map_err(io::Error::other)?;
+        let digest: StateDigest = hasher.finalize().into();
         if *last == Some(digest) {
             return Ok(false);
         }
-        write_atomic(&self.path, &bytes)?;
+        write_atomic_with(&self.path, move |file| {
+            let mut out = io::BufWriter::new(file);
+            snapshot::write_to(&st, &self.partner, &mut out).map_err(io::Error::other)?;
+            // The state is free again before the file is synced: requests need not wait for the disk.
+            drop(st);
+            out.flush()
+        })?;
         *last = Some(digest);
         Ok(true)
     }
@@ -148,6 +155,11 @@ fn move_aside(path: &Path) -> io::Result<PathBuf> {
 
 /// Replaces `path` with `bytes` so that a crash at any moment leaves the old file or the new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with what `write` writes into the new file.
+fn write_atomic_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -158,7 +170,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&temporary)?;
-    file.write_all(bytes)?;
+    write(&mut file)?;
     file.sync_all()?;
     drop(file);
     fs::rename(&temporary, path)?;
