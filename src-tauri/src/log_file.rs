@@ -27,6 +27,8 @@ pub const FILE_SUFFIX: &str = "log";
 
 /// How many daily files are kept; older ones are deleted as a new one starts.
 pub const KEEP_FILES: usize = 7;
+/// Lines waiting for the log file's writer thread, at most (see `Logging::write_to`).
+const QUEUED_LINES: usize = 4096;
 
 type FileLayer = fmt::Layer<Registry, DefaultFields, Format, NonBlocking>;
 
@@ -77,8 +79,13 @@ impl Logging {
         });
         let guard = match appender {
             Ok(appender) => {
-                // Written on the appender's own thread: a slow disk never holds up a command.
-                let (writer, guard) = tracing_appender::non_blocking(appender);
+                // Written on the appender's own thread: a slow disk never holds up a command. Its queue holds
+                // `QUEUED_LINES` lines, not the default 128,000: the queue's slots are made up front, and
+                // those were 4 MB of the app's memory for as long as it ran; a disk that falls that far
+                // behind loses lines rather than holding up the app either way.
+                let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                    .buffered_lines_limit(QUEUED_LINES)
+                    .finish(appender);
                 let layer = fmt::layer().with_ansi(false).with_writer(writer);
                 match self.file.reload(Some(layer)) {
                     Ok(()) => {
