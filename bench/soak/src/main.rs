@@ -1,9 +1,12 @@
-//! `soak-bench [--minutes N] [--csv PATH] [--app PATH]`: an hour (by default) of Machines Wallet in Demo, as
+//! `soak-bench [--minutes N] [--csv PATH] [--app PATH] [--control]`: an hour (by default) of Machines Wallet in Demo, as
 //! a person leaves it open. The app is launched through the e2e harness (its own Xvfb, a D-Bus session with
 //! an unlocked gnome-keyring, `tauri-driver`, a fresh home), walked to a funded card, and left on the wallet
 //! screen, whose updates keep running (the activity watch, the balances). Every minute the card is revealed
 //! and hidden again and its number copied, and the app and each WebKit process are sampled: RSS, PSS,
 //! anonymous memory, open file descriptors, threads. Each sample is a CSV row; the end prints start / end / max and the growth.
+//! `--control` is the same hour without the reveals and copies (and without any WebDriver call after the
+//! card is reached): run beside a real one, it tells the growth the person's actions cause from the growth
+//! an app left open has anyway.
 //!
 //! Run it through `bench/soak-run`, which builds the release app and points `--app` at it.
 
@@ -27,6 +30,8 @@ struct Args {
     minutes: u64,
     csv: PathBuf,
     app: Option<PathBuf>,
+    /// No reveal and no copy: the hour's control.
+    control: bool,
 }
 
 #[tokio::main]
@@ -38,9 +43,13 @@ async fn main() {
 }
 
 fn args() -> Result<Args> {
-    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None };
+    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None, control: false };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
+        if flag == "--control" {
+            args.control = true;
+            continue;
+        }
         let value = given.next().ok_or_else(|| Failure::new(format!("{flag} needs a value")))?;
         match flag.as_str() {
             "--minutes" => {
@@ -48,7 +57,11 @@ fn args() -> Result<Args> {
             }
             "--csv" => args.csv = PathBuf::from(value),
             "--app" => args.app = Some(PathBuf::from(value)),
-            _ => return Err(Failure::new(format!("unknown option {flag}; usage: --minutes N --csv PATH --app PATH"))),
+            _ => {
+                return Err(Failure::new(format!(
+                    "unknown option {flag}; usage: --minutes N --csv PATH --app PATH --control"
+                )))
+            }
         }
     }
     Ok(args)
@@ -71,13 +84,18 @@ async fn run() -> Result<()> {
         .ok_or_else(|| Failure::new("the app is not among the launch's processes"))?
         .0 as u32;
     person::reach_card(&w).await?;
-    eprintln!("soak: the wallet with card {:?} is open; {} minutes from now", person::CARD, args.minutes);
+    eprintln!(
+        "soak: the wallet with card {:?} is open; {} minutes from now{}",
+        person::CARD,
+        args.minutes,
+        if args.control { ", without reveals or copies (control)" } else { "" }
+    );
 
     // The person's minutes run until the end or Ctrl-C; either way the app is then stopped and the
     // figures printed.
     let mut rows = Vec::new();
     let minutes = tokio::select! {
-        done = minutes(&w, app, args.minutes, &mut csv, &mut rows) => done,
+        done = minutes(&w, app, &args, &mut csv, &mut rows) => done,
         _ = tokio::signal::ctrl_c() => Err(Failure::new("interrupted")),
     };
     // Read before quitting: the home, and the log folder in it, go with the launch.
@@ -96,9 +114,10 @@ async fn run() -> Result<()> {
     minutes
 }
 
-/// Samples now and after every minute, with a reveal and a copy in each minute, and writes each row as
-/// it is taken (so a run that fails half-way keeps its figures).
-async fn minutes(w: &Wallet, app: u32, minutes: u64, csv: &mut std::fs::File, rows: &mut Vec<Row>) -> Result<()> {
+/// Samples now and after every minute, with a reveal and a copy in each minute (none in a control run),
+/// and writes each row as it is taken (so a run that fails half-way keeps its figures).
+async fn minutes(w: &Wallet, app: u32, args: &Args, csv: &mut std::fs::File, rows: &mut Vec<Row>) -> Result<()> {
+    let minutes = args.minutes;
     let started = Instant::now();
     let (mut reveals, mut copies) = (0, 0);
     for minute in 0..=minutes {
@@ -120,6 +139,9 @@ async fn minutes(w: &Wallet, app: u32, minutes: u64, csv: &mut std::fs::File, ro
         rows.push(row);
         if minute == minutes {
             break;
+        }
+        if args.control {
+            continue;
         }
         person::reveal_and_hide(w).await?;
         reveals += 1;
