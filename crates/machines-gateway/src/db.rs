@@ -146,7 +146,10 @@ impl Db {
             "INSERT INTO mint_audit (id, issuer, subject, user_id, purpose, scopes, outcome, at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(uuid::Uuid::new_v4().to_string())
+        // A version-7 id: ordered by its creation within this process, so `mints_of` lists the mints of one
+        // millisecond in the order they happened (a random v4 id shuffled them: a refusal and the fallback
+        // mint of the same request came back either way round).
+        .bind(uuid::Uuid::now_v7().to_string())
         .bind(&record.issuer)
         .bind(&record.subject)
         .bind(&record.user_id)
@@ -204,4 +207,34 @@ fn link_from(row: &AnyRow) -> Result<Link, sqlx::Error> {
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Mints recorded within one millisecond are listed in the order they were recorded.
+    #[tokio::test]
+    async fn the_mints_of_one_millisecond_keep_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("order.db").display())).await.unwrap();
+        let outcomes: Vec<String> = (0..40).map(|i| format!("outcome-{i:02}")).collect();
+        for outcome in &outcomes {
+            let record = MintRecord {
+                issuer: "https://issuer.example".into(),
+                subject: "alice".into(),
+                user_id: None,
+                purpose: "cards".into(),
+                scopes: String::new(),
+                outcome: outcome.clone(),
+                at_ms: 1_764_460_800_000,
+            };
+            db.record_mint(&record).await.unwrap();
+        }
+        let listed: Vec<String> =
+            db.mints_of("https://issuer.example", "alice").await.unwrap().into_iter().map(|m| m.outcome).collect();
+        assert_eq!(listed, outcomes);
+        db.close().await;
+    }
 }
