@@ -36,12 +36,18 @@ enum Dir {
     Kept(PathBuf),
 }
 
-impl Home {
-    pub fn path(&self) -> &Path {
-        match &self.dir {
+impl Dir {
+    fn path(&self) -> &Path {
+        match self {
             Dir::Temporary(dir) => dir.path(),
             Dir::Kept(path) => path,
         }
+    }
+}
+
+impl Home {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
     }
 }
 
@@ -67,16 +73,12 @@ pub async fn make(app: &Path, size: Size, keep: Option<&Path>) -> Result<Home, S
         }
     };
     let journey = format!("scale-home-{}", size.name);
-    let path = match &dir {
-        Dir::Temporary(temporary) => temporary.path().to_path_buf(),
-        Dir::Kept(kept) => kept.clone(),
-    };
-    let w = Launch::new(&journey).app(app).in_home(&path).start().await.map_err(text)?;
+    let w = Launch::new(&journey).app(app).in_home(dir.path()).start().await.map_err(text)?;
     steps::set_up(&w, USER).await.map_err(text)?;
     // "TestApproved" is approved at once, so the app goes straight on to the agreements.
     steps::submit_kyc(&w, "TestApproved").await.map_err(text)?;
     steps::accept_agreements(&w).await.map_err(text)?;
-    let file = demo_state_file(&path);
+    let file = demo_state_file(dir.path());
     // Demo saves a moment after each burst of requests, and closing the window does not wait for it: a
     // quit right after the agreements left a file whose person had not accepted them (and the app then
     // opened on the agreements, not the cards).
