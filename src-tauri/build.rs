@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "unlock_app",
     "panic_button",
     "ui_ready",
+    "show_window",
     "ui_painted",
     "check_passphrase",
     "set_passphrase",

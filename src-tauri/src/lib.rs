@@ -10,7 +10,7 @@ pub mod log_file;
 #[cfg(target_os = "linux")]
 pub mod os_lock;
 #[cfg(target_os = "linux")]
-mod rendering;
+pub mod rendering;
 pub mod signals;
 pub mod state;
 pub mod unlock;
@@ -42,6 +42,7 @@ macro_rules! commands_for {
                 $crate::commands::app::activity,
                 $crate::commands::app::panic_button,
                 $crate::commands::app::ui_ready::<$runtime>,
+                $crate::commands::app::show_window::<$runtime>,
                 $crate::commands::app::ui_painted,
                 $crate::commands::passphrase::check_passphrase,
                 $crate::commands::passphrase::set_passphrase,
@@ -273,12 +274,11 @@ pub fn run(environment: environment::StartEnvironment) {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move { handle.state::<AppState>().register_fill_shortcut().await });
             start_idle_lock(app.handle().clone());
+            show_window_if_the_page_does_not(app.handle().clone());
             signals::quit_on_termination(app.handle().clone());
             #[cfg(target_os = "linux")]
             {
-                if let Some(window) = app.get_webview_window("main") {
-                    rendering::choose_for(&window);
-                }
+                rendering::log_choice();
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(os_lock::watch(move |reason| {
                     let handle = handle.clone();
@@ -298,6 +298,31 @@ pub fn run(environment: environment::StartEnvironment) {
             std::process::exit(1);
         }
     }
+}
+
+/// How long the page has to show the window (`commands::app::show_window`) before the app shows it anyway.
+/// The page asks within a few hundred milliseconds; a page that cannot (its script failed to load) must
+/// still leave a window a person can see, close and report.
+const PAGE_SHOWS_WINDOW_WITHIN: Duration = Duration::from_secs(3);
+
+/// The main window is created hidden (`tauri.conf.json`; see `rendering` for why) and the page shows it.
+/// If it has not by [`PAGE_SHOWS_WINDOW_WITHIN`], the app does.
+fn show_window_if_the_page_does_not(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(PAGE_SHOWS_WINDOW_WITHIN).await;
+        if show_main_window_if_hidden(&handle) {
+            tracing::warn!("the page did not show the window; the app showed it");
+        }
+    });
+}
+
+/// Shows the main window if it is still hidden, as it is created; says whether it did.
+pub(crate) fn show_main_window_if_hidden<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> bool {
+    let hidden = app.get_webview_window("main").is_some_and(|window| window.is_visible().is_ok_and(|shown| !shown));
+    if hidden {
+        show_main_window(app);
+    }
+    hidden
 }
 
 /// Shows, unminimizes and focuses the main window: what a second launch of the app does instead of

@@ -30,6 +30,12 @@ export const commands = {
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	/**
+	 *  The page has its first screen in place (or has waited long enough for it): the window, created hidden
+	 *  so that nothing draws it before the page can paint (see `rendering`), is shown. Later calls, and calls
+	 *  after the app showed it itself, change nothing.
+	 */
+	showWindow: () => __TAURI_INVOKE<void>("show_window"),
+	/**
 	 *  A list's rows reached the screen after its data arrived (`PaintReport`). For the scale benchmarks: with
 	 *  `MACHINES_WALLET_REPORT_READY` set the app prints `ready cards <n>` (once) and `painted <list> <ms>` on
 	 *  stdout; without it, nothing.

@@ -47,6 +47,15 @@ pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiE
     Ok(state.panic().await)
 }
 
+/// The page has its first screen in place (or has waited long enough for it): the window, created hidden
+/// so that nothing draws it before the page can paint (see `rendering`), is shown. Later calls, and calls
+/// after the app showed it itself, change nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn show_window<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    crate::show_main_window_if_hidden(&app);
+}
+
 /// The UI's first screen is interactive. For start-up measurements (`bench/`): with
 /// `MACHINES_WALLET_REPORT_READY` set the app prints `ready` on stdout, and with
 /// `MACHINES_WALLET_EXIT_AFTER_READY_MS=N` it quits N ms later. Without them it does nothing.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { askBeforeMount } from "./firstAnswer";
+import { askBeforeMount, showWhenPlaced } from "./firstAnswer";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -53,5 +53,36 @@ describe("askBeforeMount", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(ready).toHaveBeenCalledTimes(1);
     await expect(ready.mock.calls[0][0]).rejects.toThrow("no bridge");
+  });
+});
+
+describe("showWhenPlaced", () => {
+  it("shows the window once the first screen is in place, and only once", async () => {
+    let placed!: () => void;
+    const show = vi.fn(() => Promise.resolve());
+    const shown = showWhenPlaced(new Promise<void>((resolve) => (placed = resolve)), show, 150);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(show).not.toHaveBeenCalled();
+    placed();
+    await shown;
+    expect(show).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(show).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the window after the wait when the core is slow to say which screen", async () => {
+    const show = vi.fn(() => Promise.resolve());
+    const shown = showWhenPlaced(new Promise<void>(() => {}), show, 150);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(show).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await shown;
+    expect(show).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the window when the first screen failed, so its error can be seen", async () => {
+    const show = vi.fn(() => Promise.resolve());
+    await showWhenPlaced(Promise.reject(new Error("no core")), show, 150);
+    expect(show).toHaveBeenCalledTimes(1);
   });
 });

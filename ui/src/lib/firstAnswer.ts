@@ -32,3 +32,23 @@ export function askBeforeMount<T>(ask: () => Promise<T>, ready: (answer: Promise
   const timer = setTimeout(go, waitMs);
   answer.then(go, go);
 }
+
+/**
+ * The window is created hidden and the page shows it (see `src-tauri/src/rendering.rs`: drawn before
+ * the page can paint, WebKit painting on the CPU can stall the start for half a second). `show()` is
+ * called once, when `firstScreen` settles (the screen is in place, or its error is), or after `waitMs`
+ * if the core is slow to say which screen, so the "Starting…" panel shows meanwhile. The returned
+ * promise settles as `show()` does.
+ */
+export function showWhenPlaced(firstScreen: Promise<unknown>, show: () => Promise<void>, waitMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+  const placed = firstScreen.then(
+    () => {},
+    () => {},
+  );
+  return Promise.race([placed, waited]).then(() => {
+    clearTimeout(timer);
+    return show();
+  });
+}
