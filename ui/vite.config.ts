@@ -3,7 +3,9 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 // The UI is served by Tauri from `ui/dist` (relative asset paths, so `base: "./"`) under a strict CSP
 // (`default-src 'self'`): no inline scripts, no eval, no external assets. Vite's module-preload polyfill
-// is turned off so the built page holds nothing but one module script and one stylesheet.
+// is turned off (WebKit preloads modules itself), so the built page holds only its module script, the
+// preload of the chunk it shares with the screens loaded apart (`src/lib/lazyParts.svelte.ts`), and
+// one stylesheet.
 export default defineConfig(({ mode }) => ({
   root: ".",
   base: "./",

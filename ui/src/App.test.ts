@@ -2,10 +2,11 @@
 // hand over to each other as the journey moves on. Run in jsdom with `@tauri-apps/api/mocks`.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { flushSync, mount } from "svelte";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import { commands, type CardView, type DepositView, type FormDefinition, type KycView, type UiError } from "./api";
 import { app } from "./lib/app.svelte";
+import { preloadAll } from "./lib/lazyParts.svelte";
 import { get } from "svelte/store";
 import { clearKycValues, kycValues, setKycValue } from "./lib/kycValues";
 import { clearToasts } from "./lib/toast.svelte";
@@ -88,6 +89,9 @@ function button(label: string): HTMLButtonElement {
 }
 
 let component: ReturnType<typeof mount> | null = null;
+
+// The screens loaded apart are here, as they are in the app once its first screen is drawn.
+beforeAll(() => preloadAll());
 
 beforeEach(() => {
   vi.useFakeTimers();

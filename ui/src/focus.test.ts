@@ -3,10 +3,11 @@
 // deposit replaces its Create button, and every screen change lands on the new screen's heading.
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { mount, unmount } from "svelte";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { DepositView, KycView } from "./api";
 import { app } from "./lib/app.svelte";
+import { preloadAll } from "./lib/lazyParts.svelte";
 import { clearToasts } from "./lib/toast.svelte";
 import { funding, wallet } from "./lib/wallet.svelte";
 import { button, mockCore, settle } from "./testing/mockCore";
@@ -37,6 +38,9 @@ async function press(label: string) {
   b.click();
   await settle();
 }
+
+// The screens loaded apart are here, as they are in the app once its first screen is drawn.
+beforeAll(() => preloadAll());
 
 beforeEach(() => {
   vi.useFakeTimers();

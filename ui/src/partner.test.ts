@@ -4,10 +4,11 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { mount, unmount } from "svelte";
 import { get } from "svelte/store";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { AppStateView, CardView, FormDefinition, Settings, SignedIn, SignInView, UiError } from "./api";
 import { app } from "./lib/app.svelte";
+import { preloadAll } from "./lib/lazyParts.svelte";
 import { clearKycValues, kycValues } from "./lib/kycValues";
 import { closeSignInEnded } from "./lib/signIn.svelte";
 import { clearToasts } from "./lib/toast.svelte";
@@ -80,6 +81,9 @@ function start(handlers: Handlers) {
   mockCore({ get_settings: () => SETTINGS, ...handlers });
   component = mount(App, { target: document.getElementById("app")! });
 }
+
+// The screens loaded apart are here, as they are in the app once its first screen is drawn.
+beforeAll(() => preloadAll());
 
 beforeEach(() => {
   vi.useFakeTimers();
