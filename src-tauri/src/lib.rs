@@ -310,19 +310,24 @@ const PAGE_SHOWS_WINDOW_WITHIN: Duration = Duration::from_secs(3);
 fn show_window_if_the_page_does_not(handle: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(PAGE_SHOWS_WINDOW_WITHIN).await;
-        if show_main_window_if_hidden(&handle) {
+        if show_main_window_once(&handle) {
             tracing::warn!("the page did not show the window; the app showed it");
         }
     });
 }
 
-/// Shows the main window if it is still hidden, as it is created; says whether it did.
-pub(crate) fn show_main_window_if_hidden<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> bool {
-    let hidden = app.get_webview_window("main").is_some_and(|window| window.is_visible().is_ok_and(|shown| !shown));
-    if hidden {
+/// Whether the main window has had its first showing.
+static FIRST_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The main window's first showing, by the page or by the app; says whether this call was it. Not decided
+/// by the window's visibility: something else may have mapped the window itself (a WebDriver session sizing
+/// it does) and left the webview inside it hidden, which only this showing (GTK's `show_all`) shows.
+pub(crate) fn show_main_window_once<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> bool {
+    let first = !FIRST_SHOWN.swap(true, std::sync::atomic::Ordering::SeqCst);
+    if first {
         show_main_window(app);
     }
-    hidden
+    first
 }
 
 /// Shows, unminimizes and focuses the main window: what a second launch of the app does instead of

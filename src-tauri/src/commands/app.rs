@@ -53,7 +53,7 @@ pub async fn panic_button(state: State<'_, AppState>) -> Result<PanicReport, UiE
 #[tauri::command]
 #[specta::specta]
 pub fn show_window<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
-    crate::show_main_window_if_hidden(&app);
+    crate::show_main_window_once(&app);
 }
 
 /// The UI's first screen is interactive. For start-up measurements (`bench/`): with
