@@ -311,9 +311,14 @@ impl AppState {
                 Err(_) => break None,
             }
         };
-        if let Some(sim) = connection.as_ref().and_then(|c| c.as_ref()).and_then(|c| c.simulator.as_ref()) {
-            if let Err(err) = sim.save_now() {
-                tracing::warn!(%err, "the demo state could not be saved");
+        let Some(connection) = connection else {
+            tracing::warn!("the demo state was not saved: a command held the connection for a second");
+            return;
+        };
+        if let Some(sim) = connection.as_ref().and_then(|c| c.simulator.as_ref()) {
+            match sim.save_now() {
+                Ok(()) => tracing::info!("the demo state is saved"),
+                Err(err) => tracing::warn!(%err, "the demo state could not be saved"),
             }
         }
     }
