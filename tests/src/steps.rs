@@ -1,6 +1,7 @@
 //! Steps of the journey that several tests take the same way: set-up, a KYC form sent, the agreements, a
 //! Demo deposit, a new card, and reading a copied card number back from the clipboard.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::answers::{kyc_answers, WALLET};
@@ -88,4 +89,36 @@ pub async fn unlock(w: &Wallet) -> Result<()> {
     w.wait_for_text("Machines Wallet is locked").await?;
     w.fill("unlock-passphrase", PASSPHRASE).await?;
     w.click_button("Unlock").await
+}
+
+/// Where the app keeps Demo's state in a home whose `XDG_DATA_HOME` is `<home>/data` (as both the e2e
+/// launch and `bench_measure::app_run` set it).
+pub fn demo_state_file(home: &Path) -> PathBuf {
+    home.join("data").join("cash.machines.wallet").join("demo-state.json")
+}
+
+/// Waits until Demo's state file in `home` holds an acceptance of the agreements. Demo saves a moment
+/// after each burst of requests, and closing the window does not wait for it: a launch quit right after
+/// the agreements can leave a file whose person has not accepted them, and the next launch opens on the
+/// agreements. A caller that reads or seeds the file after quitting waits for this first.
+pub async fn agreements_saved(home: &Path, within: Duration) -> Result<()> {
+    let file = demo_state_file(home);
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let accepted = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .and_then(|state| state["users"].as_array().cloned())
+            .is_some_and(|users| users.iter().any(|user| user["agreementsAcceptedAt"].is_string()));
+        if accepted {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(Failure::new(format!(
+                "Demo did not save the accepted agreements to {} within {within:?}",
+                file.display()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

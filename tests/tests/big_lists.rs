@@ -57,20 +57,11 @@ async fn a_big_account_renders_few_rows_and_reaches_the_last_card_and_line() {
     steps::set_up(&w, "big@example.com").await.unwrap();
     steps::submit_kyc(&w, "TestApproved").await.unwrap();
     steps::accept_agreements(&w).await.unwrap();
-    // Demo saves its state half a second after a burst of requests. The seed below must start from the
-    // accepted agreements, so it waits for that save: closing the session can end the app before it.
-    let state = home.path().join("data").join("cash.machines.wallet").join("demo-state.json");
-    let accepted = || {
-        let saved: Value = std::fs::read(&state).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        saved["users"].as_array().is_some_and(|users| users.iter().any(|u| u["agreementsAcceptedAt"].is_string()))
-    };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !accepted() {
-        assert!(tokio::time::Instant::now() < deadline, "Demo never saved the accepted agreements");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The seed below must start from the accepted agreements (see `agreements_saved`).
+    steps::agreements_saved(home.path(), Duration::from_secs(20)).await.unwrap();
     assert!(w.quit().await.unwrap().is_empty());
 
+    let state = steps::demo_state_file(home.path());
     let plan = Plan { cards: 1000, transactions: 10_000, user: None, seed: 19, now: time::OffsetDateTime::now_utc() };
     seed_file(&state, &plan).unwrap();
 

@@ -3,7 +3,7 @@
 //! Demo state file seeded with the simulator's own seed code (`machines_sim::seed`).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use machines_sim::seed::{seed_file, Plan, Seeded};
 use machines_wallet_e2e::{steps, Launch};
@@ -51,12 +51,6 @@ impl Home {
     }
 }
 
-/// Where the app keeps Demo's state in a home whose `XDG_DATA_HOME` is `<home>/data` (as both the e2e
-/// launch and `bench_measure::app_run` set it).
-pub fn demo_state_file(home: &Path) -> PathBuf {
-    home.join("data").join("cash.machines.wallet").join("demo-state.json")
-}
-
 /// Makes a home of `size` with the app at `app`: in a temporary folder, or in `<keep>/<size name>` (which
 /// must not exist yet, so a kept home is never an older one half overwritten) to be launched again later
 /// by hand, e.g. to profile one start.
@@ -78,18 +72,12 @@ pub async fn make(app: &Path, size: Size, keep: Option<&Path>) -> Result<Home, S
     // "TestApproved" is approved at once, so the app goes straight on to the agreements.
     steps::submit_kyc(&w, "TestApproved").await.map_err(text)?;
     steps::accept_agreements(&w).await.map_err(text)?;
-    let file = demo_state_file(dir.path());
-    // Demo saves a moment after each burst of requests, and closing the window does not wait for it: a
-    // quit right after the agreements left a file whose person had not accepted them (and the app then
-    // opened on the agreements, not the cards).
-    let saved = agreements_saved(&file, Duration::from_secs(30)).await;
+    let saved = steps::agreements_saved(dir.path(), Duration::from_secs(30)).await;
     let stuck = w.quit().await.map_err(text)?;
     if !stuck.is_empty() {
         return Err(format!("the set-up launch left processes running: {stuck:?}"));
     }
-    if !saved {
-        return Err(format!("Demo did not save the accepted agreements to {} within 30 s", file.display()));
-    }
+    saved.map_err(text)?;
     let now = time::OffsetDateTime::now_utc();
     let plan = Plan {
         cards: size.cards,
@@ -98,25 +86,8 @@ pub async fn make(app: &Path, size: Size, keep: Option<&Path>) -> Result<Home, S
         seed: 19,
         now: now.replace_nanosecond(0).unwrap_or(now),
     };
-    let seeded = seed_file(&file, &plan).map_err(text)?;
+    let seeded = seed_file(&steps::demo_state_file(dir.path()), &plan).map_err(text)?;
     Ok(Home { dir, size, seeded })
-}
-
-/// Whether the state file at `file` has saved an acceptance of the agreements, within `within`.
-async fn agreements_saved(file: &Path, within: Duration) -> bool {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        let accepted = std::fs::read(file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .and_then(|state| state["users"].as_array().cloned())
-            .is_some_and(|users| users.iter().any(|user| user["agreementsAcceptedAt"].is_string()));
-        if accepted {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    false
 }
 
 fn text(err: impl std::fmt::Display) -> String {
