@@ -157,6 +157,12 @@ impl Wallet {
         log_dir(self.home.path())
     }
 
+    /// Where the app's stderr goes (its log is a file in [`Self::log_dir`]; this has what WebKit and the
+    /// driver print).
+    pub fn stderr_log(&self) -> PathBuf {
+        self.artifacts.join("app.err.log")
+    }
+
     /// The processes this launch has running: the driver, the app and its WebKit helpers, the display.
     pub fn processes(&self) -> Vec<(i32, String)> {
         processes::marked(&self.marker)

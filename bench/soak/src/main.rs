@@ -3,13 +3,15 @@
 //! an unlocked gnome-keyring, `tauri-driver`, a fresh home), walked to a funded card, and left on the wallet
 //! screen, whose updates keep running (the activity watch, the balances). Every minute the card is revealed
 //! and hidden again and its number copied, and the app and each WebKit process are sampled: RSS, PSS,
-//! anonymous memory, open file descriptors, threads. Each sample is a CSV row; the end prints start / end / max and the growth.
+//! anonymous memory, open file descriptors, threads, and the web process's live JavaScript heap after its latest full
+//! collection (`js_heap`). Each sample is a CSV row; the end prints start / end / max and the growth.
 //! `--control` is the same hour without the reveals and copies (and without any WebDriver call after the
 //! card is reached): run beside a real one, it tells the growth the person's actions cause from the growth
 //! an app left open has anyway.
 //!
 //! Run it through `bench/soak-run`, which builds the release app and points `--app` at it.
 
+mod js_heap;
 mod person;
 mod procs;
 mod report;
@@ -72,7 +74,9 @@ async fn run() -> Result<()> {
     let mut csv = std::fs::File::create(&args.csv)?;
     writeln!(csv, "{}", report::header())?;
 
-    let mut launch = Launch::new("soak").env("RUST_LOG", requests::LOG_FILTER);
+    // JavaScriptCore logs each collection to the app's stderr (`app.err.log`), for the live heap (`js_heap`).
+    let (js_log, on) = js_heap::LOG_VARIABLE;
+    let mut launch = Launch::new("soak").env("RUST_LOG", requests::LOG_FILTER).env(js_log, on);
     if let Some(app) = &args.app {
         launch = launch.app(app);
     }
@@ -123,10 +127,14 @@ async fn minutes(w: &Wallet, app: u32, args: &Args, csv: &mut std::fs::File, row
     for minute in 0..=minutes {
         tokio::time::sleep_until((started + MINUTE * minute as u32).into()).await;
         let requests = requests::count(&w.log_dir()).values().sum();
-        let row = sample(app, started.elapsed(), reveals, copies, requests)?;
+        let mut row = sample(app, started.elapsed(), reveals, copies, requests)?;
+        // The app's stderr holds WebKit's and the driver's lines, not the app's log (a file): read whole each minute.
+        let collections = js_heap::live_after_full_collections(&std::fs::read_to_string(w.stderr_log())?);
+        row.js_live_kib = collections.last().copied();
+        row.full_collections = collections.len() as u64;
         writeln!(csv, "{}", report::csv(&row))?;
         eprintln!(
-            "soak: {:>3} min: app RSS {} MiB, web RSS {} MiB, PSS total {} MiB, anon total {} MiB, fds {}, threads {}, requests {}",
+            "soak: {:>3} min: app RSS {} MiB, web RSS {} MiB, PSS total {} MiB, anon total {} MiB, fds {}, threads {}, requests {}, JS heap {} KiB",
             minute,
             row.roles[0].rss_kib / 1024,
             row.roles[1].rss_kib / 1024,
@@ -134,7 +142,8 @@ async fn minutes(w: &Wallet, app: u32, args: &Args, csv: &mut std::fs::File, row
             row.total.anon_kib / 1024,
             row.total.fds,
             row.total.threads,
-            row.requests
+            row.requests,
+            row.js_live_kib.map_or("-".to_owned(), |kib| kib.to_string())
         );
         rows.push(row);
         if minute == minutes {

@@ -21,6 +21,11 @@ pub struct Row {
     /// Per role in [`ROLES`] order (several processes of one role are summed).
     pub roles: [Usage; 3],
     pub total: Usage,
+    /// The web process's live JavaScript heap after its latest full collection so far, in KiB
+    /// (`js_heap`); `None` before the first one.
+    pub js_live_kib: Option<u64>,
+    /// Full collections logged so far.
+    pub full_collections: u64,
 }
 
 pub fn header() -> String {
@@ -30,6 +35,7 @@ pub fn header() -> String {
             let _ = write!(line, ",{role}_{field}");
         }
     }
+    line.push_str(",web_js_live_kib,full_collections");
     line
 }
 
@@ -38,6 +44,8 @@ pub fn csv(row: &Row) -> String {
     for usage in row.roles.iter().chain([&row.total]) {
         let _ = write!(line, ",{},{},{},{},{}", usage.rss_kib, usage.pss_kib, usage.anon_kib, usage.fds, usage.threads);
     }
+    let js = row.js_live_kib.map(|kib| kib.to_string()).unwrap_or_default();
+    let _ = write!(line, ",{js},{}", row.full_collections);
     line
 }
 
@@ -104,7 +112,35 @@ pub fn summary(rows: &[Row]) -> String {
             format!("{:+.digits$}", end - mid),
         );
     }
+    js_heap_line(rows, &mut out);
     out
+}
+
+/// The live JavaScript heap's line: from the first sample that had a full collection behind it (the first
+/// one may come minutes in), with its own second half.
+fn js_heap_line(rows: &[Row], out: &mut String) {
+    let known: Vec<(usize, u64)> = rows.iter().enumerate().filter_map(|(i, r)| r.js_live_kib.map(|v| (i, v))).collect();
+    let (Some(&(_, start)), Some(&(_, end))) = (known.first(), known.last()) else {
+        let _ = writeln!(out, "live JavaScript heap: no full collection was logged (JSC_logGC)");
+        return;
+    };
+    let max = known.iter().map(|&(_, v)| v).max().unwrap_or(end);
+    let middle = rows.len() / 2;
+    let mid = known.iter().find(|&&(i, _)| i >= middle).map_or(end, |&(_, v)| v);
+    let signed = |a: u64, b: u64| a as i64 - b as i64;
+    let _ = writeln!(
+        out,
+        "{:<32} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "JS heap after full GC KiB",
+        start,
+        end,
+        max,
+        format!("{:+}", signed(end, start)),
+        format!("{:+}", signed(end, mid)),
+    );
+    let collections = rows.last().map_or(0, |r| r.full_collections);
+    let _ =
+        writeln!(out, "  (the web process's live JavaScript objects, after each of {collections} full collections)");
 }
 
 #[cfg(test)]
@@ -129,15 +165,38 @@ mod tests {
             processes: 3,
             roles: [app, Usage::default(), Usage::default()],
             total: app,
+            js_live_kib: None,
+            full_collections: 0,
         }
     }
 
     #[test]
     fn a_row_has_a_value_under_every_heading() {
         let columns = header().split(',').count();
-        assert_eq!(columns, 5 + 4 * 5);
+        assert_eq!(columns, 5 + 4 * 5 + 2);
         assert_eq!(csv(&row(2, 100, 30)).split(',').count(), columns);
         assert!(csv(&row(2, 100, 30)).starts_with("120,2,2,14,3,102400,51200,25600,30,20,"));
+        assert!(csv(&row(2, 100, 30)).ends_with(",,0"), "no full collection yet: an empty heap column");
+        let collected = Row { js_live_kib: Some(2957), full_collections: 4, ..row(2, 100, 30) };
+        assert!(csv(&collected).ends_with(",2957,4"));
+    }
+
+    #[test]
+    fn the_js_heap_line_starts_at_the_first_full_collection() {
+        // No collection in the first two minutes, then a heap that grows by 10 KiB a minute: a leak.
+        let rows: Vec<Row> = (0..=10)
+            .map(|m| Row {
+                js_live_kib: (m >= 2).then_some(2900 + 10 * m),
+                full_collections: m.saturating_sub(1),
+                ..row(m, 100, 30)
+            })
+            .collect();
+        let table = summary(&rows);
+        let line = table.lines().find(|l| l.starts_with("JS heap after full GC KiB")).unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[words.len() - 5..], ["2920", "3000", "3000", "+80", "+50"], "{table}");
+        assert!(table.contains("after each of 9 full collections"), "{table}");
+        assert!(summary(&[row(0, 100, 30)]).contains("no full collection was logged"));
     }
 
     #[test]
