@@ -56,7 +56,7 @@ mod tests {
 
     use super::*;
 
-    // Lines as the web process printed them on this machine (WebKitGTK 2.48), shortened in the middle.
+    // Lines as the web process printed them on this machine (WebKitGTK 2.50), shortened in the middle.
     const FULL_START: &str = "[GC<0x7f8bd44080c0>: START M 8950kb => FullCollection, a=0kb hf=0.000 mu=0.600 v=0kb (C:0 M:0 P1:0) o=0 b=492 i#1:N<CsMsrShDMsm(0)> 512+0 p=1.147000ms (max 1.967000)...]";
     const FULL_END: &str = "[GC<0x7f8bd44080c0>: M a=0kb hf=0.000 mu=0.600 v=1654kb (C:1094 M:0 P1:559) o=47 b=0 i#2:N<WsOJw> 462+0 v=1678kb (C:1118 M:0 P1:559) o=49 b=0 i#3:P<WsOJwMsrShMsm(0)CsDCbDomo> => 2957kb, p=0.995000ms (max 1.967000), cycle 3.203000ms END]";
     const EDEN: &str = "[GC<0x7f8bd44080c0>: START M 38430kb => EdenCollection, a=0kb hf=0.000 mu=0.600 v=0kb (C:0 M:0 P1:0) o=46 b=11 i#1:N<CsMsrShDMsm(11)> 34+11 i#3:P<CsMsm(0)ShMsrDCbDomoWsOJw> => 4533kb, p=0.886000ms (max 1.967000), cycle 0.871000ms END]";

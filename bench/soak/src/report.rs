@@ -139,8 +139,12 @@ fn js_heap_line(rows: &[Row], out: &mut String) {
         format!("{:+}", signed(end, mid)),
     );
     let collections = rows.last().map_or(0, |r| r.full_collections);
-    let _ =
-        writeln!(out, "  (the web process's live JavaScript objects, after each of {collections} full collections)");
+    // A stale "end" must say so: memory that grows once full collections stop is garbage waiting, or not.
+    let last_by = rows.iter().find(|r| r.full_collections == collections).map_or(0, |r| r.elapsed_s / 60);
+    let _ = writeln!(
+        out,
+        "  (the web process's live JavaScript objects, after each of {collections} full collections; the last by minute {last_by})"
+    );
 }
 
 #[cfg(test)]
@@ -195,7 +199,11 @@ mod tests {
         let line = table.lines().find(|l| l.starts_with("JS heap after full GC KiB")).unwrap();
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(words[words.len() - 5..], ["2920", "3000", "3000", "+80", "+50"], "{table}");
-        assert!(table.contains("after each of 9 full collections"), "{table}");
+        assert!(table.contains("after each of 9 full collections; the last by minute 10"), "{table}");
+        // Collections that stop early: the line says when the last one was.
+        let stopped: Vec<Row> =
+            (0..=10).map(|m| Row { js_live_kib: Some(2900), full_collections: m.min(4), ..row(m, 100, 30) }).collect();
+        assert!(summary(&stopped).contains("after each of 4 full collections; the last by minute 4"));
         assert!(summary(&[row(0, 100, 30)]).contains("no full collection was logged"));
     }
 
