@@ -1,4 +1,4 @@
-//! `soak-bench [--minutes N] [--csv PATH] [--app PATH] [--control]`: an hour (by default) of Machines Wallet in Demo, as
+//! `soak-bench [--minutes N] [--csv PATH] [--app PATH] [--control | --in-page]`: an hour (by default) of Machines Wallet in Demo, as
 //! a person leaves it open. The app is launched through the e2e harness (its own Xvfb, a D-Bus session with
 //! an unlocked gnome-keyring, `tauri-driver`, a fresh home), walked to a funded card, and left on the wallet
 //! screen, whose updates keep running (the activity watch, the balances). Every minute the card is revealed
@@ -7,7 +7,8 @@
 //! collection (`js_heap`). Each sample is a CSV row; the end prints start / end / max and the growth.
 //! `--control` is the same hour without the reveals and copies (and without any WebDriver call after the
 //! card is reached): run beside a real one, it tells the growth the person's actions cause from the growth
-//! an app left open has anyway.
+//! an app left open has anyway. `--in-page` clicks the same reveal and copy from the page's own script, so
+//! that WebDriver holds no element of the page (see `person::reveal_and_copy_in_page`).
 //!
 //! Run it through `bench/soak-run`, which builds the release app and points `--app` at it.
 
@@ -34,6 +35,8 @@ struct Args {
     app: Option<PathBuf>,
     /// No reveal and no copy: the hour's control.
     control: bool,
+    /// The reveal and the copy clicked by the page's own script (`person::reveal_and_copy_in_page`).
+    in_page: bool,
 }
 
 #[tokio::main]
@@ -45,11 +48,12 @@ async fn main() {
 }
 
 fn args() -> Result<Args> {
-    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None, control: false };
+    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None, control: false, in_page: false };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
-        if flag == "--control" {
-            args.control = true;
+        if flag == "--control" || flag == "--in-page" {
+            args.control |= flag == "--control";
+            args.in_page |= flag == "--in-page";
             continue;
         }
         let value = given.next().ok_or_else(|| Failure::new(format!("{flag} needs a value")))?;
@@ -61,7 +65,7 @@ fn args() -> Result<Args> {
             "--app" => args.app = Some(PathBuf::from(value)),
             _ => {
                 return Err(Failure::new(format!(
-                    "unknown option {flag}; usage: --minutes N --csv PATH --app PATH --control"
+                    "unknown option {flag}; usage: --minutes N --csv PATH --app PATH --control --in-page"
                 )))
             }
         }
@@ -92,7 +96,11 @@ async fn run() -> Result<()> {
         "soak: the wallet with card {:?} is open; {} minutes from now{}",
         person::CARD,
         args.minutes,
-        if args.control { ", without reveals or copies (control)" } else { "" }
+        match (args.control, args.in_page) {
+            (true, _) => ", without reveals or copies (control)",
+            (false, true) => ", the reveals and copies clicked by the page's script",
+            (false, false) => "",
+        }
     );
 
     // The person's minutes run until the end or Ctrl-C; either way the app is then stopped and the
@@ -152,9 +160,13 @@ async fn minutes(w: &Wallet, app: u32, args: &Args, csv: &mut std::fs::File, row
         if args.control {
             continue;
         }
-        person::reveal_and_hide(w).await?;
+        if args.in_page {
+            person::reveal_and_copy_in_page(w).await?;
+        } else {
+            person::reveal_and_hide(w).await?;
+            person::copy_number(w).await?;
+        }
         reveals += 1;
-        person::copy_number(w).await?;
         copies += 1;
     }
     Ok(())

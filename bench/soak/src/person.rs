@@ -45,6 +45,56 @@ pub async fn copy_number(w: &Wallet) -> Result<()> {
     Ok(())
 }
 
+/// The same reveal and copy clicked by the page's own script, one WebDriver call each that hands back only
+/// a word: WebKitWebDriver keeps every element it has handed out (and so the DOM behind it) for the
+/// session, and the normal steps look up a dozen elements a minute. Run with `--in-page`, the soak tells
+/// the web process's growth that is the app's from the growth that is the driver's.
+pub async fn reveal_and_copy_in_page(w: &Wallet) -> Result<()> {
+    let answer = w.client()?.execute_async(IN_PAGE, vec![serde_json::json!(CARD)]).await?;
+    if answer != serde_json::json!("ok") {
+        return Err(Failure::new(format!("the in-page reveal and copy failed: {answer}")));
+    }
+    let copied = steps::wait_for_clipboard(w).await?;
+    if copied.len() < 15 || !copied.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Failure::new("the clipboard does not hold a card number after Copy"));
+    }
+    Ok(())
+}
+
+/// Reveal, the digits read, "Hide now", then "Copy number", on the card named `arguments[0]`, as
+/// `reveal_and_hide` and `copy_number` do; answers "ok" or what went wrong.
+const IN_PAGE: &str = r#"
+const done = arguments[arguments.length - 1];
+const name = arguments[0];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (test) => {
+  for (const end = Date.now() + 10000; Date.now() < end; await sleep(100)) {
+    const found = test();
+    if (found) return found;
+  }
+  return null;
+};
+const card = () => [...document.querySelectorAll("[role='listitem'].card")]
+  .find((item) => item.querySelector('.name')?.textContent.trim() === name);
+const button = (label) => [...(card()?.querySelectorAll('button') ?? [])]
+  .find((b) => b.textContent.includes(label) && !b.disabled);
+const showing = () => document.body.innerText.includes('Hides in');
+(async () => {
+  const reveal = await until(() => button('Reveal'));
+  if (!reveal) return 'no Reveal button';
+  reveal.click();
+  const digits = await until(() => showing() && document.querySelector(".digits[role='group']"));
+  if (!digits) return 'the digits never showed';
+  if (!/^[0-9]{15,}$/.test(digits.innerText.replace(/\s/g, ''))) return 'the revealed card shows no number';
+  button('Hide now').click();
+  if (!(await until(() => !showing()))) return 'the digits are still shown';
+  const copy = await until(() => button('Copy number'));
+  if (!copy) return 'no Copy number button';
+  copy.click();
+  return 'ok';
+})().then(done, (err) => done(String(err)));
+"#;
+
 /// The card's item in the list: a `div` with the listitem role in the virtual list, an `li` before it (so a
 /// binary kept from before the virtual list still runs the soak).
 fn card_scope() -> String {
