@@ -125,6 +125,25 @@ impl Wallet {
         self.click_usable(&xpath).await
     }
 
+    /// Presses the visible, enabled button whose words contain `label` with the mouse and holds it for
+    /// `hold` before letting go, as a person's press takes a moment: what the page does between the press
+    /// and the release (a blur, and what answers it) happens before the click, as it does for a person.
+    pub async fn press_button(&self, label: &str, hold: Duration) -> Result<()> {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let xpath = format!("//button[contains(normalize-space(.), {})]", xpath_literal(label));
+        let element = self.wait_for_usable(&xpath).await?;
+        self.scroll_to(&element).await?;
+        self.wait_until_hit(&element).await?;
+        let press = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement { element, duration: None, x: 0.0, y: 0.0 })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Pause { duration: hold })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        self.client()?.perform_actions(press).await?;
+        self.client()?.release_actions().await?;
+        Ok(())
+    }
+
     /// Clicks the visible, enabled element matched by the XPath (a label, a radio button's row).
     pub async fn click(&self, xpath: &str) -> Result<()> {
         self.click_usable(xpath).await

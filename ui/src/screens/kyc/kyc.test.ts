@@ -260,6 +260,44 @@ describe("the KYC form after a failed submit", () => {
   });
 });
 
+describe("a press on Submit", () => {
+  it("keeps the focus in the input just fixed, so no check of it can move the button under the pointer", async () => {
+    vi.useFakeTimers();
+    const FORM: FormDefinition = { fields: [field("postalCode", { label: "Postal code", required: true })] };
+    const checks: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "kyc_form") return FORM;
+      if (cmd === "kyc_check") {
+        checks.push(args);
+        return [];
+      }
+      if (cmd === "kyc_submit") return { status: "pending", next: "waitForReview", reason: null, verificationUrl: null };
+      return null;
+    });
+    component = mount(KycFormScreen, { target: target() });
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+    }
+    const input = document.getElementById("kyc-postalCode") as HTMLInputElement;
+    input.focus();
+    type(input, "10001");
+    const submit = document.getElementById("kyc-submit") as HTMLButtonElement;
+    const press = new MouseEvent("mousedown", { bubbles: true, cancelable: true });
+    submit.dispatchEvent(press);
+    expect(press.defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(input);
+    expect(checks).toEqual([]);
+    // The release still clicks, and the submit checks every input itself.
+    submit.click();
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+    }
+    expect(checks).toHaveLength(1);
+  });
+});
+
 describe("the national id", () => {
   const FORM: FormDefinition = {
     fields: [
