@@ -54,6 +54,14 @@ function target(): HTMLElement {
   return element;
 }
 
+/** Lets the mocked IPC's answers and the renders they cause run out (fake timers). */
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+  }
+}
+
 function type(element: HTMLInputElement, text: string) {
   element.value = text;
   element.dispatchEvent(new Event("input", { bubbles: true }));
@@ -232,16 +240,10 @@ describe("the KYC form after a failed submit", () => {
       throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
     });
     component = mount(KycFormScreen, { target: target() });
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      flushSync();
-    }
+    await settle();
     const submit = document.getElementById("kyc-submit") as HTMLButtonElement;
     submit.click();
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      flushSync();
-    }
+    await settle();
     const summary = document.getElementById("kyc-error-summary");
     expect(summary).toBeTruthy();
     expect(document.activeElement).toBe(summary);
@@ -275,10 +277,7 @@ describe("a press on Submit", () => {
       return null;
     });
     component = mount(KycFormScreen, { target: target() });
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      flushSync();
-    }
+    await settle();
     const input = document.getElementById("kyc-postalCode") as HTMLInputElement;
     input.focus();
     type(input, "10001");
@@ -290,10 +289,7 @@ describe("a press on Submit", () => {
     expect(checks).toEqual([]);
     // The release still clicks, and the submit checks every input itself.
     submit.click();
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      flushSync();
-    }
+    await settle();
     expect(checks).toHaveLength(1);
   });
 });
@@ -323,13 +319,6 @@ describe("the national id", () => {
       }
       throw { code: "internal", title: "x", message: cmd, action: "dismiss", fields: [], retryAfterSeconds: null } satisfies UiError;
     });
-  }
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(0);
-      flushSync();
-    }
   }
 
   function problemUnder(id: string): string {
