@@ -121,8 +121,7 @@ impl Wallet {
     /// Clicks the button containing `label` inside the element matched by the XPath `scope` (e.g. the card
     /// named "Groceries": `//div[@role='listitem'][contains(@class,'card')][.//span[.='Groceries']]`).
     pub async fn click_button_in(&self, scope: &str, label: &str) -> Result<()> {
-        let xpath = format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label));
-        self.click_usable(&xpath).await
+        self.click_usable(&button_xpath(scope, label)).await
     }
 
     /// Presses the visible, enabled button whose words contain `label` with the mouse and holds it for
@@ -130,10 +129,7 @@ impl Wallet {
     /// and the release (a blur, and what answers it) happens before the click, as it does for a person.
     pub async fn press_button(&self, label: &str, hold: Duration) -> Result<()> {
         use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-        let xpath = format!("//button[contains(normalize-space(.), {})]", xpath_literal(label));
-        let element = self.wait_for_usable(&xpath).await?;
-        self.scroll_to(&element).await?;
-        self.wait_until_hit(&element).await?;
+        let element = self.reachable(&button_xpath("", label)).await?;
         let press = MouseActions::new("mouse".into())
             .then(PointerAction::MoveToElement { element, duration: None, x: 0.0, y: 0.0 })
             .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
@@ -156,9 +152,7 @@ impl Wallet {
     async fn click_usable(&self, xpath: &str) -> Result<()> {
         let deadline = tokio::time::Instant::now() + STEP;
         loop {
-            let element = self.wait_for_usable(xpath).await?;
-            self.scroll_to(&element).await?;
-            self.wait_until_hit(&element).await?;
+            let element = self.reachable(xpath).await?;
             match element.click().await {
                 Ok(()) => return Ok(()),
                 Err(err)
@@ -170,6 +164,14 @@ impl Wallet {
                 Err(err) => return Err(err.into()),
             }
         }
+    }
+
+    /// What `xpath` matches, once it is usable, in the middle of the view, and where a click would reach it.
+    async fn reachable(&self, xpath: &str) -> Result<Element> {
+        let element = self.wait_for_usable(xpath).await?;
+        self.scroll_to(&element).await?;
+        self.wait_until_hit(&element).await?;
+        Ok(element)
     }
 
     /// Ticks every checkbox matched by the XPath with a real click, then reads each one back: a box a
@@ -322,6 +324,11 @@ impl Wallet {
 /// Whether a checkbox is ticked, as the page holds it (the `checked` property, not the attribute).
 async fn is_checked(element: &Element) -> Result<bool> {
     Ok(element.prop("checked").await?.as_deref() == Some("true"))
+}
+
+/// The buttons whose words contain `label` inside what the XPath `scope` matches (the page when empty).
+fn button_xpath(scope: &str, label: &str) -> String {
+    format!("{scope}//button[contains(normalize-space(.), {})]", xpath_literal(label))
 }
 
 /// An XPath string literal for any text (XPath 1 has no escapes: quotes are joined with `concat`).
