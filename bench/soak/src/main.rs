@@ -33,10 +33,18 @@ struct Args {
     minutes: u64,
     csv: PathBuf,
     app: Option<PathBuf>,
+    mode: Mode,
+}
+
+/// What the person does each minute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A reveal and a copy, through WebDriver's element lookups and clicks.
+    Person,
+    /// The same reveal and copy clicked by the page's own script (`person::reveal_and_copy_in_page`).
+    InPage,
     /// No reveal and no copy: the hour's control.
-    control: bool,
-    /// The reveal and the copy clicked by the page's own script (`person::reveal_and_copy_in_page`).
-    in_page: bool,
+    Control,
 }
 
 #[tokio::main]
@@ -48,12 +56,16 @@ async fn main() {
 }
 
 fn args() -> Result<Args> {
-    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None, control: false, in_page: false };
+    let mut args = Args { minutes: 60, csv: PathBuf::from("soak.csv"), app: None, mode: Mode::Person };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
-        if flag == "--control" || flag == "--in-page" {
-            args.control |= flag == "--control";
-            args.in_page |= flag == "--in-page";
+        let mode = match flag.as_str() {
+            "--control" => Some(Mode::Control),
+            "--in-page" => Some(Mode::InPage),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            args.mode = mode;
             continue;
         }
         let value = given.next().ok_or_else(|| Failure::new(format!("{flag} needs a value")))?;
@@ -96,10 +108,10 @@ async fn run() -> Result<()> {
         "soak: the wallet with card {:?} is open; {} minutes from now{}",
         person::CARD,
         args.minutes,
-        match (args.control, args.in_page) {
-            (true, _) => ", without reveals or copies (control)",
-            (false, true) => ", the reveals and copies clicked by the page's script",
-            (false, false) => "",
+        match args.mode {
+            Mode::Control => ", without reveals or copies (control)",
+            Mode::InPage => ", the reveals and copies clicked by the page's script",
+            Mode::Person => "",
         }
     );
 
@@ -157,14 +169,13 @@ async fn minutes(w: &Wallet, app: u32, args: &Args, csv: &mut std::fs::File, row
         if minute == minutes {
             break;
         }
-        if args.control {
-            continue;
-        }
-        if args.in_page {
-            person::reveal_and_copy_in_page(w).await?;
-        } else {
-            person::reveal_and_hide(w).await?;
-            person::copy_number(w).await?;
+        match args.mode {
+            Mode::Control => continue,
+            Mode::InPage => person::reveal_and_copy_in_page(w).await?,
+            Mode::Person => {
+                person::reveal_and_hide(w).await?;
+                person::copy_number(w).await?;
+            }
         }
         reveals += 1;
         copies += 1;
