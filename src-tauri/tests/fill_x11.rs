@@ -1,7 +1,8 @@
 //! Fill's X11 side against a real X server: the active window read with and without a window manager's
 //! `_NET_ACTIVE_WINDOW`, its title and pid, our own window told apart, Escape taken from every app only
 //! while a fill's reader lives, a held modifier seen, and keys typed through XTEST arriving in the
-//! focused window, on a US and a French layout (whose spare keys are given back after).
+//! focused window, on a US and a French layout (Shift on the layout's own keys; with Caps Lock on, spare
+//! keys, given back after).
 //!
 //! It starts its own Xvfb, so it is ignored in plain `cargo test` (run it with `--ignored`; it fails when
 //! Xvfb is not installed). One test function: it points `DISPLAY` at that server before anything reads it.
@@ -102,8 +103,8 @@ fn keyboard_mapping(conn: &RustConnection) -> (u8, Vec<u32>) {
     (mapping.keysyms_per_keycode, mapping.keysyms)
 }
 
-/// The characters of the key presses `window` received, read through `mapping` (level one: the keys the
-/// typist uses carry their character there, or were bound to it on both levels).
+/// The characters of the key presses `window` received, read through `mapping` as the core protocol reads
+/// a key: its second level with Shift in the event's state (when it has one), else its first.
 fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>)) -> String {
     let min = conn.setup().min_keycode;
     let per_key = usize::from(mapping.0);
@@ -112,11 +113,15 @@ fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>)) -
     while Instant::now() < deadline {
         match conn.poll_for_event().unwrap() {
             Some(Event::KeyPress(key)) if key.event == window => {
-                let keysym = mapping.1[usize::from(key.detail - min) * per_key];
-                text.push(match keysym {
-                    0xff09 => '\t',
-                    printable => char::from_u32(printable).unwrap_or('?'),
-                });
+                let places = &mapping.1[usize::from(key.detail - min) * per_key..][..per_key];
+                let shifted = u16::from(key.state) & u16::from(ModMask::SHIFT) != 0;
+                let keysym = if shifted && per_key > 1 && places[1] != 0 { places[1] } else { places[0] };
+                match keysym {
+                    0xff09 => text.push('\t'),
+                    // Shift, Control, Caps Lock, Alt and the rest: a state for the next key, no character.
+                    0xffe1..=0xffee => {}
+                    printable => text.push(char::from_u32(printable).unwrap_or('?')),
+                }
             }
             Some(_) => {}
             None => std::thread::sleep(Duration::from_millis(10)),
@@ -222,8 +227,9 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     drop(keyboard);
     assert_eq!(typed_into(&conn, shop, &keyboard_mapping(&conn)), "4242424242424242\t05/27");
 
-    // A French layout, where digits need Shift: the typist binds them to spare keys for the fill (so no
-    // Shift is sent), and gives those back when it is dropped.
+    // A French layout, where digits need Shift: the typist presses the layout's own keys with Shift held and
+    // changes no mapping, so a window reading the keys with the mapping it had before the fill (as a busy
+    // browser does until it has taken in a change) gets every digit.
     let layout = Command::new("setxkbmap").args(["-display", display.as_str(), "fr"]).status();
     assert!(layout.expect("setxkbmap could not be run: install x11-xkb-utils").success());
     let french = keyboard_mapping(&conn);
@@ -231,9 +237,23 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     for c in "4242/27".chars() {
         keyboard.char(c).unwrap();
     }
+    assert!(keyboard_mapping(&conn) == french, "the fill changed the keyboard's mapping");
+    drop(keyboard);
+    assert_eq!(typed_into(&conn, shop, &french), "4242/27");
+
+    // With Caps Lock on, a key's levels in the core mapping are not what it types: the typist leaves the
+    // digits to enigo, which binds them to spare keys for the fill (on both levels, so Caps Lock changes
+    // nothing) and gives those back when it is dropped.
+    let mut enigo = Enigo::new(&Settings::default()).unwrap();
+    enigo.key(Key::CapsLock, Direction::Click).unwrap();
+    let mut keyboard = XtestKeyboard::connect().unwrap();
+    for c in "4242/27".chars() {
+        keyboard.char(c).unwrap();
+    }
     let while_typing = keyboard_mapping(&conn);
-    assert_ne!(while_typing, french, "the control: the digits were bound to spare keys");
+    assert!(while_typing != french, "the control: the digits were bound to spare keys");
     drop(keyboard);
     assert_eq!(typed_into(&conn, shop, &while_typing), "4242/27");
-    assert_eq!(keyboard_mapping(&conn), french, "the spare keys stayed bound after the fill");
+    assert!(keyboard_mapping(&conn) == french, "the spare keys stayed bound after the fill");
+    enigo.key(Key::CapsLock, Direction::Click).unwrap();
 }

@@ -7,6 +7,8 @@
 #[cfg(target_os = "linux")]
 pub mod app_desktop;
 #[cfg(target_os = "linux")]
+pub mod layout_keys;
+#[cfg(target_os = "linux")]
 pub mod session;
 pub mod shortcut;
 #[cfg(target_os = "linux")]

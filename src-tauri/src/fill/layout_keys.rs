@@ -1,0 +1,169 @@
+//! Which key of the keyboard's current layout types a character, and whether it needs Shift: read from the
+//! X server's core keyboard mapping once per fill.
+//!
+//! Why this is not left to enigo: enigo 0.6 uses a key only when the character is on its first level (its
+//! `keysym_to_keycode` looks no further). Anything else, every digit on a French layout, it binds to a spare
+//! keycode with `ChangeKeyboardMapping` right before pressing it. Every client then hears `MappingNotify`
+//! and fetches the keymap again, and a client that reads the key press first (a browser on a busy machine)
+//! finds nothing on that keycode and drops the digit: one digit of a card number went missing that way in
+//! Chromium. Pressing the layout's own key with Shift held changes no mapping at all: the server puts Shift
+//! in the key event's state, and the client reads it with the keymap it already has.
+//!
+//! Only what the core mapping says for certain is used: the first group's two levels, with no Caps Lock and
+//! the first group active. Anything else (a second layout active, Caps Lock on, a character only on AltGr's
+//! levels) is left to enigo's binding, as before.
+
+use std::collections::HashMap;
+
+/// `NoSymbol`: an empty place in the mapping.
+const NO_SYMBOL: u32 = 0;
+/// `Shift_L` and `Shift_R`.
+const SHIFT_KEYSYMS: [u32; 2] = [0xffe1, 0xffe2];
+/// The Lock bit of a core key state (Caps Lock on).
+const LOCK: u16 = 1 << 1;
+/// XKB puts the effective group into a core state's bits 13 and 14.
+const GROUP_SHIFT: u16 = 13;
+
+/// One key of the layout that types a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutKey {
+    pub keycode: u8,
+    /// The character is on the key's second level: Shift is held while it is pressed.
+    pub shifted: bool,
+}
+
+/// The keys of the current layout, as far as the core mapping tells them for certain.
+#[derive(Debug, Default)]
+pub struct LayoutKeys {
+    keys: HashMap<char, LayoutKey>,
+    /// Shift's keycode, which the shifted keys are pressed with.
+    shift: Option<u8>,
+}
+
+impl LayoutKeys {
+    /// Reads the core mapping (`keysyms_per_keycode` places for each keycode from `min_keycode` on) with the
+    /// keyboard's state as the server reports it (`QueryPointer`'s mask). With Caps Lock on or another
+    /// group than the first active, the first group's levels are not what a key types, so no key is kept.
+    pub fn read(min_keycode: u8, keysyms_per_keycode: u8, keysyms: &[u32], state: u16) -> Self {
+        let per = usize::from(keysyms_per_keycode);
+        if per == 0 || state & LOCK != 0 || (state >> GROUP_SHIFT) & 0b11 != 0 {
+            return Self::default();
+        }
+        let levels = |index: usize| {
+            let first = keysyms.get(index * per).copied().unwrap_or(NO_SYMBOL);
+            let second = if per > 1 { keysyms.get(index * per + 1).copied().unwrap_or(NO_SYMBOL) } else { NO_SYMBOL };
+            (first, second)
+        };
+        let keycodes = (0..keysyms.len() / per)
+            .filter_map(|index| Some((index, min_keycode.checked_add(u8::try_from(index).ok()?)?)));
+        let shift =
+            keycodes.clone().find(|(index, _)| SHIFT_KEYSYMS.contains(&levels(*index).0)).map(|(_, keycode)| keycode);
+        let mut keys = HashMap::new();
+        // A character on a first level anywhere is typed there, even when another key has it on its second.
+        for (index, keycode) in keycodes.clone() {
+            if let Some(c) = character(levels(index).0) {
+                keys.entry(c).or_insert(LayoutKey { keycode, shifted: false });
+            }
+        }
+        if shift.is_some() {
+            for (index, keycode) in keycodes {
+                if let Some(c) = character(levels(index).1) {
+                    keys.entry(c).or_insert(LayoutKey { keycode, shifted: true });
+                }
+            }
+        }
+        Self { keys, shift }
+    }
+
+    /// Shift's keycode; there is one whenever [`key_for`](Self::key_for) gives a shifted key.
+    pub fn shift(&self) -> Option<u8> {
+        self.shift
+    }
+
+    /// The key that types `c`, or `None` when the layout has none the core mapping vouches for.
+    pub fn key_for(&self, c: char) -> Option<LayoutKey> {
+        self.keys.get(&c).copied()
+    }
+}
+
+/// The character a keysym types, for the keysyms whose number is the character's own: printable ASCII and
+/// Latin-1 (everything a fill types is ASCII). Others (function keys, keypad, dead keys) type none here.
+fn character(keysym: u32) -> Option<char> {
+    match keysym {
+        0x20..=0x7e | 0xa0..=0xff => char::from_u32(keysym),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small French-like mapping from keycode 8: keys of two places each.
+    fn french() -> Vec<u32> {
+        vec![
+            u32::from('&'),
+            u32::from('1'), // 8
+            0xe9,
+            u32::from('2'), // 9: é, 2
+            u32::from(':'),
+            u32::from('/'), // 10
+            u32::from('a'),
+            u32::from('A'), // 11
+            0xffe1,
+            NO_SYMBOL, // 12: Shift_L
+            0xffb1,
+            0xff9c, // 13: the keypad's 1 and End: not the character 1
+        ]
+    }
+
+    #[test]
+    fn a_character_on_a_second_level_is_typed_with_shift_on_its_own_key() {
+        let keys = LayoutKeys::read(8, 2, &french(), 0);
+        assert_eq!(keys.key_for('1'), Some(LayoutKey { keycode: 8, shifted: true }));
+        assert_eq!(keys.key_for('2'), Some(LayoutKey { keycode: 9, shifted: true }));
+        assert_eq!(keys.key_for('/'), Some(LayoutKey { keycode: 10, shifted: true }));
+        assert_eq!(keys.key_for('&'), Some(LayoutKey { keycode: 8, shifted: false }));
+        assert_eq!(keys.key_for('é'), Some(LayoutKey { keycode: 9, shifted: false }));
+        assert_eq!(keys.key_for('3'), None, "no key has it: left to enigo's binding");
+        assert_eq!(keys.shift(), Some(12));
+    }
+
+    #[test]
+    fn a_first_level_wins_over_a_second_level_elsewhere() {
+        let mut mapping = french();
+        mapping.extend([u32::from('1'), u32::from('!')]); // 14: 1 on a first level
+        let keys = LayoutKeys::read(8, 2, &mapping, 0);
+        assert_eq!(keys.key_for('1'), Some(LayoutKey { keycode: 14, shifted: false }));
+    }
+
+    #[test]
+    fn with_caps_lock_on_or_another_group_active_no_key_is_trusted() {
+        let shift_held = 1; // Shift held by the person: the fill waits for it, and the levels are still these.
+        assert!(LayoutKeys::read(8, 2, &french(), shift_held).key_for('1').is_some());
+        assert_eq!(LayoutKeys::read(8, 2, &french(), LOCK).key_for('1'), None);
+        assert_eq!(LayoutKeys::read(8, 2, &french(), 1 << 13).key_for('1'), None);
+        assert_eq!(LayoutKeys::read(8, 2, &french(), 2 << 13).key_for('&'), None);
+    }
+
+    #[test]
+    fn without_a_shift_key_only_first_levels_are_used() {
+        let mut mapping = french();
+        mapping[8] = NO_SYMBOL;
+        let keys = LayoutKeys::read(8, 2, &mapping, 0);
+        assert_eq!((keys.key_for('1'), keys.shift()), (None, None));
+        assert_eq!(keys.key_for('&'), Some(LayoutKey { keycode: 8, shifted: false }));
+    }
+
+    #[test]
+    fn a_mapping_of_any_shape_reads_without_a_panic() {
+        for per in 0..4 {
+            for len in 0..7 {
+                let mapping: Vec<u32> = (0..len).map(|i| 0x30 + i).collect();
+                let _ = LayoutKeys::read(250, per, &mapping, 0);
+            }
+        }
+        let one_place = LayoutKeys::read(8, 1, &[u32::from('1'), 0xffe1], 0);
+        assert_eq!(one_place.key_for('1'), Some(LayoutKey { keycode: 8, shifted: false }));
+    }
+}
