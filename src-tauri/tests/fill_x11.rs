@@ -238,15 +238,19 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
         keyboard.char(c).unwrap();
     }
     assert!(keyboard_mapping(&conn) == french, "the fill changed the keyboard's mapping");
-    drop(keyboard);
+    let mut reader = X11Windows::connect().unwrap();
+    assert!(!reader.modifiers_held().unwrap(), "Shift was left held after the digits");
+    drop((keyboard, reader));
     assert_eq!(typed_into(&conn, shop, &french), "4242/27");
 
     // With Caps Lock on, a key's levels in the core mapping are not what it types: the typist leaves the
-    // digits to enigo, which binds them to spare keys for the fill (on both levels, so Caps Lock changes
-    // nothing) and gives those back when it is dropped.
+    // digits to enigo, which binds them to spare keys for the fill (the same keysym on both levels, which
+    // Caps Lock cannot change) and gives those back when it is dropped.
+    // Caps Lock goes on after the keyboard connected, as when a person presses it during a fill's countdown:
+    // the state is read again before each key.
+    let mut keyboard = XtestKeyboard::connect().unwrap();
     let mut enigo = Enigo::new(&Settings::default()).unwrap();
     enigo.key(Key::CapsLock, Direction::Click).unwrap();
-    let mut keyboard = XtestKeyboard::connect().unwrap();
     for c in "4242/27".chars() {
         keyboard.char(c).unwrap();
     }

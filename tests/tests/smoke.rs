@@ -74,34 +74,35 @@ async fn the_start_up_floor_holds_a_true_copy_of_the_first_screen() {
 
 /// The still copy of the first screen, made from the UI's built page line by line: the root element gets
 /// the live page's attributes, the mount point gets the rendered markup, the style sheet is the copy's own
-/// file, and the app's scripts give way to the bench's ready report. A line this expects and does not find
-/// (the built page changed shape) is an error rather than a copy that silently differs.
+/// file, and the app's scripts give way to the bench's ready report. A line this expects not found exactly
+/// once (the built page changed shape, or gained a second style sheet the copy would not carry) is an error
+/// rather than a copy that silently differs.
 fn still_copy(built: &str, root_attributes: &str, markup: &str) -> Result<String, String> {
     let mut out = String::new();
-    let mut found = [false; 5];
+    let mut found = [0_u8; 5];
     for line in built.lines() {
         let trimmed = line.trim();
         let indent = &line[..line.len() - line.trim_start().len()];
         if trimmed.eq_ignore_ascii_case("<!doctype html>") {
-            found[0] = true;
+            found[0] += 1;
             out.push_str(line);
             out.push_str(
                 "\n<!-- A still copy of Machines Wallet's first screen (Demo, set-up), for the start-up bench's floor. Made by
      tests/tests/smoke.rs (BENCH_FIRST_SCREEN=write) from ui/dist/index.html; do not edit by hand. -->",
             );
         } else if trimmed.starts_with("<html") {
-            found[1] = true;
+            found[1] += 1;
             out.push_str(&format!("{indent}<html {root_attributes}>"));
         } else if trimmed.starts_with("<script type=\"module\"") || trimmed.contains("rel=\"modulepreload\"") {
             continue;
         } else if trimmed.contains("rel=\"stylesheet\"") {
-            found[2] = true;
+            found[2] += 1;
             out.push_str(&format!("{indent}<link rel=\"stylesheet\" href=\"first-screen.css\">"));
         } else if trimmed == "<div id=\"app\"></div>" {
-            found[3] = true;
+            found[3] += 1;
             out.push_str(&format!("{indent}{markup}"));
         } else if trimmed == "</body>" {
-            found[4] = true;
+            found[4] += 1;
             out.push_str(&format!("{indent}  <script src=\"ready.js\"></script>\n{line}"));
         } else {
             out.push_str(line);
@@ -109,8 +110,8 @@ fn still_copy(built: &str, root_attributes: &str, markup: &str) -> Result<String
         out.push('\n');
     }
     let names = ["<!doctype html>", "<html …>", "the style sheet's <link>", "<div id=\"app\"></div>", "</body>"];
-    match found.iter().zip(names).find(|(seen, _)| !**seen) {
-        Some((_, missing)) => Err(format!("ui/dist/index.html has no {missing} line to make the copy from")),
+    match found.iter().zip(names).find(|(seen, _)| **seen != 1) {
+        Some((seen, line)) => Err(format!("ui/dist/index.html has {seen} {line} lines where the copy takes one")),
         None => Ok(out),
     }
 }

@@ -9,16 +9,18 @@
 //! Chromium. Pressing the layout's own key with Shift held changes no mapping at all: the server puts Shift
 //! in the key event's state, and the client reads it with the keymap it already has.
 //!
-//! Only what the core mapping says for certain is used: the first group's two levels, with no Caps Lock and
-//! the first group active. Anything else (a second layout active, Caps Lock on, a character only on AltGr's
-//! levels) is left to enigo's binding, as before.
+//! Only what the core mapping says for certain is used: the first group's two levels, pressed while Caps Lock
+//! is off and the first group is active (the typist reads that state again before each key, since a person
+//! can switch either during a fill), with Shift taken from the modifier map's Shift row. Anything else (a
+//! second layout active, Caps Lock on, a character only on AltGr's levels) is left to enigo's binding.
+//!
+//! A page sees what a person typing on that layout makes: on a French keyboard each digit's `keydown` has
+//! `shiftKey` set, as it has when a person types it.
 
 use std::collections::HashMap;
 
 /// `NoSymbol`: an empty place in the mapping.
 const NO_SYMBOL: u32 = 0;
-/// `Shift_L` and `Shift_R`.
-const SHIFT_KEYSYMS: [u32; 2] = [0xffe1, 0xffe2];
 /// The Lock bit of a core key state (Caps Lock on).
 const LOCK: u16 = 1 << 1;
 /// XKB puts the effective group into a core state's bits 13 and 14.
@@ -41,12 +43,12 @@ pub struct LayoutKeys {
 }
 
 impl LayoutKeys {
-    /// Reads the core mapping (`keysyms_per_keycode` places for each keycode from `min_keycode` on) with the
-    /// keyboard's state as the server reports it (`QueryPointer`'s mask). With Caps Lock on or another
-    /// group than the first active, the first group's levels are not what a key types, so no key is kept.
-    pub fn read(min_keycode: u8, keysyms_per_keycode: u8, keysyms: &[u32], state: u16) -> Self {
+    /// Reads the core mapping (`keysyms_per_keycode` places for each keycode from `min_keycode` on). `shift`
+    /// is a keycode of the modifier map's Shift row (a key is Shift because it is there, not because of its
+    /// keysym); without one only first levels are kept.
+    pub fn read(min_keycode: u8, keysyms_per_keycode: u8, keysyms: &[u32], shift: Option<u8>) -> Self {
         let per = usize::from(keysyms_per_keycode);
-        if per == 0 || state & LOCK != 0 || (state >> GROUP_SHIFT) & 0b11 != 0 {
+        if per == 0 {
             return Self::default();
         }
         let levels = |index: usize| {
@@ -56,8 +58,6 @@ impl LayoutKeys {
         };
         let keycodes = (0..keysyms.len() / per)
             .filter_map(|index| Some((index, min_keycode.checked_add(u8::try_from(index).ok()?)?)));
-        let shift =
-            keycodes.clone().find(|(index, _)| SHIFT_KEYSYMS.contains(&levels(*index).0)).map(|(_, keycode)| keycode);
         let mut keys = HashMap::new();
         // A character on a first level anywhere is typed there, even when another key has it on its second.
         for (index, keycode) in keycodes.clone() {
@@ -84,6 +84,18 @@ impl LayoutKeys {
     pub fn key_for(&self, c: char) -> Option<LayoutKey> {
         self.keys.get(&c).copied()
     }
+}
+
+/// Whether the keys read by [`LayoutKeys::read`] type what the mapping says in this keyboard state
+/// (`QueryPointer`'s mask): Caps Lock off and the first group active.
+pub fn state_is_plain(state: u16) -> bool {
+    state & LOCK == 0 && (state >> GROUP_SHIFT) & 0b11 == 0
+}
+
+/// The first keycode of the modifier map's Shift row (`GetModifierMapping`: eight rows of
+/// `keycodes_per_modifier` keycodes, Shift first; 0 is an empty place).
+pub fn shift_of(keycodes_per_modifier: u8, modifier_keycodes: &[u8]) -> Option<u8> {
+    modifier_keycodes.iter().take(usize::from(keycodes_per_modifier)).copied().find(|&keycode| keycode != 0)
 }
 
 /// The character a keysym types, for the keysyms whose number is the character's own: printable ASCII and
@@ -113,19 +125,20 @@ mod tests {
             0xffe1,
             NO_SYMBOL, // 12: Shift_L
             0xffb1,
-            0xff9c, // 13: the keypad's 1 and End: not the character 1
+            0xff9c, // 13: the keypad's 1 and End, which are not characters
         ]
     }
 
     #[test]
     fn a_character_on_a_second_level_is_typed_with_shift_on_its_own_key() {
-        let keys = LayoutKeys::read(8, 2, &french(), 0);
+        let keys = LayoutKeys::read(8, 2, &french(), Some(12));
         assert_eq!(keys.key_for('1'), Some(LayoutKey { keycode: 8, shifted: true }));
         assert_eq!(keys.key_for('2'), Some(LayoutKey { keycode: 9, shifted: true }));
         assert_eq!(keys.key_for('/'), Some(LayoutKey { keycode: 10, shifted: true }));
         assert_eq!(keys.key_for('&'), Some(LayoutKey { keycode: 8, shifted: false }));
         assert_eq!(keys.key_for('é'), Some(LayoutKey { keycode: 9, shifted: false }));
         assert_eq!(keys.key_for('3'), None, "no key has it: left to enigo's binding");
+        assert_eq!(keys.key_for('\u{ffb1}'), None, "a keypad keysym is not the character of its number");
         assert_eq!(keys.shift(), Some(12));
     }
 
@@ -133,26 +146,34 @@ mod tests {
     fn a_first_level_wins_over_a_second_level_elsewhere() {
         let mut mapping = french();
         mapping.extend([u32::from('1'), u32::from('!')]); // 14: 1 on a first level
-        let keys = LayoutKeys::read(8, 2, &mapping, 0);
+        let keys = LayoutKeys::read(8, 2, &mapping, Some(12));
         assert_eq!(keys.key_for('1'), Some(LayoutKey { keycode: 14, shifted: false }));
     }
 
     #[test]
-    fn with_caps_lock_on_or_another_group_active_no_key_is_trusted() {
-        let shift_held = 1; // Shift held by the person: the fill waits for it, and the levels are still these.
-        assert!(LayoutKeys::read(8, 2, &french(), shift_held).key_for('1').is_some());
-        assert_eq!(LayoutKeys::read(8, 2, &french(), LOCK).key_for('1'), None);
-        assert_eq!(LayoutKeys::read(8, 2, &french(), 1 << 13).key_for('1'), None);
-        assert_eq!(LayoutKeys::read(8, 2, &french(), 2 << 13).key_for('&'), None);
+    fn without_shift_in_the_modifier_map_only_first_levels_are_used() {
+        let keys = LayoutKeys::read(8, 2, &french(), None);
+        assert_eq!((keys.key_for('1'), keys.shift()), (None, None));
+        assert_eq!(keys.key_for('&'), Some(LayoutKey { keycode: 8, shifted: false }));
     }
 
     #[test]
-    fn without_a_shift_key_only_first_levels_are_used() {
-        let mut mapping = french();
-        mapping[8] = NO_SYMBOL;
-        let keys = LayoutKeys::read(8, 2, &mapping, 0);
-        assert_eq!((keys.key_for('1'), keys.shift()), (None, None));
-        assert_eq!(keys.key_for('&'), Some(LayoutKey { keycode: 8, shifted: false }));
+    fn shift_is_the_first_key_of_the_modifier_maps_shift_row() {
+        // Two keycodes per modifier: Shift's row, then Lock's, …
+        assert_eq!(shift_of(2, &[0, 62, 66, 0]), Some(62));
+        assert_eq!(shift_of(2, &[50, 62, 66, 0]), Some(50));
+        assert_eq!(shift_of(2, &[0, 0, 66, 0]), None, "a key in Lock's row is not Shift");
+        assert_eq!(shift_of(0, &[]), None);
+        assert_eq!(shift_of(3, &[50]), Some(50));
+    }
+
+    #[test]
+    fn only_caps_lock_off_and_the_first_group_are_a_plain_state() {
+        assert!(state_is_plain(0));
+        assert!(state_is_plain(1 | 1 << 4), "Shift and Num Lock do not change the first group's two levels");
+        assert!(!state_is_plain(LOCK));
+        assert!(!state_is_plain(1 << 13));
+        assert!(!state_is_plain(2 << 13));
     }
 
     #[test]
@@ -160,10 +181,10 @@ mod tests {
         for per in 0..4 {
             for len in 0..7 {
                 let mapping: Vec<u32> = (0..len).map(|i| 0x30 + i).collect();
-                let _ = LayoutKeys::read(250, per, &mapping, 0);
+                let _ = LayoutKeys::read(250, per, &mapping, Some(255));
             }
         }
-        let one_place = LayoutKeys::read(8, 1, &[u32::from('1'), 0xffe1], 0);
+        let one_place = LayoutKeys::read(8, 1, &[u32::from('1'), 0xffe1], Some(9));
         assert_eq!(one_place.key_for('1'), Some(LayoutKey { keycode: 8, shifted: false }));
     }
 }

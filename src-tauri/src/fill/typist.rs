@@ -13,17 +13,29 @@
 //! without the `tracing-log` bridge), so `log`'s level stays `Off` and those records are dropped before
 //! they are formatted; a bridge added later must leave enigo's target out.
 
+use std::time::{Duration, Instant};
+
 use enigo::{Direction, Enigo, InputError, Key, Keyboard, NewConError, Settings};
 use wallet_core::fill::KeySink;
 use x11rb::connection::Connection;
-use x11rb::protocol::xproto::ConnectionExt;
+use x11rb::protocol::xproto::{ConnectionExt, Window};
+use x11rb::rust_connection::RustConnection;
 
-use super::layout_keys::{LayoutKey, LayoutKeys};
+use super::layout_keys::{self, LayoutKey, LayoutKeys};
+
+/// The least time between two presses of the same key: what enigo's own `key` waits before a key it has just
+/// sent (its default delay), which its `raw`, used for the layout's keys, does not.
+const SAME_KEY_GAP: Duration = Duration::from_millis(12);
 
 /// XTEST through enigo, for the length of one fill.
 pub struct XtestKeyboard {
     enigo: Enigo,
+    /// The layout's keys, read at connect, and the connection that reads the keyboard's state before each.
     layout: LayoutKeys,
+    conn: RustConnection,
+    root: Window,
+    /// The layout key pressed last, and when.
+    last: Option<(u8, Instant)>,
 }
 
 impl XtestKeyboard {
@@ -37,43 +49,72 @@ impl XtestKeyboard {
             ..Settings::default()
         };
         let enigo = Enigo::new(&settings).map_err(|err| connect_words(&err))?;
-        Ok(Self { enigo, layout: read_layout()? })
+        let (conn, screen) =
+            x11rb::connect(None).map_err(|_| "the keyboard of the X display could not be reached".to_owned())?;
+        let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or_else(|| unreadable("no such screen"))?;
+        let layout = read_layout(&conn)?;
+        Ok(Self { enigo, layout, conn, root, last: None })
+    }
+
+    /// Whether the layout's keys type what they were read to type now: a person may switch the layout or
+    /// turn Caps Lock on during a fill.
+    fn state_is_plain(&self) -> Result<bool, String> {
+        let state = self
+            .conn
+            .query_pointer(self.root)
+            .map_err(|_| unreadable("the request"))?
+            .reply()
+            .map_err(|_| unreadable("the state"))?
+            .mask;
+        Ok(layout_keys::state_is_plain(state.into()))
     }
 
     /// Presses and lets go of the layout's own key, with Shift around it for a second level. Shift is let go
-    /// even when the key fails, so a refused key never leaves it held.
-    fn press(&mut self, key: LayoutKey, shift: Option<u8>) -> Result<(), enigo::InputError> {
-        let shift = shift.filter(|_| key.shifted);
-        if let Some(shift) = shift {
-            self.enigo.raw(shift.into(), Direction::Press)?;
+    /// whatever fails after it was asked for, so a refused key never leaves it held (enigo also lets go of
+    /// what it holds when dropped).
+    fn press(&mut self, key: LayoutKey) -> Result<(), InputError> {
+        if let Some((keycode, at)) = self.last {
+            if keycode == key.keycode {
+                std::thread::sleep(SAME_KEY_GAP.saturating_sub(at.elapsed()));
+            }
         }
-        let typed = self.enigo.raw(key.keycode.into(), Direction::Click);
-        let released = shift.map_or(Ok(()), |shift| self.enigo.raw(shift.into(), Direction::Release));
-        typed.and(released)
+        let shift = self.layout.shift().filter(|_| key.shifted);
+        let typed = match shift {
+            Some(shift) => {
+                let typed = self
+                    .enigo
+                    .raw(shift.into(), Direction::Press)
+                    .and_then(|()| self.enigo.raw(key.keycode.into(), Direction::Click));
+                let released = self.enigo.raw(shift.into(), Direction::Release);
+                typed.and(released)
+            }
+            None => self.enigo.raw(key.keycode.into(), Direction::Click),
+        };
+        self.last = Some((key.keycode, Instant::now()));
+        typed
     }
 }
 
-/// The current layout's keys and the keyboard's state, on a connection of its own to the same display as
-/// enigo's (`$DISPLAY`).
-fn read_layout() -> Result<LayoutKeys, String> {
-    let unreadable = |what: &str| format!("the keyboard's layout could not be read ({what})");
-    let (conn, screen) =
-        x11rb::connect(None).map_err(|_| "the keyboard of the X display could not be reached".to_owned())?;
+fn unreadable(what: &str) -> String {
+    format!("the keyboard's layout could not be read ({what})")
+}
+
+/// The current layout's keys: the core mapping, and Shift from the modifier map.
+fn read_layout(conn: &RustConnection) -> Result<LayoutKeys, String> {
     let setup = conn.setup();
     let (min, max) = (setup.min_keycode, setup.max_keycode);
-    let root = setup.roots.get(screen).map(|s| s.root).ok_or_else(|| unreadable("no such screen"))?;
     let mapping = conn
         .get_keyboard_mapping(min, max.saturating_sub(min).saturating_add(1))
         .map_err(|_| unreadable("the request"))?
         .reply()
         .map_err(|_| unreadable("the mapping"))?;
-    let state = conn
-        .query_pointer(root)
+    let modifiers = conn
+        .get_modifier_mapping()
         .map_err(|_| unreadable("the request"))?
         .reply()
-        .map_err(|_| unreadable("the state"))?
-        .mask;
-    Ok(LayoutKeys::read(min, mapping.keysyms_per_keycode, &mapping.keysyms, state.into()))
+        .map_err(|_| unreadable("the modifiers"))?;
+    let shift = layout_keys::shift_of(modifiers.keycodes_per_modifier(), &modifiers.keycodes);
+    Ok(LayoutKeys::read(min, mapping.keysyms_per_keycode, &mapping.keysyms, shift))
 }
 
 fn connect_words(err: &NewConError) -> String {
@@ -99,8 +140,8 @@ fn input_words(err: &InputError) -> String {
 impl KeySink for XtestKeyboard {
     fn char(&mut self, c: char) -> Result<(), String> {
         let typed = match self.layout.key_for(c) {
-            Some(key) => self.press(key, self.layout.shift()),
-            None => self.enigo.key(Key::Unicode(c), Direction::Click),
+            Some(key) if self.state_is_plain()? => self.press(key),
+            _ => self.enigo.key(Key::Unicode(c), Direction::Click),
         };
         typed.map_err(|err| input_words(&err))
     }

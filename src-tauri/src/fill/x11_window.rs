@@ -241,8 +241,9 @@ impl ActiveWindows for X11Windows {
             .reply()
             .map_err(x_error("for the keyboard's state"))?
             .mask;
-        // Mod1 is Alt, Mod4 Super and Mod5 AltGr on the usual layouts; Lock (Caps) and Mod2 (Num Lock) do not
-        // change a digit, and a layout's spare key carries the character on both levels anyway.
+        // Mod1 is Alt, Mod4 Super and Mod5 AltGr on the usual layouts. Lock (Caps) and the layout group are not
+        // waited for: the typist reads them before each key and, when they are not plain, leaves the key to a
+        // spare keycode carrying the character on both levels (`typist`); Mod2 (Num Lock) changes no digit.
         let changing = KeyButMask::SHIFT | KeyButMask::CONTROL | KeyButMask::MOD1 | KeyButMask::MOD4 | KeyButMask::MOD5;
         Ok(state.intersects(changing))
     }
