@@ -104,8 +104,10 @@ fn keyboard_mapping(conn: &RustConnection) -> (u8, Vec<u32>) {
 }
 
 /// The characters of the key presses `window` received, read through `mapping` as the core protocol reads
-/// a key: its second level with Shift in the event's state (when it has one), else its first.
-fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>)) -> String {
+/// a key in `group` (a key with nothing in that group's two places has one group): its second level with
+/// Shift in the event's state (when it has one), else its first. The group is the caller's: the server
+/// leaves it out of key events to a client that has not asked for XKB, as this one has not.
+fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>), group: usize) -> String {
     let min = conn.setup().min_keycode;
     let per_key = usize::from(mapping.0);
     let mut text = String::new();
@@ -114,12 +116,18 @@ fn typed_into(conn: &RustConnection, window: Window, mapping: &(u8, Vec<u32>)) -
         match conn.poll_for_event().unwrap() {
             Some(Event::KeyPress(key)) if key.event == window => {
                 let places = &mapping.1[usize::from(key.detail - min) * per_key..][..per_key];
+                let place = |at: usize| places.get(at).copied().unwrap_or(0);
+                let (mut first, mut second) = (place(2 * group), place(2 * group + 1));
+                if first == 0 && second == 0 {
+                    (first, second) = (place(0), place(1));
+                }
                 let shifted = u16::from(key.state) & u16::from(ModMask::SHIFT) != 0;
-                let keysym = if shifted && per_key > 1 && places[1] != 0 { places[1] } else { places[0] };
+                let keysym = if shifted && second != 0 { second } else { first };
                 match keysym {
                     0xff09 => text.push('\t'),
-                    // Shift, Control, Caps Lock, Alt and the rest: a state for the next key, no character.
-                    0xffe1..=0xffee => {}
+                    // Shift, Control, Caps Lock, Alt and the rest: a state for the next key, no character; and a
+                    // key bound for a moment and given back (the group switch below).
+                    0xffe1..=0xffee | 0 => {}
                     printable => text.push(char::from_u32(printable).unwrap_or('?')),
                 }
             }
@@ -225,7 +233,7 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
         keyboard.char(c).unwrap();
     }
     drop(keyboard);
-    assert_eq!(typed_into(&conn, shop, &keyboard_mapping(&conn)), "4242424242424242\t05/27");
+    assert_eq!(typed_into(&conn, shop, &keyboard_mapping(&conn), 0), "4242424242424242\t05/27");
 
     // A French layout, where digits need Shift: the typist presses the layout's own keys with Shift held and
     // changes no mapping, so a window reading the keys with the mapping it had before the fill (as a busy
@@ -241,7 +249,7 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     let mut reader = X11Windows::connect().unwrap();
     assert!(!reader.modifiers_held().unwrap(), "Shift was left held after the digits");
     drop((keyboard, reader));
-    assert_eq!(typed_into(&conn, shop, &french), "4242/27");
+    assert_eq!(typed_into(&conn, shop, &french, 0), "4242/27");
 
     // With Caps Lock on, a key's levels in the core mapping are not what it types: the typist leaves the
     // digits to enigo, which binds them to spare keys for the fill (the same keysym on both levels, which
@@ -257,7 +265,27 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     let while_typing = keyboard_mapping(&conn);
     assert!(while_typing != french, "the control: the digits were bound to spare keys");
     drop(keyboard);
-    assert_eq!(typed_into(&conn, shop, &while_typing), "4242/27");
+    assert_eq!(typed_into(&conn, shop, &while_typing, 0), "4242/27");
     assert!(keyboard_mapping(&conn) == french, "the spare keys stayed bound after the fill");
     enigo.key(Key::CapsLock, Direction::Click).unwrap();
+    drop(enigo);
+
+    // Two layouts, the second active (`us,fr`, then the next group locked): its keys are pressed, and the
+    // mapping does not change. (enigo reads only the first group: left to it, the `us` keys were pressed
+    // and `fr` typed "'é'é!éè".)
+    let layouts = Command::new("setxkbmap").args(["-display", display.as_str(), "-layout", "us,fr"]).status();
+    assert!(layouts.expect("setxkbmap could not be run").success());
+    let mut enigo = Enigo::new(&Settings::default()).unwrap();
+    enigo.key(Key::Other(0xfe08), Direction::Click).unwrap(); // ISO_Next_Group
+    drop(enigo);
+    let two = keyboard_mapping(&conn);
+    let group = u16::from(conn.query_pointer(root).unwrap().reply().unwrap().mask) >> 13 & 0b11;
+    assert_eq!(group, 1, "the control: the second layout is active");
+    let mut keyboard = XtestKeyboard::connect().unwrap();
+    for c in "4242/27".chars() {
+        keyboard.char(c).unwrap();
+    }
+    assert!(keyboard_mapping(&conn) == two, "the fill changed the keyboard's mapping");
+    drop(keyboard);
+    assert_eq!(typed_into(&conn, shop, &two, 1), "4242/27");
 }

@@ -56,9 +56,9 @@ impl XtestKeyboard {
         Ok(Self { enigo, layout, conn, root, last: None })
     }
 
-    /// Whether the layout's keys type what they were read to type now: a person may switch the layout or
-    /// turn Caps Lock on during a fill.
-    fn state_is_plain(&self) -> Result<bool, String> {
+    /// The group whose layout keys type what they were read to type now, if any: a person may switch the
+    /// layout or turn Caps Lock on during a fill.
+    fn plain_group(&self) -> Result<Option<usize>, String> {
         let state = self
             .conn
             .query_pointer(self.root)
@@ -66,7 +66,7 @@ impl XtestKeyboard {
             .reply()
             .map_err(|_| unreadable("the state"))?
             .mask;
-        Ok(layout_keys::state_is_plain(state.into()))
+        Ok(layout_keys::plain_group(state.into()))
     }
 
     /// Presses and lets go of the layout's own key, with Shift around it for a second level. Shift is let go
@@ -139,9 +139,10 @@ fn input_words(err: &InputError) -> String {
 
 impl KeySink for XtestKeyboard {
     fn char(&mut self, c: char) -> Result<(), String> {
-        let typed = match self.layout.key_for(c) {
-            Some(key) if self.state_is_plain()? => self.press(key),
-            _ => self.enigo.key(Key::Unicode(c), Direction::Click),
+        let key = self.plain_group()?.and_then(|group| self.layout.key_for(c, group));
+        let typed = match key {
+            Some(key) => self.press(key),
+            None => self.enigo.key(Key::Unicode(c), Direction::Click),
         };
         typed.map_err(|err| input_words(&err))
     }
