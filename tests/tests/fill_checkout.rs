@@ -6,7 +6,8 @@
 //! the same person, never through the app's page). The clipboard stays empty and the app's page never
 //! holds the number: not in its DOM, not in any answer its Rust side sent it, not in its process's memory;
 //! each of those scans is shown to find a control planted the way a leak would get there. Then the plain
-//! page again under a French keyboard layout, where every digit needs Shift.
+//! page again under a French keyboard layout, where every digit needs Shift, and under `us,fr` with French
+//! active.
 //!
 //! And the cases where nothing may be typed: Escape during the countdown, a fill left armed while the
 //! app's own window stays active, and the screen locked while the fill waits for a click.
@@ -364,6 +365,13 @@ async fn a_card_is_typed_into_four_checkouts_and_never_reaches_the_webview() {
     assert_eq!(d.w.display.keyboard_layout().await.unwrap(), "fr");
     d.fill_whole_card(Checkout::Plain).await;
 
+    // Two layouts, the second active (`us,fr` with French on, as a person who writes in both keeps them): the
+    // keys pressed are the active layout's.
+    d.w.display.set_keyboard_layouts("us,fr").await.unwrap();
+    d.w.display.next_keyboard_group().await.unwrap();
+    assert_eq!(d.w.display.keyboard_group().await.unwrap(), 1, "the second layout is active");
+    d.fill_whole_card(Checkout::Plain).await;
+
     // Never in the app's page. Its DOM: the number in no form (grouped or not); a number planted in the
     // DOM, grouped, is found by the same scan.
     let html = d.w.html().await.unwrap();
@@ -404,10 +412,11 @@ async fn a_card_is_typed_into_four_checkouts_and_never_reaches_the_webview() {
     let log = d.activity_log().await;
     let last4 = d.card.last4();
     let typed: Vec<&String> = log.iter().filter(|l| l.starts_with("Typed ")).collect();
-    assert_eq!(typed.len(), 7, "four whole cards and three single fields: {log:#?}");
+    assert_eq!(typed.len(), 8, "five whole cards and three single fields: {log:#?}");
     let plain_line =
         format!("Typed the number, expiry and CVC of \u{2022}\u{2022}{last4} into \u{201c}{plain_title}\u{201d}");
-    assert_eq!(typed.iter().filter(|l| **l == &plain_line).count(), 2, "{plain_line:?} twice (us, then fr): {log:#?}");
+    let plain_fills = typed.iter().filter(|l| **l == &plain_line).count();
+    assert_eq!(plain_fills, 3, "{plain_line:?} three times (us, fr, then us,fr): {log:#?}");
     assert!(!log.iter().any(|l| holds_number(l, &d.card.number)));
     d.close().await;
 }
