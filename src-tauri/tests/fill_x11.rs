@@ -9,7 +9,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly by design
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -36,30 +35,27 @@ impl Drop for Xvfb {
     }
 }
 
-/// Starts Xvfb on the first free display number from :140 and waits for its socket.
+/// Starts Xvfb on a free display number, which Xvfb picks itself and reports on `-displayfd`. Not picked
+/// here by looking for lock files: Xvfb, stopped by `kill`, leaves its lock behind, which Xvfb itself knows to
+/// be stale (no such process) and a scan of `/tmp` does not, so every run used up a number.
 fn xvfb() -> (Xvfb, String) {
-    for number in 140..180 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
-            || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-        {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "800x600x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb could not be started: install it (Debian: xvfb)");
-        let server = Xvfb(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-            assert!(Instant::now() < deadline, "Xvfb {display} did not come up");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        return (server, display);
-    }
-    panic!("no free X display number");
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb could not be started: install it (Debian: xvfb)");
+    let stdout = child.stdout.take().expect("Xvfb's stdout");
+    let server = Xvfb(child);
+    let (sent, reported) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = sent.send(line);
+    });
+    let line = reported.recv_timeout(Duration::from_secs(10)).expect("Xvfb did not report a display within 10 s");
+    let number: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb reported {line:?} for its display"));
+    (server, format!(":{number}"))
 }
 
 fn atom(conn: &RustConnection, name: &str) -> u32 {
