@@ -249,9 +249,8 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
 
     // With Caps Lock on, a key's levels in the core mapping are not what it types: the typist leaves the
     // digits to enigo, which binds them to spare keys for the fill (the same keysym on both levels, which
-    // Caps Lock cannot change) and gives those back when it is dropped.
-    // Caps Lock goes on after the keyboard connected, as when a person presses it during a fill's countdown:
-    // the state is read again before each key.
+    // Caps Lock cannot change) and gives those back when it is dropped. Caps Lock goes on after the keyboard
+    // connected, as when a person presses it during a fill's countdown: the state is read before each key.
     let mut keyboard = XtestKeyboard::connect().unwrap();
     let mut enigo = Enigo::new(&Settings::default()).unwrap();
     enigo.key(Key::CapsLock, Direction::Click).unwrap();

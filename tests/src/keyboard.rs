@@ -3,6 +3,10 @@
 //! and the keyboard layout switched with `setxkbmap` (a French layout, where the digits need Shift; two
 //! layouts, with the next one made active by pressing the layout-switching key).
 
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::Window;
+use x11rb::rust_connection::RustConnection;
+
 use crate::display::Display;
 use crate::Result;
 
@@ -22,24 +26,21 @@ impl Display {
 
     /// Switches the display's keyboard layout (`us`, `fr`), as a person's keyboard settings do.
     pub async fn set_keyboard_layout(&self, layout: &str) -> Result<()> {
-        let out = self.x11_tool("setxkbmap", &["-layout", layout]).await?;
-        if !out.status.success() {
-            return Err(crate::Failure::new(format!(
-                "setxkbmap -layout {layout} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            )));
-        }
-        Ok(())
+        self.setxkbmap(&["-layout", layout]).await
     }
 
     /// Sets two or more layouts (`us,fr`) with the left Super key switching between them
     /// (`grp:lwin_toggle`), as a desktop's layout switcher does; [`Self::next_keyboard_group`] presses it.
     pub async fn set_keyboard_layouts(&self, layouts: &str) -> Result<()> {
-        let out =
-            self.x11_tool("setxkbmap", &["-layout", layouts, "-option", "", "-option", "grp:lwin_toggle"]).await?;
+        self.setxkbmap(&["-layout", layouts, "-option", "", "-option", "grp:lwin_toggle"]).await
+    }
+
+    async fn setxkbmap(&self, args: &[&str]) -> Result<()> {
+        let out = self.x11_tool("setxkbmap", args).await?;
         if !out.status.success() {
             return Err(crate::Failure::new(format!(
-                "setxkbmap -layout {layouts} failed: {}",
+                "setxkbmap {} failed: {}",
+                args.join(" "),
                 String::from_utf8_lossy(&out.stderr).trim()
             )));
         }
@@ -61,52 +62,61 @@ impl Display {
     /// [`Self::set_keyboard_layouts`]) through XTEST. Not through xdotool: it puts back the layout that was
     /// active before each key it sends.
     pub async fn next_keyboard_group(&self) -> Result<()> {
-        use x11rb::connection::Connection;
         use x11rb::protocol::xproto::{ConnectionExt, KEY_PRESS_EVENT, KEY_RELEASE_EVENT};
         use x11rb::protocol::xtest::ConnectionExt as _;
         use x11rb::wrapper::ConnectionExt as _;
-        let name = self.name();
-        let pressed = tokio::task::spawn_blocking(move || -> std::result::Result<(), String> {
-            let (conn, screen) = x11rb::connect(Some(&name)).map_err(|e| e.to_string())?;
+        self.on_x("the layout key could not be pressed", |conn, root| {
             let setup = conn.setup();
-            let root = setup.roots.get(screen).map(|s| s.root).ok_or("no screen")?;
             let (min, count) = (setup.min_keycode, setup.max_keycode - setup.min_keycode + 1);
-            let mapping =
-                conn.get_keyboard_mapping(min, count).map_err(|e| e.to_string())?.reply().map_err(|e| e.to_string())?;
+            let mapping = conn.get_keyboard_mapping(min, count).map_err(text)?.reply().map_err(text)?;
             let per = usize::from(mapping.keysyms_per_keycode).max(1);
             let index = mapping
                 .keysyms
                 .chunks(per)
                 .position(|places| places.contains(&0xfe08))
                 .ok_or("no key switches the layout")?;
-            let keycode = min + u8::try_from(index).map_err(|e| e.to_string())?;
+            let keycode = min + u8::try_from(index).map_err(text)?;
             for event in [KEY_PRESS_EVENT, KEY_RELEASE_EVENT] {
-                conn.xtest_fake_input(event, keycode, x11rb::CURRENT_TIME, root, 0, 0, 0).map_err(|e| e.to_string())?;
+                conn.xtest_fake_input(event, keycode, x11rb::CURRENT_TIME, root, 0, 0, 0).map_err(text)?;
             }
-            conn.sync().map_err(|e| e.to_string())
-        });
-        pressed
-            .await
-            .map_err(|e| crate::Failure::new(format!("the layout key could not be pressed: {e}")))?
-            .map_err(|e| crate::Failure::new(format!("the layout key could not be pressed: {e}")))
+            conn.sync().map_err(text)
+        })
+        .await
     }
 
     /// Which of the configured layouts is active (0 for the first): the group the X server reports in the
     /// keyboard's state (`QueryPointer`'s mask, bits 13 and 14).
     pub async fn keyboard_group(&self) -> Result<u8> {
-        use x11rb::connection::Connection;
         use x11rb::protocol::xproto::ConnectionExt;
-        let name = self.name();
-        let asked = tokio::task::spawn_blocking(move || -> std::result::Result<u16, String> {
-            let (conn, screen) = x11rb::connect(Some(&name)).map_err(|e| e.to_string())?;
-            let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or("no screen")?;
-            let state = conn.query_pointer(root).map_err(|e| e.to_string())?.reply().map_err(|e| e.to_string())?;
-            Ok(u16::from(state.mask))
-        });
-        let state = asked
-            .await
-            .map_err(|e| crate::Failure::new(format!("the keyboard's state could not be read: {e}")))?
-            .map_err(|e| crate::Failure::new(format!("the keyboard's state could not be read: {e}")))?;
+        let state = self
+            .on_x("the keyboard's state could not be read", |conn, root| {
+                Ok(u16::from(conn.query_pointer(root).map_err(text)?.reply().map_err(text)?.mask))
+            })
+            .await?;
         Ok(u8::try_from((state >> 13) & 0b11).unwrap_or(0))
     }
+
+    /// Runs `work` on a connection of its own to this display, with the screen's root window, on tokio's
+    /// blocking pool (x11rb's calls block). A failure is `failed`, with what went wrong.
+    async fn on_x<T: Send + 'static>(
+        &self,
+        failed: &'static str,
+        work: impl FnOnce(&RustConnection, Window) -> std::result::Result<T, String> + Send + 'static,
+    ) -> Result<T> {
+        let name = self.name();
+        let done = tokio::task::spawn_blocking(move || {
+            let (conn, screen) = x11rb::connect(Some(&name)).map_err(text)?;
+            let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or("no screen")?;
+            work(&conn, root)
+        });
+        match done.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(why)) => Err(crate::Failure::new(format!("{failed}: {why}"))),
+            Err(why) => Err(crate::Failure::new(format!("{failed}: {why}"))),
+        }
+    }
+}
+
+fn text(err: impl std::fmt::Display) -> String {
+    err.to_string()
 }

@@ -27,6 +27,9 @@ use super::layout_keys::{self, LayoutKey, LayoutKeys};
 /// sent (its default delay), which its `raw`, used for the layout's keys, does not.
 const SAME_KEY_GAP: Duration = Duration::from_millis(12);
 
+/// What a person reads when the display is not there, for enigo's connection and for ours alike.
+const UNREACHABLE: &str = "the keyboard of the X display could not be reached";
+
 /// XTEST through enigo, for the length of one fill.
 pub struct XtestKeyboard {
     enigo: Enigo,
@@ -49,8 +52,7 @@ impl XtestKeyboard {
             ..Settings::default()
         };
         let enigo = Enigo::new(&settings).map_err(|err| connect_words(&err))?;
-        let (conn, screen) =
-            x11rb::connect(None).map_err(|_| "the keyboard of the X display could not be reached".to_owned())?;
+        let (conn, screen) = x11rb::connect(None).map_err(|_| UNREACHABLE.to_owned())?;
         let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or_else(|| unreadable("no such screen"))?;
         let layout = read_layout(&conn)?;
         Ok(Self { enigo, layout, conn, root, last: None })
@@ -119,7 +121,7 @@ fn read_layout(conn: &RustConnection) -> Result<LayoutKeys, String> {
 
 fn connect_words(err: &NewConError) -> String {
     match err {
-        NewConError::EstablishCon(_) => "the keyboard of the X display could not be reached".into(),
+        NewConError::EstablishCon(_) => UNREACHABLE.into(),
         NewConError::NoPermission => "the X server does not let this app type".into(),
         NewConError::Reply => "the X server gave an answer the keyboard could not use".into(),
         NewConError::NoEmptyKeycodes => "the keyboard layout has no spare key to type with".into(),
