@@ -256,7 +256,6 @@ pub fn run(environment: environment::StartEnvironment) {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             app.manage(logging.write_to(app.path().app_log_dir()));
@@ -264,7 +263,8 @@ pub fn run(environment: environment::StartEnvironment) {
             let state = load_state_from(app, |name| environment.var(name))
                 .with_notifier(std::sync::Arc::new(DesktopNotifier(app.handle().clone())))
                 .with_save_dialog(std::sync::Arc::new(NativeSaveDialog(app.handle().clone())));
-            // Fill types on this X11 desktop, Escape and the Fill shortcut through the global-shortcut plugin.
+            // Fill types on this X11 desktop: Escape and the Fill shortcut through X11 (`fill::x11_window`,
+            // `fill::shortcut`).
             #[cfg(target_os = "linux")]
             let state = state.with_fill(
                 std::sync::Arc::new(fill::app_desktop::AppDesktop::new(app.handle().clone())),

@@ -1,6 +1,6 @@
 //! Fill's X11 side against a real X server: the active window read with and without a window manager's
 //! `_NET_ACTIVE_WINDOW`, its title and pid, our own window told apart, Escape taken from every app only
-//! while a fill's reader lives, a held modifier seen, and keys typed through XTEST arriving in the
+//! while a fill's reader lives, the Fill shortcut taken, pressed and given back, a held modifier seen, and keys typed through XTEST arriving in the
 //! focused window, on a US and a French layout (Shift on the layout's own keys; with Caps Lock on, spare
 //! keys, given back after).
 //!
@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use enigo::{Direction, Enigo, Key, Keyboard, Settings};
+use machines_wallet::fill::shortcut::{self, Shortcuts};
 use machines_wallet::fill::typist::XtestKeyboard;
 use machines_wallet::fill::x11_window::X11Windows;
 use machines_wallet::fill::{ActiveWindows, OwnWindows};
@@ -83,12 +84,26 @@ fn focus(conn: &RustConnection, window: Window) {
 
 /// Whether another client can take plain Escape now (it cannot while a fill's reader holds it).
 fn escape_is_free(conn: &RustConnection, root: Window, escape: u8) -> bool {
-    let plain = ModMask::default();
-    let free = conn.grab_key(false, root, plain, escape, GrabMode::ASYNC, GrabMode::ASYNC).unwrap().check().is_ok();
+    key_is_free(conn, root, ModMask::default(), escape)
+}
+
+/// Whether another client can take `key` with `modifiers` now.
+fn key_is_free(conn: &RustConnection, root: Window, modifiers: ModMask, key: u8) -> bool {
+    let free = conn.grab_key(false, root, modifiers, key, GrabMode::ASYNC, GrabMode::ASYNC).unwrap().check().is_ok();
     if free {
-        conn.ungrab_key(escape, root, plain).unwrap().check().unwrap();
+        conn.ungrab_key(key, root, modifiers).unwrap().check().unwrap();
     }
     free
+}
+
+/// Ctrl+Alt and a letter, pressed through XTEST.
+fn press_ctrl_alt(letter: char) {
+    let mut enigo = Enigo::new(&Settings::default()).unwrap();
+    enigo.key(Key::Control, Direction::Press).unwrap();
+    enigo.key(Key::Alt, Direction::Press).unwrap();
+    enigo.key(Key::Unicode(letter), Direction::Click).unwrap();
+    enigo.key(Key::Alt, Direction::Release).unwrap();
+    enigo.key(Key::Control, Direction::Release).unwrap();
 }
 
 /// The keyboard mapping: keysyms per keycode, and the keysyms from the lowest keycode on.
@@ -206,6 +221,35 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
         assert!(Instant::now() < deadline, "Escape stayed taken after the fill's reader was dropped");
         std::thread::sleep(Duration::from_millis(20));
     }
+
+    // The Fill shortcut: taken from every app once registered, its press handed to the handler, and free
+    // again as soon as it is given back (global-hotkey's ungrab flushed by the second unregister).
+    let (sender, presses) = std::sync::mpsc::channel();
+    let shortcuts = Shortcuts::start(move || sender.send(()).unwrap()).unwrap();
+    let (ctrl_alt, mapping) = (ModMask::CONTROL | ModMask::M1, keyboard_mapping(&conn));
+    let keycode = |keysym: u32| {
+        let index = mapping.1.iter().step_by(usize::from(mapping.0)).position(|&k| k == keysym).unwrap();
+        conn.setup().min_keycode + u8::try_from(index).unwrap()
+    };
+    let (f, g) = (keycode(u32::from('f')), keycode(u32::from('g')));
+    assert!(key_is_free(&conn, root, ctrl_alt, f), "the control: nobody holds Ctrl+Alt+F yet");
+    shortcuts.register_fill(shortcut::parse("Ctrl+Alt+F").unwrap()).unwrap();
+    assert!(!key_is_free(&conn, root, ctrl_alt, f), "the Fill shortcut was not taken");
+    press_ctrl_alt('f');
+    presses.recv_timeout(Duration::from_secs(2)).expect("a press of the Fill shortcut did not reach the handler");
+    // Changed to Ctrl+Alt+G as Settings does it: the new one first, then the old one given back.
+    // Between the two, both are taken, and only the new one fills.
+    shortcuts.register_fill(shortcut::parse("Ctrl+Alt+G").unwrap()).unwrap();
+    assert!(!key_is_free(&conn, root, ctrl_alt, g), "Ctrl+Alt+G was not taken");
+    press_ctrl_alt('f');
+    assert!(presses.recv_timeout(Duration::from_millis(300)).is_err(), "the old shortcut still fills");
+    shortcuts.give_back(shortcut::parse("Ctrl+Alt+F").unwrap()).unwrap();
+    assert!(key_is_free(&conn, root, ctrl_alt, f), "Ctrl+Alt+F stayed taken after it was given back");
+    press_ctrl_alt('g');
+    presses.recv_timeout(Duration::from_secs(2)).expect("a press of the new Fill shortcut did not reach the handler");
+    shortcuts.give_back(shortcut::parse("Ctrl+Alt+G").unwrap()).unwrap();
+    assert!(key_is_free(&conn, root, ctrl_alt, g), "Ctrl+Alt+G stayed taken after it was given back");
+    drop(shortcuts);
 
     // A modifier held down (Shift, through XTEST) is seen; let go, it is not.
     let mut reader = X11Windows::connect().unwrap();

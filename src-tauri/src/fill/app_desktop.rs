@@ -1,21 +1,25 @@
 //! The app's own [`Desktop`]: X11 for the active window and Escape, XTEST for the keys, the
-//! global-shortcut plugin for the Fill shortcut, and the main window.
+//! `global-hotkey` crate for the Fill shortcut, and the main window.
 
 use std::sync::{Mutex, OnceLock};
 
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::session::{self, Session};
-use super::shortcut::{self, Shortcut};
+use super::shortcut::{self, Shortcut, Shortcuts};
 use super::typist::XtestKeyboard;
 use super::x11_window::X11Windows;
 use super::{held, ActiveWindows, Desktop, Keyboard, OwnWindows};
+use crate::state::AppState;
 
 pub struct AppDesktop<R: Runtime> {
     app: AppHandle<R>,
     session: Session,
     /// Asked once: the session does not change while the app runs.
     availability: OnceLock<Result<Option<String>, String>>,
+    /// The global-hotkey crate's thread and X11 connection, started at the first registration, on the
+    /// blocking pool (the plugin made them on the main thread as the app started).
+    shortcuts: OnceLock<Result<Shortcuts, String>>,
     /// The Fill shortcut registered now, as the person wrote it.
     fill_shortcut: Mutex<Option<(String, Shortcut)>>,
 }
@@ -27,8 +31,24 @@ impl<R: Runtime> AppDesktop<R> {
             app,
             session: Session::from_env(|name| std::env::var(name).ok()),
             availability: OnceLock::new(),
+            shortcuts: OnceLock::new(),
             fill_shortcut: Mutex::new(None),
         }
+    }
+
+    /// The crate's thread, started on first use; a press of the Fill shortcut goes to
+    /// [`AppState::shortcut_pressed`] on the async runtime, off that thread.
+    fn shortcuts(&self) -> Result<&Shortcuts, String> {
+        let app = self.app.clone();
+        let on_fill = move || {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Some(state) = app.try_state::<AppState>() {
+                    state.shortcut_pressed().await;
+                }
+            });
+        };
+        self.shortcuts.get_or_init(|| Shortcuts::start(on_fill)).as_ref().map_err(String::clone)
     }
 }
 
@@ -91,11 +111,12 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
         };
         if !same {
             // The new one first: if the desktop refuses it, the old one is still registered and kept.
+            let shortcuts = self.shortcuts()?;
             if let Some((_, new)) = &next {
-                shortcut::register_fill(&self.app, *new)?;
+                shortcuts.register_fill(*new)?;
             }
             if let Some((_, old)) = current.take() {
-                if let Err(why) = shortcut::give_back(&self.app, old) {
+                if let Err(why) = shortcuts.give_back(old) {
                     tracing::warn!(%why, "the previous Fill shortcut could not be given back");
                 }
             }

@@ -1,5 +1,5 @@
 //! What Fill needs from the desktop around the app: the active window and Escape (X11), a keyboard to
-//! type on (XTEST), the Fill shortcut (the global-shortcut plugin), and the main window brought to the
+//! type on (XTEST), the Fill shortcut (the `global-hotkey` crate), and the main window brought to the
 //! front.
 //! `state::fill` runs a fill over the [`Desktop`] trait, so its rules are tested over a fake one; the
 //! app's is [`app_desktop::AppDesktop`]. The plan, the typist and the words are `wallet_core::fill`'s.

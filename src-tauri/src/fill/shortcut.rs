@@ -1,19 +1,19 @@
 //! The Fill shortcut (`Ctrl+Alt+F` unless the person chose another or none), registered while the app
-//! runs through `tauri-plugin-global-shortcut`, from Rust only: the page gets no global-shortcut
-//! permission. (Escape, taken only while a fill is under way, is the fill's own X11 connection's:
-//! `x11_window`.)
+//! runs through the `global-hotkey` crate, from Rust only: the page has no way to register one.
 //!
-//! The plugin calls a handler on its X11 thread, the same thread that registers and unregisters keys:
-//! a handler that registered or unregistered one itself would wait on its own thread forever. So the
-//! handler here only hands the press to the async runtime.
+//! Not through `tauri-plugin-global-shortcut`, which wraps the same crate: the plugin runs every register
+//! and unregister on the app's main thread (macOS needs that) and waits there for the crate's X11 thread,
+//! which reads its requests only between 50 ms sleeps. So each call froze the window, and held the page's
+//! files and commands, for up to 50 ms; the one at start-up fell while WebKit's web process was starting,
+//! and the page's navigation came 0 to 50 ms late (first starts about 25 ms slower in half the runs). On
+//! X11 the crate needs no particular thread, so the app calls it on the blocking pool (`state::settings`)
+//! and the main thread never waits. (Escape, taken only while a fill is under way, is the fill's own X11
+//! connection's: `x11_window`.)
 
-use tauri::{AppHandle, Manager, Runtime};
-pub use tauri_plugin_global_shortcut::Shortcut;
-use tauri_plugin_global_shortcut::{GlobalShortcutExt, Modifiers, ShortcutEvent, ShortcutState};
+pub use global_hotkey::hotkey::HotKey as Shortcut;
+use global_hotkey::hotkey::Modifiers;
 
-use crate::state::AppState;
-
-/// The Fill shortcut as the person wrote it (`Ctrl+Alt+F`), read by the plugin's own parser. It must hold
+/// The Fill shortcut as the person wrote it (`Ctrl+Alt+F`), read by the crate's own parser. It must hold
 /// Ctrl, Alt or Super: a global shortcut without one would take a plain key (or Shift and a letter) from
 /// every app, and typing there would stop working.
 pub fn parse(accelerator: &str) -> Result<Shortcut, String> {
@@ -29,39 +29,71 @@ pub fn parse(accelerator: &str) -> Result<Shortcut, String> {
     Ok(shortcut)
 }
 
-/// Registers `shortcut` as the Fill shortcut: a press goes to [`AppState::shortcut_pressed`].
-pub fn register_fill<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), String> {
-    app.global_shortcut().on_shortcut(shortcut, on_press).map_err(refused)
-}
+#[cfg(target_os = "linux")]
+pub use x11::Shortcuts;
 
-/// Gives a shortcut back to the other apps.
-///
-/// Twice: global-hotkey 0.8 queues the X11 ungrab without flushing its connection, so after one call the
-/// key stays taken from every app until the plugin next talks to the X server. The second call begins
-/// with a keyboard-mapping request whose reply flushes the first ungrab; its own ungrab of a key no
-/// longer held changes nothing.
-pub fn give_back<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), String> {
-    let shortcuts = app.global_shortcut();
-    shortcuts.unregister(shortcut).map_err(refused)?;
-    shortcuts.unregister(shortcut).map_err(refused)
-}
+#[cfg(target_os = "linux")]
+mod x11 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
 
-/// The plugin's refusal in words: another app holds the combination, or the X server refused it.
-fn refused(err: tauri_plugin_global_shortcut::Error) -> String {
-    format!("The desktop did not give the app this key combination ({err}). Choose another.")
-}
+    use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 
-/// A press (not the release), handed to the async runtime, off the plugin's thread.
-fn on_press<R: Runtime>(app: &AppHandle<R>, _shortcut: &Shortcut, event: ShortcutEvent) {
-    if event.state != ShortcutState::Pressed {
-        return;
+    use super::Shortcut;
+
+    /// No Fill shortcut registered: a value no shortcut's id (a `u32`) takes.
+    const NONE: u64 = u64::MAX;
+
+    /// The crate's manager (its X11 thread and connection) and which of its keys is the Fill shortcut.
+    /// Every call blocks until that thread has done it (up to its 50 ms sleep): call it on the blocking pool.
+    pub struct Shortcuts {
+        manager: GlobalHotKeyManager,
+        fill: Arc<AtomicU64>,
     }
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        if let Some(state) = app.try_state::<AppState>() {
-            state.shortcut_pressed().await;
+
+    impl Shortcuts {
+        /// Starts the crate's X11 thread. `on_fill` runs on that thread at each press (not release) of the
+        /// Fill shortcut: it must hand the press on and return, since a handler that registered or
+        /// unregistered a key itself would wait on its own thread forever.
+        pub fn start(on_fill: impl Fn() + Send + Sync + 'static) -> Result<Self, String> {
+            let manager = GlobalHotKeyManager::new().map_err(refused)?;
+            let fill = Arc::new(AtomicU64::new(NONE));
+            let current = fill.clone();
+            // The crate keeps the first handler it is given, for the whole process: start this once (the app's
+            // `AppDesktop` holds the one it starts).
+            GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
+                if event.state == HotKeyState::Pressed && u64::from(event.id) == current.load(Ordering::SeqCst) {
+                    on_fill();
+                }
+            }));
+            Ok(Self { manager, fill })
         }
-    });
+
+        /// Registers `shortcut` as the Fill shortcut. A press of the one before is not a Fill press from here
+        /// on, though it stays taken until [`Self::give_back`].
+        pub fn register_fill(&self, shortcut: Shortcut) -> Result<(), String> {
+            self.manager.register(shortcut).map_err(refused)?;
+            self.fill.store(u64::from(shortcut.id()), Ordering::SeqCst);
+            Ok(())
+        }
+
+        /// Gives a shortcut back to the other apps.
+        ///
+        /// Twice: global-hotkey 0.8 queues the X11 ungrab without flushing its connection, so after one call
+        /// the key stays taken from every app until the crate next talks to the X server. The second call
+        /// begins with a keyboard-mapping request whose reply flushes the first ungrab; its own ungrab of a
+        /// key no longer held changes nothing.
+        pub fn give_back(&self, shortcut: Shortcut) -> Result<(), String> {
+            let _ = self.fill.compare_exchange(u64::from(shortcut.id()), NONE, Ordering::SeqCst, Ordering::SeqCst);
+            self.manager.unregister(shortcut).map_err(refused)?;
+            self.manager.unregister(shortcut).map_err(refused)
+        }
+    }
+
+    /// The crate's refusal in words: another app holds the combination, or the X server refused it.
+    fn refused(err: global_hotkey::Error) -> String {
+        format!("The desktop did not give the app this key combination ({err}). Choose another.")
+    }
 }
 
 #[cfg(test)]

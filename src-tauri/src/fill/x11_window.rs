@@ -9,7 +9,7 @@
 //!
 //! The same connection takes Escape from every app while a fill is under way (a passive grab on the
 //! root window), and the X server gives it back when the connection closes at the end of the fill. This
-//! is done here rather than through the global-shortcut plugin: global-hotkey 0.8 queues the X11 ungrab
+//! is done here rather than through the `global-hotkey` crate: global-hotkey 0.8 queues the X11 ungrab
 //! without flushing it, so Escape stayed taken from every app after the fill (seen under Xvfb: another
 //! client's `GrabKey` on Escape got `BadAccess` until the next shortcut change); a grab that lives and
 //! dies with the fill's own connection cannot outlive it.

@@ -73,7 +73,7 @@ impl AppState {
         Ok(next)
     }
 
-    /// Registers `accelerator` as the Fill shortcut (`None`: none). One the global-shortcut plugin cannot
+    /// Registers `accelerator` as the Fill shortcut (`None`: none). One the global-hotkey crate cannot
     /// read, or the desktop refuses (another app holds it), is an error on `fill.shortcut`, and the
     /// shortcut before stays.
     pub async fn set_fill_shortcut(&self, accelerator: Option<&str>) -> Result<(), UiError> {

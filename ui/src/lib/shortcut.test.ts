@@ -35,7 +35,7 @@ describe("the shortcut as the keys pressed write it", () => {
     expect(captureShortcut(press("CapsLock", "CapsLock", { ctrlKey: true })).kind).toBe("refused");
   });
 
-  it("names keys in the global-shortcut parser's spelling", () => {
+  it("names keys in the global-hotkey parser's spelling", () => {
     expect(keyName("KeyZ")).toBe("Z");
     expect(keyName("Digit0")).toBe("0");
     expect(keyName("Numpad7")).toBe("Numpad7");

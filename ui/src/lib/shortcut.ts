@@ -1,7 +1,7 @@
 // The global shortcut as Settings captures it: the person presses the keys, and the page writes the
-// accelerator text the core registers (`Ctrl+Alt+F`), in the spelling of the global-shortcut plugin's
-// parser (`global-hotkey`: modifiers, then one key). The key is read from `KeyboardEvent.code`, the
-// physical key, because that is what the plugin grabs: on an AZERTY keyboard the key right of Tab is
+// accelerator text the core registers (`Ctrl+Alt+F`), in the spelling of the `global-hotkey` crate's
+// parser (modifiers, then one key). The key is read from `KeyboardEvent.code`, the physical key,
+// because that is what the crate grabs: on an AZERTY keyboard the key right of Tab is
 // `Q` to the grab, whatever letter it prints. The core checks the text again and has the last word.
 
 /** The parts of a key press the capture reads. */
