@@ -238,17 +238,31 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     press_ctrl_alt('f');
     presses.recv_timeout(Duration::from_secs(2)).expect("a press of the Fill shortcut did not reach the handler");
     // Changed to Ctrl+Alt+G as Settings does it: the new one first, then the old one given back.
-    // Between the two, both are taken, and only the new one fills.
+    // Between the two, both are taken, and only the new one fills: F pressed, then G, makes one press (if
+    // F filled too, its press would come first, and G's right after it).
     shortcuts.register_fill(shortcut::parse("Ctrl+Alt+G").unwrap()).unwrap();
     assert!(!key_is_free(&conn, root, ctrl_alt, g), "Ctrl+Alt+G was not taken");
+    assert!(!key_is_free(&conn, root, ctrl_alt, f), "Ctrl+Alt+F was given back before the switch was done");
     press_ctrl_alt('f');
+    press_ctrl_alt('g');
+    presses.recv_timeout(Duration::from_secs(2)).expect("a press of the new Fill shortcut did not reach the handler");
     assert!(presses.recv_timeout(Duration::from_millis(300)).is_err(), "the old shortcut still fills");
     shortcuts.give_back(shortcut::parse("Ctrl+Alt+F").unwrap()).unwrap();
     assert!(key_is_free(&conn, root, ctrl_alt, f), "Ctrl+Alt+F stayed taken after it was given back");
+    // A combination another app holds, with Caps Lock on only: refused in words, no part of it kept (the
+    // variants without Caps Lock, taken before the refusal, are free again), and the shortcut before stays.
+    let h = keycode(u32::from('h'));
+    let caps = ctrl_alt | ModMask::LOCK;
+    window_manager.grab_key(false, root, caps, h, GrabMode::ASYNC, GrabMode::ASYNC).unwrap().check().unwrap();
+    let why = shortcuts.register_fill(shortcut::parse("Ctrl+Alt+H").unwrap()).unwrap_err();
+    assert!(why.contains("Another app already uses this key combination"), "{why}");
+    assert!(key_is_free(&conn, root, ctrl_alt, h), "a refused shortcut kept part of its key");
     press_ctrl_alt('g');
-    presses.recv_timeout(Duration::from_secs(2)).expect("a press of the new Fill shortcut did not reach the handler");
+    presses.recv_timeout(Duration::from_secs(2)).expect("after a refusal the shortcut before no longer fills");
+    window_manager.ungrab_key(h, root, caps).unwrap().check().unwrap();
     shortcuts.give_back(shortcut::parse("Ctrl+Alt+G").unwrap()).unwrap();
     assert!(key_is_free(&conn, root, ctrl_alt, g), "Ctrl+Alt+G stayed taken after it was given back");
+    assert!(Shortcuts::start(|| ()).is_err(), "a second start would lose its presses to the first handler");
     drop(shortcuts);
 
     // A modifier held down (Shift, through XTEST) is seen; let go, it is not.

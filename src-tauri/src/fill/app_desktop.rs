@@ -110,6 +110,11 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
             _ => false,
         };
         if !same {
+            // Where Fill cannot type, the crate's thread finds no X server and ends, and from then on every
+            // register answers Ok: say why instead.
+            if next.is_some() {
+                self.availability()?;
+            }
             // The new one first: if the desktop refuses it, the old one is still registered and kept.
             let shortcuts = self.shortcuts()?;
             if let Some((_, new)) = &next {

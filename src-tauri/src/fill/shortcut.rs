@@ -34,7 +34,7 @@ pub use x11::Shortcuts;
 
 #[cfg(target_os = "linux")]
 mod x11 {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::sync::Arc;
 
     use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
@@ -44,8 +44,13 @@ mod x11 {
     /// No Fill shortcut registered: a value no shortcut's id (a `u32`) takes.
     const NONE: u64 = u64::MAX;
 
+    /// Whether [`Shortcuts::start`] has run in this process: the crate keeps the first event handler it is
+    /// given for good, so a second start's presses would go to the first one's handler.
+    static STARTED: AtomicBool = AtomicBool::new(false);
+
     /// The crate's manager (its X11 thread and connection) and which of its keys is the Fill shortcut.
-    /// Every call blocks until that thread has done it (up to its 50 ms sleep): call it on the blocking pool.
+    /// Each register and unregister waits for that thread (up to its 50 ms sleep, twice for a give-back):
+    /// call them on the blocking pool.
     pub struct Shortcuts {
         manager: GlobalHotKeyManager,
         fill: Arc<AtomicU64>,
@@ -55,24 +60,33 @@ mod x11 {
         /// Starts the crate's X11 thread. `on_fill` runs on that thread at each press (not release) of the
         /// Fill shortcut: it must hand the press on and return, since a handler that registered or
         /// unregistered a key itself would wait on its own thread forever.
+        /// Once per process (the app's `AppDesktop` holds the one it starts); a second call is refused.
         pub fn start(on_fill: impl Fn() + Send + Sync + 'static) -> Result<Self, String> {
-            let manager = GlobalHotKeyManager::new().map_err(refused)?;
+            if STARTED.swap(true, Ordering::SeqCst) {
+                return Err("The app's global shortcuts were started twice.".to_owned());
+            }
             let fill = Arc::new(AtomicU64::new(NONE));
             let current = fill.clone();
-            // The crate keeps the first handler it is given, for the whole process: start this once (the app's
-            // `AppDesktop` holds the one it starts).
+            // Before the manager: an event sent with no handler set would fix the crate's slot to none.
             GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
                 if event.state == HotKeyState::Pressed && u64::from(event.id) == current.load(Ordering::SeqCst) {
                     on_fill();
                 }
             }));
+            let manager = GlobalHotKeyManager::new().map_err(refused)?;
             Ok(Self { manager, fill })
         }
 
         /// Registers `shortcut` as the Fill shortcut. A press of the one before is not a Fill press from here
         /// on, though it stays taken until [`Self::give_back`].
         pub fn register_fill(&self, shortcut: Shortcut) -> Result<(), String> {
-            self.manager.register(shortcut).map_err(refused)?;
+            if let Err(err) = self.manager.register(shortcut) {
+                // Refused part way (another app holds the key with Num or Caps Lock on), the crate queues the
+                // ungrabs of the variants it did get without flushing them; an unregister begins with a
+                // request whose reply sends them, so no part of the key stays taken.
+                let _ = self.manager.unregister(shortcut);
+                return Err(refused(err));
+            }
             self.fill.store(u64::from(shortcut.id()), Ordering::SeqCst);
             Ok(())
         }
@@ -92,7 +106,12 @@ mod x11 {
 
     /// The crate's refusal in words: another app holds the combination, or the X server refused it.
     fn refused(err: global_hotkey::Error) -> String {
-        format!("The desktop did not give the app this key combination ({err}). Choose another.")
+        match err {
+            global_hotkey::Error::AlreadyRegistered(_) => {
+                "Another app already uses this key combination. Choose another.".to_owned()
+            }
+            err => format!("The desktop did not give the app this key combination ({err}). Choose another."),
+        }
     }
 }
 
@@ -108,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn a_combination_the_plugin_cannot_read_is_refused_in_words() {
+    fn a_combination_the_crate_cannot_read_is_refused_in_words() {
         let why = parse("Ctrl+Alt+Banana").unwrap_err();
         assert!(why.contains("Ctrl+Alt+Banana") && why.contains("modifiers first"), "{why}");
         assert!(parse("Ctrl+F+Alt").is_err());
