@@ -96,6 +96,12 @@ fn key_is_free(conn: &RustConnection, root: Window, modifiers: ModMask, key: u8)
     free
 }
 
+/// The key whose first level is `letter` in `mapping`.
+fn keycode_of(conn: &RustConnection, mapping: &(u8, Vec<u32>), letter: char) -> u8 {
+    let index = mapping.1.iter().step_by(usize::from(mapping.0)).position(|&k| k == u32::from(letter)).unwrap();
+    conn.setup().min_keycode + u8::try_from(index).unwrap()
+}
+
 /// Ctrl+Alt and a letter, pressed through XTEST.
 fn press_ctrl_alt(letter: char) {
     let mut enigo = Enigo::new(&Settings::default()).unwrap();
@@ -226,12 +232,9 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     // again as soon as it is given back (global-hotkey's ungrab flushed by the second unregister).
     let (sender, presses) = std::sync::mpsc::channel();
     let shortcuts = Shortcuts::start(move || sender.send(()).unwrap()).unwrap();
-    let (ctrl_alt, mapping) = (ModMask::CONTROL | ModMask::M1, keyboard_mapping(&conn));
-    let keycode = |keysym: u32| {
-        let index = mapping.1.iter().step_by(usize::from(mapping.0)).position(|&k| k == keysym).unwrap();
-        conn.setup().min_keycode + u8::try_from(index).unwrap()
-    };
-    let (f, g) = (keycode(u32::from('f')), keycode(u32::from('g')));
+    let (ctrl_alt, us) = (ModMask::CONTROL | ModMask::M1, keyboard_mapping(&conn));
+    let keycode = |letter: char| keycode_of(&conn, &us, letter);
+    let (f, g) = (keycode('f'), keycode('g'));
     assert!(key_is_free(&conn, root, ctrl_alt, f), "the control: nobody holds Ctrl+Alt+F yet");
     shortcuts.register_fill(shortcut::parse("Ctrl+Alt+F").unwrap()).unwrap();
     assert!(!key_is_free(&conn, root, ctrl_alt, f), "the Fill shortcut was not taken");
@@ -251,7 +254,7 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     assert!(key_is_free(&conn, root, ctrl_alt, f), "Ctrl+Alt+F stayed taken after it was given back");
     // A combination another app holds, with Caps Lock on only: refused in words, no part of it kept (the
     // variants without Caps Lock, taken before the refusal, are free again), and the shortcut before stays.
-    let h = keycode(u32::from('h'));
+    let h = keycode('h');
     let caps = ctrl_alt | ModMask::LOCK;
     window_manager.grab_key(false, root, caps, h, GrabMode::ASYNC, GrabMode::ASYNC).unwrap().check().unwrap();
     let why = shortcuts.register_fill(shortcut::parse("Ctrl+Alt+H").unwrap()).unwrap_err();
@@ -263,7 +266,6 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     shortcuts.give_back(shortcut::parse("Ctrl+Alt+G").unwrap()).unwrap();
     assert!(key_is_free(&conn, root, ctrl_alt, g), "Ctrl+Alt+G stayed taken after it was given back");
     assert!(Shortcuts::start(|| ()).is_err(), "a second start would lose its presses to the first handler");
-    drop(shortcuts);
 
     // A modifier held down (Shift, through XTEST) is seen; let go, it is not.
     let mut reader = X11Windows::connect().unwrap();
@@ -295,6 +297,16 @@ fn the_x11_side_of_fill_on_a_real_x_server() {
     let layout = Command::new("setxkbmap").args(["-display", display.as_str(), "fr"]).status();
     assert!(layout.expect("setxkbmap could not be run: install x11-xkb-utils").success());
     let french = keyboard_mapping(&conn);
+    // The crate grabs the key that prints the shortcut's letter in the layout of the moment, not the key in
+    // that letter's US place: on AZERTY, Ctrl+Alt+A is the key right of Tab (US Q). So Settings names the
+    // letter a pressed key prints (`ui/src/lib/shortcut.ts`).
+    let a_here = keycode_of(&conn, &french, 'a');
+    assert_eq!(a_here, keycode_of(&conn, &us, 'q'), "the control: AZERTY's A is where US has Q");
+    shortcuts.register_fill(shortcut::parse("Ctrl+Alt+A").unwrap()).unwrap();
+    assert!(!key_is_free(&conn, root, ctrl_alt, a_here), "Ctrl+Alt+A did not take the key that prints A");
+    assert!(key_is_free(&conn, root, ctrl_alt, keycode_of(&conn, &us, 'a')), "Ctrl+Alt+A took US A's place");
+    shortcuts.give_back(shortcut::parse("Ctrl+Alt+A").unwrap()).unwrap();
+    drop(shortcuts);
     let mut keyboard = XtestKeyboard::connect().unwrap();
     for c in "4242/27".chars() {
         keyboard.char(c).unwrap();

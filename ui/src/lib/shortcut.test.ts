@@ -16,9 +16,20 @@ describe("the shortcut as the keys pressed write it", () => {
     expect(captureShortcut(press(" ", "Space", { ctrlKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+Space" });
   });
 
-  it("reads the physical key, so an AZERTY 'a' is the grab's Q and a shifted digit is still its digit", () => {
-    expect(captureShortcut(press("a", "KeyQ", { ctrlKey: true, altKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+Alt+Q" });
+  it("names a key by what it prints, as the grab finds it: AZERTY's A is A, its comma a comma", () => {
+    const ctrlAlt = { ctrlKey: true, altKey: true };
+    expect(captureShortcut(press("a", "KeyQ", ctrlAlt))).toEqual({ kind: "shortcut", text: "Ctrl+Alt+A" });
+    expect(captureShortcut(press("m", "Semicolon", ctrlAlt))).toEqual({ kind: "shortcut", text: "Ctrl+Alt+M" });
+    expect(captureShortcut(press(",", "KeyM", ctrlAlt))).toEqual({ kind: "shortcut", text: "Ctrl+Alt+Comma" });
+    expect(captureShortcut(press("F", "KeyF", { ...ctrlAlt, shiftKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+Alt+Shift+F" });
+  });
+
+  it("names by place a key whose character has no name, and the keypad's digits", () => {
+    // AZERTY's 1 key prints & (its 1 is shifted), Russian's A key prints ф: the grab finds 1 and a there.
     expect(captureShortcut(press("&", "Digit1", { ctrlKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+1" });
+    expect(captureShortcut(press("\u0444", "KeyA", { ctrlKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+A" });
+    expect(captureShortcut(press("!", "Digit1", { ctrlKey: true, shiftKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+Shift+1" });
+    expect(captureShortcut(press("7", "Numpad7", { ctrlKey: true }))).toEqual({ kind: "shortcut", text: "Ctrl+Numpad7" });
   });
 
   it("shows the modifiers held while the person goes on", () => {
@@ -27,6 +38,9 @@ describe("the shortcut as the keys pressed write it", () => {
   });
 
   it("refuses a bare key, Shift alone, and keys the grab cannot take", () => {
+    for (const [key, code] of [["'", "Quote"], ["Enter", "NumpadEnter"], ["=", "NumpadEqual"]]) {
+      expect(captureShortcut(press(key, code, { ctrlKey: true })).kind, code).toBe("refused");
+    }
     expect(captureShortcut(press("f", "KeyF")).kind).toBe("refused");
     const shifted = captureShortcut(press("F", "KeyF", { shiftKey: true }));
     expect(shifted).toEqual({ kind: "refused", message: "Hold Ctrl, Alt or Super with F, so typing F elsewhere still works." });
