@@ -418,6 +418,22 @@ async fn a_card_is_typed_into_four_checkouts_and_never_reaches_the_webview() {
     let plain_fills = typed.iter().filter(|l| **l == &plain_line).count();
     assert_eq!(plain_fills, 3, "{plain_line:?} three times (us, fr, then us,fr): {log:#?}");
     assert!(!log.iter().any(|l| holds_number(l, &d.card.number)));
+
+    // A new shortcut, pressed into Settings on a French layout: named by what the key prints, as the grab
+    // finds it, so the key right of Tab is A there (Settings once wrote its US place, Q, and the grab then
+    // took the key that prints Q). Saved, it opens the card picker from Chromium.
+    d.w.display.set_keyboard_layout("fr").await.unwrap();
+    d.w.display.activate(&d.app_window).await.unwrap();
+    d.w.click_button_in("//header", "Settings").await.unwrap();
+    d.w.wait_for_text("Each Fill types").await.unwrap();
+    d.w.click("//input[@id='settings-fill-shortcut']").await.unwrap();
+    d.w.display.press("ctrl+alt+a").await.unwrap();
+    d.w.wait_for_value("settings-fill-shortcut", "Ctrl+Alt+A").await.unwrap();
+    d.w.click_button("Save settings").await.unwrap();
+    d.w.wait_for_css(&d.card_scope(), Duration::from_secs(20)).await.unwrap();
+    d.w.display.activate(&d.browser_window).await.unwrap();
+    d.w.display.press("ctrl+alt+a").await.unwrap();
+    d.w.wait_for_css("#fill-pick-title", Duration::from_secs(10)).await.unwrap();
     d.close().await;
 }
 

@@ -20,6 +20,10 @@ pub struct AppDesktop<R: Runtime> {
     /// The global-hotkey crate's thread and X11 connection, started at the first registration, on the
     /// blocking pool (the plugin made them on the main thread as the app started).
     shortcuts: OnceLock<Result<Shortcuts, String>>,
+    /// Held through a change of the Fill shortcut (up to three waits on the crate's thread), so two changes
+    /// never interleave; `fill_shortcut` itself is held only to read or write it, so that asking which one is
+    /// registered never waits behind the X server.
+    changing: Mutex<()>,
     /// The Fill shortcut registered now, as the person wrote it.
     fill_shortcut: Mutex<Option<(String, Shortcut)>>,
 }
@@ -32,6 +36,7 @@ impl<R: Runtime> AppDesktop<R> {
             session: Session::from_env(|name| std::env::var(name).ok()),
             availability: OnceLock::new(),
             shortcuts: OnceLock::new(),
+            changing: Mutex::new(()),
             fill_shortcut: Mutex::new(None),
         }
     }
@@ -103,8 +108,9 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
 
     fn set_shortcut(&self, accelerator: Option<&str>) -> Result<(), String> {
         let next = accelerator.map(|text| shortcut::parse(text).map(|parsed| (text.to_owned(), parsed))).transpose()?;
-        let mut current = held(&self.fill_shortcut);
-        let same = match (&*current, &next) {
+        let _one_at_a_time = held(&self.changing);
+        let current = held(&self.fill_shortcut).clone();
+        let same = match (&current, &next) {
             (Some((_, old)), Some((_, new))) => old.id() == new.id(),
             (None, None) => true,
             _ => false,
@@ -120,13 +126,13 @@ impl<R: Runtime> Desktop for AppDesktop<R> {
             if let Some((_, new)) = &next {
                 shortcuts.register_fill(*new)?;
             }
-            if let Some((_, old)) = current.take() {
+            if let Some((_, old)) = current {
                 if let Err(why) = shortcuts.give_back(old) {
                     tracing::warn!(%why, "the previous Fill shortcut could not be given back");
                 }
             }
         }
-        *current = next;
+        *held(&self.fill_shortcut) = next;
         Ok(())
     }
 
