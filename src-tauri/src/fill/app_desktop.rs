@@ -44,16 +44,18 @@ impl<R: Runtime> AppDesktop<R> {
     /// The crate's thread, started on first use; a press of the Fill shortcut goes to
     /// [`AppState::shortcut_pressed`] on the async runtime, off that thread.
     fn shortcuts(&self) -> Result<&Shortcuts, String> {
-        let app = self.app.clone();
-        let on_fill = move || {
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move {
-                if let Some(state) = app.try_state::<AppState>() {
-                    state.shortcut_pressed().await;
-                }
-            });
-        };
-        self.shortcuts.get_or_init(|| Shortcuts::start(on_fill)).as_ref().map_err(String::clone)
+        let started = self.shortcuts.get_or_init(|| {
+            let app = self.app.clone();
+            Shortcuts::start(move || {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Some(state) = app.try_state::<AppState>() {
+                        state.shortcut_pressed().await;
+                    }
+                });
+            })
+        });
+        started.as_ref().map_err(String::clone)
     }
 }
 

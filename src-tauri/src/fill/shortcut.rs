@@ -60,6 +60,7 @@ mod x11 {
         /// Starts the crate's X11 thread. `on_fill` runs on that thread at each press (not release) of the
         /// Fill shortcut: it must hand the press on and return, since a handler that registered or
         /// unregistered a key itself would wait on its own thread forever.
+        ///
         /// Once per process (the app's `AppDesktop` holds the one it starts); a second call is refused.
         pub fn start(on_fill: impl Fn() + Send + Sync + 'static) -> Result<Self, String> {
             if STARTED.swap(true, Ordering::SeqCst) {
